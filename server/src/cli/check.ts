@@ -1,0 +1,113 @@
+// `testgap check [paths…] [--root DIR] [--json]`: the same findings the server publishes, for terminals and CI.
+import path from 'node:path';
+import type { Finding, Problem, Unit } from '../core/model';
+import { Project } from '../core/project';
+import { packageJsonSettingsLayer, resolveSettings, type Severity } from '../core/settings';
+import { humanPosition, LineIndex } from '../core/text';
+import { nodeFileHost } from '../io/nodeHost';
+
+export interface CheckOptions {
+  root: string;
+  /** Absolute files or folders to report on; empty = the whole project. */
+  paths: string[];
+  json: boolean;
+  cwd: string;
+  out: (line: string) => void;
+  /** Progress and the summary go here (stderr), so stdout stays parseable. */
+  err: (text: string) => void;
+  /** Whether `err` is a terminal that can redraw a progress line. */
+  interactive: boolean;
+}
+
+export const SEVERITY_WORD: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'info', hint: 'hint' };
+
+export interface CheckJson {
+  version: 1;
+  root: string;
+  summary: { sourceFiles: number; testFiles: number; units: number; untested: number; durationMs: number };
+  files: {
+    path: string;
+    expectedTestFile: string;
+    findings: {
+      code: Finding['code'];
+      severity: Severity;
+      message: string;
+      line: number;
+      column: number;
+      range: { start: { line: number; character: number }; end: { line: number; character: number } };
+      unit: Omit<Unit, 'file' | 'nameSpan'>;
+    }[];
+  }[];
+  problems: Problem[];
+}
+
+/** Runs the check and returns the exit code: 0 clean, 1 findings. */
+export function runCheck(o: CheckOptions): number {
+  const started = performance.now();
+  const layers: { origin: string; value: unknown }[] = [];
+  const problems: Problem[] = [];
+  const pkg = packageJsonSettingsLayer(nodeFileHost.readFile(path.join(o.root, 'package.json')), 'package.json');
+  if (pkg.layer) layers.push(pkg.layer);
+  if (pkg.warning) problems.push({ severity: 'warning', message: pkg.warning });
+  const { settings, warnings } = resolveSettings(layers);
+  for (const w of warnings) problems.push({ severity: 'warning', message: w });
+
+  const project = new Project(o.root, nodeFileHost, settings);
+  project.scan();
+  const inScope = (file: string) =>
+    o.paths.length === 0 || o.paths.some((p) => file === p || file.startsWith(p.endsWith(path.sep) ? p : p + path.sep));
+  const files = project.knownFiles().filter((f) => !project.isTestFile(f) && inScope(f));
+
+  // Reading every file is the long part on a big project; show where we are when someone is watching.
+  const all = project.knownFiles();
+  all.forEach((f, i) => {
+    project.facts(f);
+    if (o.interactive && (i % 50 === 0 || i === all.length - 1)) o.err(`\rtestgap: analysing ${i + 1}/${all.length} files`);
+  });
+  if (o.interactive && all.length > 0) o.err('\r\x1b[K');
+
+  const json: CheckJson = {
+    version: 1,
+    root: o.root,
+    summary: { sourceFiles: 0, testFiles: 0, units: 0, untested: 0, durationMs: 0 },
+    files: [],
+    problems,
+  };
+  const severity = settings.diagnosticSeverity;
+  for (const file of files) {
+    const { value: findings, problems: fileProblems } = project.findings(file);
+    problems.push(...fileProblems);
+    if (findings.length === 0) continue;
+    const text = nodeFileHost.readFile(file) ?? '';
+    const index = new LineIndex(text);
+    const typed = o.json ? new Map(project.typedUnits(file).value.map((u) => [u.id, u])) : undefined;
+    const shownPath = path.relative(o.cwd, file) || file;
+    const entry: CheckJson['files'][number] = { path: project.relative(file), expectedTestFile: project.relative(findings[0].expectedTestFile), findings: [] };
+    for (const f of findings) {
+      const start = humanPosition(index, f.unit.nameSpan.start);
+      if (!o.json) o.out(`${shownPath}:${start.line}:${start.column}: ${SEVERITY_WORD[severity]}: ${f.message} [${f.code}]`);
+      const { file: _file, nameSpan: _span, ...unit } = typed?.get(f.unit.id) ?? f.unit;
+      entry.findings.push({
+        code: f.code,
+        severity,
+        message: f.message,
+        line: start.line,
+        column: start.column,
+        range: { start: index.positionAt(f.unit.nameSpan.start), end: index.positionAt(f.unit.nameSpan.end) },
+        unit,
+      });
+    }
+    json.files.push(entry);
+  }
+  const stats = project.stats();
+  const untested = json.files.reduce((n, f) => n + f.findings.length, 0);
+  json.summary = { ...stats, untested, durationMs: Math.round(performance.now() - started) };
+  if (o.json) o.out(JSON.stringify(json, null, 2));
+  for (const p of problems) if (p.severity !== 'info' || !o.json) o.err(`testgap: ${p.severity}: ${p.message}\n`);
+  o.err(
+    `testgap: ${untested} untested ${untested === 1 ? 'unit' : 'units'} in ${json.files.length} of ${files.length} source files ` +
+      `(${stats.units} units, ${stats.testFiles} test files) in ${(json.summary.durationMs / 1000).toFixed(1)} s\n`,
+  );
+  project.dispose();
+  return untested > 0 ? 1 : 0;
+}

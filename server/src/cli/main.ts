@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+// The `testgap` command: a table from sub-command to what runs it.
+import fs from 'node:fs';
+import path from 'node:path';
+import { findPackageRoot } from '../io/nodeHost';
+import { startStdioOrIpcServer } from '../lsp/main';
+import { runCheck } from './check';
+
+const USAGE = `usage: testgap <command> [options]
+
+commands:
+  check [paths…] [--root DIR] [--json]   report exported functions and classes no test exercises
+  lsp [--stdio | --node-ipc]             run the language server
+
+options:
+  --root DIR   project root (default: the nearest folder with a package.json)
+  --json       machine-readable output (shape in protocol.md)
+  --help       this text
+  --version    the version`;
+
+class UsageError extends Error {}
+
+interface ParsedArgs {
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+function parseArgs(args: string[], valued: string[], known: string[]): ParsedArgs {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (!a.startsWith('--')) {
+      positional.push(a);
+      continue;
+    }
+    const [name, inline] = a.slice(2).split(/=(.*)/s, 2);
+    if (valued.includes(name)) {
+      const value = inline ?? args[++i];
+      if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
+      flags.set(name, value);
+    } else if (known.includes(name)) {
+      flags.set(name, true);
+    } else {
+      throw new UsageError(`unknown option --${name}`);
+    }
+  }
+  return { positional, flags };
+}
+
+function version(): string {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(__dirname, '../../../../package.json'), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function check(args: string[]): number {
+  const { positional, flags } = parseArgs(args, ['root'], ['json']);
+  const cwd = process.cwd();
+  const rootFlag = flags.get('root');
+  const root = typeof rootFlag === 'string' ? path.resolve(cwd, rootFlag) : findPackageRoot(cwd);
+  if (!root) throw new UsageError(`no package.json in ${cwd} or above it; pass --root DIR`);
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`--root ${rootFlag}: not a directory`);
+  const paths = positional.map((p) => {
+    const abs = path.resolve(cwd, p);
+    if (!fs.existsSync(abs)) throw new UsageError(`${p}: no such file or directory`);
+    const rel = path.relative(root, abs);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) throw new UsageError(`${p}: outside the project root ${root}`);
+    return abs;
+  });
+  return runCheck({
+    root,
+    paths,
+    json: flags.has('json'),
+    cwd,
+    out: (line) => process.stdout.write(line + '\n'),
+    err: (text) => process.stderr.write(text),
+    interactive: !!process.stderr.isTTY,
+  });
+}
+
+function lsp(args: string[]): void {
+  const known = ['stdio', 'node-ipc'];
+  const transport = args.filter((a) => a.startsWith('--'));
+  if (transport.length !== 1 || !known.includes(transport[0].slice(2))) {
+    throw new UsageError('lsp needs exactly one of --stdio or --node-ipc');
+  }
+  startStdioOrIpcServer();
+}
+
+async function main(argv: string[]): Promise<number | undefined> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'check':
+        return check(rest);
+      case 'lsp':
+        lsp(rest);
+        return undefined; // the server owns the process from here
+      case '--version':
+        process.stdout.write(version() + '\n');
+        return 0;
+      case '--help':
+      case 'help':
+        process.stdout.write(USAGE + '\n');
+        return 0;
+      case undefined:
+        throw new UsageError('missing command');
+      default:
+        throw new UsageError(`unknown command '${command}'`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`testgap: ${error.message} (see testgap --help)\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== undefined) process.exitCode = code;
+  },
+  (error) => {
+    process.stderr.write(`testgap: internal error: ${error?.stack ?? error}\n`);
+    process.exitCode = 70;
+  },
+);

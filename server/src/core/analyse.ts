@@ -1,0 +1,581 @@
+// Per-file analysis: the testable units a module exports, its export surface (for following re-exports), and for test
+// files what they import and use.
+//
+// Invariants:
+// - Works on one SourceFile at a time and never throws (analyseFile catches and reports a problem instead).
+// - Needs no type checker: the diagnostics path runs on every edit and must cost about one parse. Given a checker, the
+//   same walk also fills in inferred parameter and return types (`typeFrom: 'checker'`).
+import ts from 'typescript';
+import type { ExportTarget, FileFacts, JsDocInfo, ModuleExports, Param, TestFacts, TestReference, Unit, UnitKind } from './model';
+import type { Span } from './text';
+
+export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
+
+export function isAnalysablePath(path: string): boolean {
+  if (/\.d\.[mc]?ts$/.test(path)) return false;
+  return SOURCE_EXTENSIONS.some((ext) => path.endsWith(ext));
+}
+
+export function scriptKindFor(path: string): ts.ScriptKind {
+  if (path.endsWith('.tsx')) return ts.ScriptKind.TSX;
+  if (path.endsWith('.jsx')) return ts.ScriptKind.JSX;
+  if (/\.[mc]?js$/.test(path)) return ts.ScriptKind.JS;
+  return ts.ScriptKind.TS;
+}
+
+export function parseFile(path: string, text: string): ts.SourceFile {
+  return ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKindFor(path));
+}
+
+export interface AnalyseOptions {
+  /** Path relative to the project root, with `/` separators: the prefix of every unit id. */
+  relPath: string;
+  isTest: boolean;
+  checker?: ts.TypeChecker;
+}
+
+export function analyseFile(sf: ts.SourceFile, options: AnalyseOptions): FileFacts {
+  try {
+    const exports: ModuleExports = { named: new Map(), star: [] };
+    const units = options.isTest ? [] : new ModuleWalker(sf, options, exports).run();
+    const test = options.isTest ? collectTestFacts(sf) : undefined;
+    return { units, exports, test, problems: [] };
+  } catch (error) {
+    // A compiler-API surprise on odd input must cost one file's findings, never the server.
+    return {
+      units: [],
+      exports: { named: new Map(), star: [] },
+      test: options.isTest ? { references: [], propertyNames: new Set() } : undefined,
+      problems: [{ severity: 'error', file: sf.fileName, message: `analysis failed: ${(error as Error)?.message ?? error}` }],
+    };
+  }
+}
+
+type FunctionLike = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration;
+type ClassLike = ts.ClassDeclaration | ts.ClassExpression;
+
+interface LocalDecl {
+  node: FunctionLike | ClassLike;
+  /** Node whose JSDoc describes the declaration (the variable statement for `const f = () => …`). */
+  docHost: ts.Node;
+  name: string;
+  nameNode: ts.Node;
+}
+
+function unwrapExpression(e: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) {
+    e = e.expression;
+  }
+  return e;
+}
+
+function isFunctionOrClassExpression(e: ts.Expression): e is ts.FunctionExpression | ts.ArrowFunction | ts.ClassExpression {
+  return ts.isFunctionExpression(e) || ts.isArrowFunction(e) || ts.isClassExpression(e);
+}
+
+function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === kind);
+}
+
+function moduleExportNameText(name: ts.ModuleExportName): string {
+  return ts.isIdentifier(name) ? name.text : name.text;
+}
+
+function spanOf(node: ts.Node, sf: ts.SourceFile): Span {
+  return { start: node.getStart(sf), end: node.getEnd() };
+}
+
+/** `require('x')` → 'x'. */
+function requireSpecifier(e: ts.Expression): string | undefined {
+  e = unwrapExpression(e);
+  if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'require' && e.arguments.length === 1) {
+    const arg = e.arguments[0];
+    if (ts.isStringLiteralLike(arg)) return arg.text;
+  }
+  return undefined;
+}
+
+/** `await import('x')` or `import('x')` → 'x'. */
+function dynamicImportSpecifier(e: ts.Expression): string | undefined {
+  e = unwrapExpression(e);
+  if (ts.isAwaitExpression(e)) e = unwrapExpression(e.expression);
+  if (ts.isCallExpression(e) && e.expression.kind === ts.SyntaxKind.ImportKeyword && e.arguments.length >= 1) {
+    const arg = e.arguments[0];
+    if (ts.isStringLiteralLike(arg)) return arg.text;
+  }
+  return undefined;
+}
+
+/** `module.exports` → { whole }, `module.exports.x` / `exports.x` / `exports['x']` → { name: 'x' }. */
+function commonJsTarget(e: ts.Expression): { whole: true; node: ts.Node } | { name: string; node: ts.Node } | undefined {
+  const isModuleExports = (x: ts.Expression) =>
+    ts.isPropertyAccessExpression(x) && ts.isIdentifier(x.expression) && x.expression.text === 'module' && x.name.text === 'exports';
+  const isExportsObject = (x: ts.Expression) => (ts.isIdentifier(x) && x.text === 'exports') || isModuleExports(x);
+  if (isModuleExports(e)) return { whole: true, node: e };
+  if (ts.isPropertyAccessExpression(e) && isExportsObject(e.expression)) return { name: e.name.text, node: e.name };
+  if (ts.isElementAccessExpression(e) && isExportsObject(e.expression) && ts.isStringLiteralLike(e.argumentExpression)) {
+    return { name: e.argumentExpression.text, node: e.argumentExpression };
+  }
+  return undefined;
+}
+
+class ModuleWalker {
+  private readonly locals = new Map<string, LocalDecl>();
+  private readonly imports = new Map<string, { specifier: string; name: string }>();
+  /** Units keyed by their qualified name (the part of the id after `#`). */
+  private readonly unitsByName = new Map<string, { decl: LocalDecl; exportNames: string[] }>();
+
+  constructor(
+    private readonly sf: ts.SourceFile,
+    private readonly options: AnalyseOptions,
+    private readonly exports: ModuleExports,
+  ) {}
+
+  run(): Unit[] {
+    this.collectLocals();
+    for (const statement of this.sf.statements) this.collectExports(statement);
+    const units: Unit[] = [];
+    const seen = new Set<string>();
+    for (const [qualified, { decl, exportNames }] of this.unitsByName) {
+      for (const unit of this.unitsFor(qualified, decl, exportNames)) {
+        if (seen.has(unit.id)) continue;
+        seen.add(unit.id);
+        units.push(unit);
+      }
+    }
+    return units;
+  }
+
+  private collectLocals(): void {
+    for (const s of this.sf.statements) {
+      if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)) && s.name) {
+        if (hasModifier(s, ts.SyntaxKind.DeclareKeyword)) continue;
+        const existing = this.locals.get(s.name.text);
+        // Overloads: the implementation (the one with a body) is the unit; signatures only describe it.
+        if (existing && ts.isFunctionDeclaration(s) && !s.body) continue;
+        this.locals.set(s.name.text, { node: s, docHost: s, name: s.name.text, nameNode: s.name });
+      } else if (ts.isVariableStatement(s)) {
+        if (hasModifier(s, ts.SyntaxKind.DeclareKeyword)) continue;
+        for (const d of s.declarationList.declarations) {
+          if (!ts.isIdentifier(d.name) || !d.initializer) continue;
+          const init = unwrapExpression(d.initializer);
+          if (isFunctionOrClassExpression(init)) {
+            this.locals.set(d.name.text, { node: init, docHost: d, name: d.name.text, nameNode: d.name });
+          } else {
+            const spec = requireSpecifier(init);
+            if (spec !== undefined) this.imports.set(d.name.text, { specifier: spec, name: 'export=' });
+          }
+        }
+      } else if (ts.isImportDeclaration(s) && ts.isStringLiteralLike(s.moduleSpecifier) && s.importClause) {
+        const specifier = s.moduleSpecifier.text;
+        const clause = s.importClause;
+        if (clause.name) this.imports.set(clause.name.text, { specifier, name: 'default' });
+        const bindings = clause.namedBindings;
+        if (bindings && ts.isNamespaceImport(bindings)) this.imports.set(bindings.name.text, { specifier, name: '*' });
+        if (bindings && ts.isNamedImports(bindings)) {
+          for (const el of bindings.elements) {
+            this.imports.set(el.name.text, { specifier, name: moduleExportNameText(el.propertyName ?? el.name) });
+          }
+        }
+      }
+    }
+  }
+
+  /** Records that the module exports local `name` as `exportName`; re-exports of imports become re-export targets. */
+  private exportLocal(localName: string, exportName: string): void {
+    const decl = this.locals.get(localName);
+    if (decl) {
+      this.addUnitExport(decl.name, decl, exportName);
+      return;
+    }
+    const imported = this.imports.get(localName);
+    if (imported && imported.name !== '*') {
+      this.setExport(exportName, { kind: 'reexport', specifier: imported.specifier, name: imported.name });
+    }
+  }
+
+  private setExport(exportName: string, target: ExportTarget): void {
+    this.exports.named.set(exportName, target);
+  }
+
+  private addUnitExport(qualified: string, decl: LocalDecl, exportName: string): void {
+    const entry = this.unitsByName.get(qualified) ?? { decl, exportNames: [] };
+    if (!entry.exportNames.includes(exportName)) entry.exportNames.push(exportName);
+    this.unitsByName.set(qualified, entry);
+    this.setExport(exportName, { kind: 'unit', unitId: `${this.options.relPath}#${qualified}` });
+  }
+
+  private collectExports(s: ts.Statement): void {
+    const exported = hasModifier(s, ts.SyntaxKind.ExportKeyword);
+    const isDefault = hasModifier(s, ts.SyntaxKind.DefaultKeyword);
+    if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)) && exported) {
+      if (hasModifier(s, ts.SyntaxKind.DeclareKeyword)) return;
+      if (ts.isFunctionDeclaration(s) && !s.body && s.name && this.locals.get(s.name.text)?.node !== s) return;
+      if (s.name) {
+        this.exportLocal(s.name.text, isDefault ? 'default' : s.name.text);
+      } else {
+        const keyword = (ts.getModifiers(s) ?? []).find((m) => m.kind === ts.SyntaxKind.DefaultKeyword) ?? s;
+        this.addUnitExport('default', { node: s, docHost: s, name: 'default', nameNode: keyword }, 'default');
+      }
+      return;
+    }
+    if (ts.isVariableStatement(s) && exported) {
+      for (const d of s.declarationList.declarations) {
+        if (ts.isIdentifier(d.name)) this.exportLocal(d.name.text, d.name.text);
+      }
+      return;
+    }
+    if (ts.isExportDeclaration(s)) {
+      if (s.isTypeOnly) return;
+      const specifier = s.moduleSpecifier && ts.isStringLiteralLike(s.moduleSpecifier) ? s.moduleSpecifier.text : undefined;
+      const clause = s.exportClause;
+      if (!clause) {
+        if (specifier !== undefined) this.exports.star.push(specifier);
+      } else if (ts.isNamespaceExport(clause)) {
+        if (specifier !== undefined) this.setExport(moduleExportNameText(clause.name), { kind: 'reexport', specifier, name: '*' });
+      } else {
+        for (const el of clause.elements) {
+          if (el.isTypeOnly) continue;
+          const local = moduleExportNameText(el.propertyName ?? el.name);
+          const exportName = moduleExportNameText(el.name);
+          if (specifier !== undefined) this.setExport(exportName, { kind: 'reexport', specifier, name: local });
+          else this.exportLocal(local, exportName);
+        }
+      }
+      return;
+    }
+    if (ts.isExportAssignment(s)) {
+      const exportName = s.isExportEquals ? 'export=' : 'default';
+      const e = unwrapExpression(s.expression);
+      if (ts.isIdentifier(e)) {
+        this.exportLocal(e.text, exportName);
+      } else if (isFunctionOrClassExpression(e)) {
+        const name = !ts.isArrowFunction(e) && e.name ? e.name.text : 'default';
+        const exportKeyword = s.getFirstToken(this.sf) ?? s;
+        this.addUnitExport(name, { node: e, docHost: s, name, nameNode: e.name && !ts.isArrowFunction(e) ? e.name : exportKeyword }, exportName);
+      }
+      return;
+    }
+    if (ts.isExpressionStatement(s)) this.collectCommonJsExport(s);
+  }
+
+  private collectCommonJsExport(s: ts.ExpressionStatement): void {
+    const e = s.expression;
+    if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
+    const target = commonJsTarget(e.left);
+    if (!target) return;
+    const right = unwrapExpression(e.right);
+    if ('name' in target) {
+      if (ts.isIdentifier(right)) this.exportLocal(right.text, target.name);
+      else if (isFunctionOrClassExpression(right)) {
+        this.addUnitExport(target.name, { node: right, docHost: s, name: target.name, nameNode: target.node }, target.name);
+      }
+      return;
+    }
+    // module.exports = …
+    if (ts.isIdentifier(right)) {
+      this.exportLocal(right.text, 'export=');
+    } else if (isFunctionOrClassExpression(right)) {
+      const ownName = !ts.isArrowFunction(right) && right.name ? right.name.text : undefined;
+      const name = ownName ?? 'module.exports';
+      this.addUnitExport(name, { node: right, docHost: s, name, nameNode: target.node }, 'export=');
+    } else if (ts.isObjectLiteralExpression(right)) {
+      for (const p of right.properties) {
+        if (ts.isShorthandPropertyAssignment(p)) {
+          this.exportLocal(p.name.text, p.name.text);
+        } else if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteralLike(p.name))) {
+          const exportName = p.name.text;
+          const value = unwrapExpression(p.initializer);
+          if (ts.isIdentifier(value)) this.exportLocal(value.text, exportName);
+          else if (isFunctionOrClassExpression(value)) {
+            this.addUnitExport(exportName, { node: value, docHost: p, name: exportName, nameNode: p.name }, exportName);
+          }
+        } else if (ts.isMethodDeclaration(p) && (ts.isIdentifier(p.name) || ts.isStringLiteralLike(p.name))) {
+          this.addUnitExport(p.name.text, { node: p, docHost: p, name: p.name.text, nameNode: p.name }, p.name.text);
+        }
+      }
+    } else {
+      const spec = requireSpecifier(right);
+      if (spec !== undefined) this.exports.star.push(spec);
+    }
+  }
+
+  private unitsFor(qualified: string, decl: LocalDecl, exportNames: string[]): Unit[] {
+    const displayName = qualified === 'default' ? 'default export' : qualified;
+    if (ts.isClassDeclaration(decl.node) || ts.isClassExpression(decl.node)) {
+      return this.classUnits(qualified, displayName, decl.node, decl, exportNames);
+    }
+    return [this.makeUnit(qualified, displayName, 'function', decl.node, decl.docHost, decl.nameNode, exportNames)];
+  }
+
+  private classUnits(qualified: string, displayName: string, node: ClassLike, decl: LocalDecl, exportNames: string[]): Unit[] {
+    const classId = `${this.options.relPath}#${qualified}`;
+    const ctor = node.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body);
+    const classUnit = this.makeUnit(qualified, displayName, 'class', ctor, decl.docHost, decl.nameNode, exportNames);
+    const units: Unit[] = [classUnit];
+    const className = qualified === 'default' ? 'default' : decl.name;
+    if (ctor) {
+      units.push(this.member(classId, `${className}.constructor`, `new ${className}`, 'constructor', ctor, ctor.getFirstToken(this.sf) ?? ctor, 'constructor'));
+    }
+    for (const m of node.members) {
+      if (hasModifier(m, ts.SyntaxKind.PrivateKeyword) || hasModifier(m, ts.SyntaxKind.ProtectedKeyword)) continue;
+      if (!m.name || ts.isPrivateIdentifier(m.name)) continue;
+      if (!(ts.isIdentifier(m.name) || ts.isStringLiteralLike(m.name))) continue;
+      const memberName = m.name.text;
+      const isStatic = hasModifier(m, ts.SyntaxKind.StaticKeyword);
+      const qualifiedMember = isStatic ? `${className}.${memberName}` : `${className}.prototype.${memberName}`;
+      const shown = `${className}.${memberName}`;
+      if (ts.isMethodDeclaration(m)) {
+        if (!m.body && !hasModifier(m, ts.SyntaxKind.AbstractKeyword) && this.hasImplementation(node, memberName, isStatic)) continue;
+        units.push(this.member(classId, qualifiedMember, shown, isStatic ? 'static-method' : 'method', m, m.name, memberName));
+      } else if (ts.isGetAccessorDeclaration(m)) {
+        units.push(this.member(classId, qualifiedMember, shown, 'getter', m, m.name, memberName));
+      } else if (ts.isPropertyDeclaration(m) && m.initializer) {
+        const init = unwrapExpression(m.initializer);
+        if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) {
+          units.push(this.member(classId, qualifiedMember, shown, isStatic ? 'static-method' : 'method', init, m.name, memberName, m));
+        }
+      }
+    }
+    return units;
+  }
+
+  private hasImplementation(node: ClassLike, name: string, isStatic: boolean): boolean {
+    return node.members.some(
+      (x) =>
+        ts.isMethodDeclaration(x) &&
+        !!x.body &&
+        !!x.name &&
+        (ts.isIdentifier(x.name) || ts.isStringLiteralLike(x.name)) &&
+        x.name.text === name &&
+        hasModifier(x, ts.SyntaxKind.StaticKeyword) === isStatic,
+    );
+  }
+
+  private member(
+    classId: string,
+    qualified: string,
+    shown: string,
+    kind: UnitKind,
+    node: FunctionLike | ts.ConstructorDeclaration | ts.GetAccessorDeclaration,
+    nameNode: ts.Node,
+    memberName: string,
+    docHost: ts.Node = node,
+  ): Unit {
+    const unit = this.makeUnit(qualified, shown, kind, node, docHost, nameNode, []);
+    unit.parent = classId;
+    unit.memberName = memberName;
+    return unit;
+  }
+
+  private makeUnit(
+    qualified: string,
+    name: string,
+    kind: UnitKind,
+    fn: ts.SignatureDeclaration | undefined,
+    docHost: ts.Node,
+    nameNode: ts.Node,
+    exportNames: string[],
+  ): Unit {
+    const checker = this.options.checker;
+    const signature = fn && checker ? checker.getSignatureFromDeclaration(fn) : undefined;
+    const jsDoc = readJsDoc(docHost) ?? (fn && fn !== docHost ? readJsDoc(fn) : undefined);
+    const params: Param[] = [];
+    if (fn) {
+      fn.parameters.forEach((p, i) => {
+        if (ts.isIdentifier(p.name) && p.name.text === 'this') return;
+        const name = ts.isIdentifier(p.name) ? p.name.text : p.name.getText(this.sf);
+        const docType = p.type ?? ts.getJSDocType(p);
+        const paramTag = ts.getJSDocParameterTags(p)[0];
+        let type = docType?.getText(this.sf);
+        if (checker && signature) {
+          const symbol = signature.parameters[i];
+          if (symbol) type = typeText(checker, checker.getTypeOfSymbolAtLocation(symbol, fn));
+        }
+        params.push({
+          name,
+          type,
+          optional: !!p.questionToken || !!p.initializer || !!paramTag?.isBracketed || (!!docType && ts.isJSDocOptionalType(docType)),
+          defaultText: p.initializer?.getText(this.sf),
+          rest: !!p.dotDotDotToken,
+        });
+      });
+    }
+    let returnType: string | undefined;
+    if (fn && kind !== 'class' && kind !== 'constructor') {
+      returnType = (fn.type ?? ts.getJSDocReturnType(fn))?.getText(this.sf);
+      if (checker && signature) returnType = typeText(checker, checker.getReturnTypeOfSignature(signature));
+    }
+    const isFunction = !!fn && kind !== 'class' && kind !== 'constructor';
+    return {
+      id: `${this.options.relPath}#${qualified}`,
+      file: this.sf.fileName,
+      kind,
+      name,
+      exportNames: [...exportNames],
+      nameSpan: spanOf(nameNode, this.sf),
+      params,
+      returnType,
+      async: isFunction && hasModifier(fn!, ts.SyntaxKind.AsyncKeyword),
+      generator: isFunction && 'asteriskToken' in fn! && !!fn.asteriskToken,
+      jsDoc,
+      typeFrom: checker ? 'checker' : 'syntax',
+    };
+  }
+}
+
+function typeText(checker: ts.TypeChecker, type: ts.Type): string {
+  return checker.typeToString(type, undefined, ts.TypeFormatFlags.NoTruncation);
+}
+
+function commentText(comment: string | ts.NodeArray<ts.JSDocComment> | undefined): string | undefined {
+  const text = ts.getTextOfJSDocComment(comment)?.trim();
+  return text ? text : undefined;
+}
+
+export function readJsDoc(node: ts.Node): JsDocInfo | undefined {
+  const docs = ts.getJSDocCommentsAndTags(node).filter(ts.isJSDoc);
+  if (docs.length === 0) return undefined;
+  const doc = docs[docs.length - 1];
+  const info: JsDocInfo = { params: [], throws: [], examples: [] };
+  const summary = commentText(doc.comment);
+  if (summary) info.summary = summary.split(/\r?\n\s*\r?\n/)[0].trim();
+  for (const tag of doc.tags ?? []) {
+    if (ts.isJSDocParameterTag(tag)) {
+      info.params.push({ name: tag.name.getText(), type: tag.typeExpression?.type.getText(), text: commentText(tag.comment) });
+    } else if (ts.isJSDocReturnTag(tag)) {
+      info.returns = [tag.typeExpression?.type.getText(), commentText(tag.comment)].filter(Boolean).join(' ') || undefined;
+    } else if (ts.isJSDocThrowsTag(tag)) {
+      const text = [tag.typeExpression?.type.getText(), commentText(tag.comment)].filter(Boolean).join(' ');
+      if (text) info.throws.push(text);
+    } else if (tag.tagName.text === 'example') {
+      const text = commentText(tag.comment);
+      if (text) info.examples.push(text);
+    }
+  }
+  return info;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Test files: what they import, and whether they use it.
+
+type Binding =
+  | { kind: 'named'; specifier: string; name: string }
+  | { kind: 'default'; specifier: string }
+  | { kind: 'whole'; specifier: string };
+
+interface IdentifierUse {
+  /** Uses of the name anywhere but in declaration position. */
+  count: number;
+  /** Uses not followed by `.x` / `['x']`: a call, `new`, or passing the value on. */
+  bare: number;
+  members: Set<string>;
+}
+
+/**
+ * A test exercises an export when it imports it and refers to the binding somewhere besides the import. Shadowing is
+ * not tracked (a local with the same name counts as a use): a missed diagnostic is cheaper than a false one.
+ */
+export function collectTestFacts(sf: ts.SourceFile): TestFacts {
+  const bindings = new Map<string, Binding>();
+  const uses = new Map<string, IdentifierUse>();
+  const propertyNames = new Set<string>();
+  const direct: TestReference[] = [];
+  const use = (name: string) => {
+    let u = uses.get(name);
+    if (!u) uses.set(name, (u = { count: 0, bare: 0, members: new Set() }));
+    return u;
+  };
+
+  const bindVariable = (d: ts.VariableDeclaration) => {
+    if (!d.initializer) return;
+    const specifier = requireSpecifier(d.initializer) ?? dynamicImportSpecifier(d.initializer);
+    if (specifier === undefined) return;
+    if (ts.isIdentifier(d.name)) {
+      bindings.set(d.name.text, { kind: 'whole', specifier });
+    } else if (ts.isObjectBindingPattern(d.name)) {
+      for (const el of d.name.elements) {
+        if (!ts.isIdentifier(el.name)) continue;
+        const prop = el.propertyName;
+        const name = prop && (ts.isIdentifier(prop) || ts.isStringLiteralLike(prop)) ? prop.text : el.name.text;
+        bindings.set(el.name.text, { kind: 'named', specifier, name });
+      }
+    }
+  };
+
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node) && ts.isStringLiteralLike(node.moduleSpecifier) && node.importClause && !node.importClause.isTypeOnly) {
+      const specifier = node.moduleSpecifier.text;
+      const clause = node.importClause;
+      if (clause.name) bindings.set(clause.name.text, { kind: 'default', specifier });
+      const nb = clause.namedBindings;
+      if (nb && ts.isNamespaceImport(nb)) bindings.set(nb.name.text, { kind: 'whole', specifier });
+      if (nb && ts.isNamedImports(nb)) {
+        for (const el of nb.elements) {
+          if (!el.isTypeOnly) bindings.set(el.name.text, { kind: 'named', specifier, name: moduleExportNameText(el.propertyName ?? el.name) });
+        }
+      }
+      return;
+    }
+    if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
+      const expr = node.moduleReference.expression;
+      if (ts.isStringLiteralLike(expr)) bindings.set(node.name.text, { kind: 'whole', specifier: expr.text });
+      return;
+    }
+    if (ts.isVariableDeclaration(node)) bindVariable(node);
+    if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) {
+      const name = ts.isPropertyAccessExpression(node)
+        ? node.name.text
+        : ts.isStringLiteralLike(node.argumentExpression)
+          ? node.argumentExpression.text
+          : undefined;
+      if (name !== undefined) {
+        propertyNames.add(name);
+        const object = unwrapExpression(node.expression);
+        if (ts.isIdentifier(object)) use(object.text).members.add(name);
+        const spec = requireSpecifier(object);
+        if (spec !== undefined) direct.push({ specifier: spec, exportName: name });
+      }
+    }
+    if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
+      const spec = requireSpecifier(node.expression);
+      if (spec !== undefined) direct.push({ specifier: spec, exportName: 'export=' });
+    }
+    if (ts.isIdentifier(node)) recordIdentifier(node);
+    ts.forEachChild(node, visit);
+  };
+
+  const recordIdentifier = (id: ts.Identifier) => {
+    const parent = id.parent;
+    if (!parent) return;
+    // Declaration names and property keys are not uses of a binding.
+    if (ts.isPropertyAccessExpression(parent) && parent.name === id) return;
+    if ((ts.isPropertyAssignment(parent) || ts.isMethodDeclaration(parent) || ts.isPropertyDeclaration(parent)) && parent.name === id) return;
+    if ((ts.isVariableDeclaration(parent) || ts.isFunctionDeclaration(parent) || ts.isClassDeclaration(parent) || ts.isParameter(parent)) && parent.name === id) return;
+    if (ts.isBindingElement(parent) && (parent.name === id || parent.propertyName === id)) return;
+    if (ts.isImportSpecifier(parent) || ts.isImportClause(parent) || ts.isNamespaceImport(parent) || ts.isImportEqualsDeclaration(parent)) return;
+    if (ts.isExportSpecifier(parent) && parent.propertyName === id) return;
+    const u = use(id.text);
+    u.count++;
+    const isObjectOfAccess =
+      (ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent)) && parent.expression === id;
+    if (!isObjectOfAccess) u.bare++;
+  };
+
+  visit(sf);
+
+  const references: TestReference[] = [...direct];
+  for (const [local, binding] of bindings) {
+    const u = uses.get(local);
+    if (!u || u.count === 0) continue;
+    if (binding.kind === 'named') {
+      references.push({ specifier: binding.specifier, exportName: binding.name });
+    } else {
+      // A default import of a CommonJS module is its `module.exports`, so its members are that module's exports too.
+      if (binding.kind === 'default') references.push({ specifier: binding.specifier, exportName: 'default' });
+      else if (u.bare > 0) references.push({ specifier: binding.specifier, exportName: 'export=' });
+      for (const member of u.members) references.push({ specifier: binding.specifier, exportName: member });
+    }
+  }
+  return { references, propertyNames };
+}

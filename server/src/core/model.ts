@@ -1,0 +1,101 @@
+// The plain data the analysis core hands out. No TypeScript compiler objects and no LSP types cross this boundary:
+// the lsp/ and cli/ layers convert from these.
+import type { Span } from './text';
+
+export type UnitKind = 'function' | 'class' | 'method' | 'static-method' | 'getter' | 'constructor';
+
+export interface Param {
+  name: string;
+  /** Type text: from the annotation or JSDoc (`typeFrom: 'syntax'`) or from the type checker (`'checker'`). */
+  type?: string;
+  optional: boolean;
+  /** Source text of the default value, when there is one. */
+  defaultText?: string;
+  rest: boolean;
+}
+
+export interface JsDocInfo {
+  summary?: string;
+  params: { name: string; type?: string; text?: string }[];
+  returns?: string;
+  throws: string[];
+  examples: string[];
+}
+
+export interface Unit {
+  /** Stable id: `<path relative to the project root>#<qualified name>`, e.g. `src/cart.ts#Cart.prototype.add`. */
+  id: string;
+  /** Absolute path of the file that defines the unit. */
+  file: string;
+  kind: UnitKind;
+  /** What users read: `formatPrice`, `Cart.add`, `new Cart`, `default export`, `module.exports`. */
+  name: string;
+  /**
+   * Names the module exports the unit under. `default` for ESM default exports, `export=` for `module.exports = …` /
+   * `export = …`. Class members have none: they are reached through their class (`parent`).
+   */
+  exportNames: string[];
+  /** For class members: the id of the class unit. */
+  parent?: string;
+  /** For class members: the member's property name (what a test accesses). */
+  memberName?: string;
+  nameSpan: Span;
+  params: Param[];
+  returnType?: string;
+  async: boolean;
+  generator: boolean;
+  jsDoc?: JsDocInfo;
+  typeFrom: 'syntax' | 'checker';
+}
+
+export interface Problem {
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  file?: string;
+}
+
+/** What every core entry point returns instead of throwing. */
+export interface Analysed<T> {
+  value: T;
+  problems: Problem[];
+}
+
+/** Where a module's export comes from, as written in that module. */
+export type ExportTarget =
+  | { kind: 'unit'; unitId: string }
+  | { kind: 'reexport'; specifier: string; name: string };
+
+/** The export surface of one module, syntactically. */
+export interface ModuleExports {
+  named: Map<string, ExportTarget>;
+  /** `export * from '…'` (and `module.exports = require('…')`). */
+  star: string[];
+}
+
+/** What one test file uses of other modules: `specifier` as written, `exportName` as the module names it. */
+export interface TestReference {
+  specifier: string;
+  exportName: string;
+}
+
+export interface TestFacts {
+  references: TestReference[];
+  /** Every property name the file accesses (`x.add`, `x['add']`): how class members count as exercised. */
+  propertyNames: Set<string>;
+}
+
+export interface FileFacts {
+  units: Unit[];
+  exports: ModuleExports;
+  /** Present for test files only. */
+  test?: TestFacts;
+  problems: Problem[];
+}
+
+export interface Finding {
+  code: 'missing-test';
+  unit: Unit;
+  message: string;
+  /** The test file where a test for this unit belongs (may not exist yet). */
+  expectedTestFile: string;
+}

@@ -1,0 +1,57 @@
+// Client capabilities, read once at `initialize` into the few facts the server branches on, and the server
+// capabilities that follow from them. Branch on these, never on clientInfo.name.
+import {
+  TextDocumentSyncKind,
+  type ClientCapabilities,
+  type ServerCapabilities,
+} from 'vscode-languageserver/node';
+
+export interface ClientCaps {
+  /**
+   * Pull diagnostics are used only when the client can both pull and be told to re-pull: a test file saved elsewhere
+   * changes this file's diagnostics, and a client without `workspace/diagnostic/refresh` (Neovim 0.10/0.11) would
+   * show stale ones until the next edit. Everyone else gets push, and never both (Neovim ≥ 0.10 shows both sets).
+   */
+  pullDiagnostics: boolean;
+  relatedInformation: boolean;
+  diagnosticData: boolean;
+  configuration: boolean;
+  configurationChangeRegistration: boolean;
+  watchedFilesRegistration: boolean;
+  workspaceFolders: boolean;
+  workDoneProgress: boolean;
+}
+
+export function readClientCaps(c: ClientCapabilities): ClientCaps {
+  const pull = !!c.textDocument?.diagnostic;
+  const refresh = !!c.workspace?.diagnostics?.refreshSupport;
+  return {
+    pullDiagnostics: pull && refresh,
+    relatedInformation: !!c.textDocument?.publishDiagnostics?.relatedInformation || pull,
+    diagnosticData: !!c.textDocument?.publishDiagnostics?.dataSupport || pull,
+    configuration: !!c.workspace?.configuration,
+    configurationChangeRegistration: !!c.workspace?.didChangeConfiguration?.dynamicRegistration,
+    watchedFilesRegistration: !!c.workspace?.didChangeWatchedFiles?.dynamicRegistration,
+    workspaceFolders: !!c.workspace?.workspaceFolders,
+    workDoneProgress: !!c.window?.workDoneProgress,
+  };
+}
+
+export const DIAGNOSTIC_PROVIDER_ID = 'testgap';
+
+export function serverCapabilities(caps: ClientCaps): ServerCapabilities {
+  return {
+    positionEncoding: 'utf-16',
+    textDocumentSync: {
+      openClose: true,
+      change: TextDocumentSyncKind.Incremental,
+      save: { includeText: false },
+    },
+    ...(caps.pullDiagnostics
+      ? { diagnosticProvider: { identifier: DIAGNOSTIC_PROVIDER_ID, interFileDependencies: true, workspaceDiagnostics: false } }
+      : {}),
+    workspace: {
+      workspaceFolders: { supported: true, changeNotifications: true },
+    },
+  };
+}

@@ -1,0 +1,326 @@
+// The server's state and the logic of each notification and request. Handlers in server.ts only route here.
+//
+// Invariants:
+// - A project is the folder of the nearest package.json (else the workspace folder, else the file's folder), made
+//   once and kept: its TypeScript state is what makes edits cheap.
+// - Open documents are overlays of their project, synced right before every analysis, so diagnostics are always
+//   computed for — and published with — the document's current version.
+// - Any change (edit, watched file, settings) marks the project dirty and schedules one debounced refresh, which
+//   re-publishes every open document of that project whose diagnostics changed.
+import path from 'node:path';
+import {
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  type Connection,
+  type DidChangeConfigurationParams,
+  type DidChangeWatchedFilesParams,
+  type Diagnostic,
+  type DocumentDiagnosticParams,
+  type DocumentDiagnosticReport,
+  type InitializeParams,
+  type InitializeResult,
+  type WorkspaceFoldersChangeEvent,
+} from 'vscode-languageserver/node';
+import { TextDocuments } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Project } from '../core/project';
+import { packageJsonSettingsLayer, resolveSettings, type Settings } from '../core/settings';
+import { LineIndex } from '../core/text';
+import { findPackageRoot, nodeFileHost } from '../io/nodeHost';
+import { DirectoryWatcher } from '../io/watcher';
+import { readClientCaps, serverCapabilities, type ClientCaps } from './capabilities';
+import { toDiagnostic } from './convert';
+import { URI } from './uri';
+
+const CONFIG_FILES = new Set(['package.json', 'tsconfig.json', 'jsconfig.json']);
+const WATCH_GLOB = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}';
+
+interface ProjectState {
+  root: string;
+  project: Project;
+  settings: Settings;
+  /** Settings from workspace/configuration for this root (null when the client has none). */
+  clientSettings: unknown;
+  watcher?: DirectoryWatcher;
+  timer?: NodeJS.Timeout;
+  /** Overlay versions given to the project, by URI. */
+  synced: Map<string, number>;
+  logged: Set<string>;
+}
+
+export class Session {
+  readonly documents = new TextDocuments(TextDocument);
+  private caps!: ClientCaps;
+  private initializationSettings: unknown;
+  /** Settings sent in didChangeConfiguration by clients that cannot answer workspace/configuration. */
+  private pushedSettings: unknown;
+  private folders: string[] = [];
+  private readonly projects = new Map<string, ProjectState>();
+  private readonly rootByFile = new Map<string, string>();
+  /** What was last published per URI, so unchanged results are not sent again. */
+  private readonly published = new Map<string, string>();
+  private initializedDone = false;
+  private shutDown = false;
+
+  constructor(private readonly connection: Connection) {}
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Lifecycle.
+
+  initialize(params: InitializeParams): InitializeResult {
+    this.caps = readClientCaps(params.capabilities);
+    const options = params.initializationOptions as Record<string, unknown> | undefined | null;
+    // Accept both `{ testgap: {...} }` and the bare settings object: clients differ in how they nest it.
+    this.initializationSettings = options && typeof options === 'object' && 'testgap' in options ? options.testgap : options;
+    const folders = params.workspaceFolders?.map((f) => URI.toPath(f.uri)) ?? [params.rootUri ? URI.toPath(params.rootUri) : params.rootPath ?? undefined];
+    this.folders = folders.filter((f): f is string => !!f);
+    return { capabilities: serverCapabilities(this.caps), serverInfo: { name: 'testgap', version: '0.1.0' } };
+  }
+
+  async initialized(): Promise<void> {
+    this.initializedDone = true;
+    const registrations: Promise<unknown>[] = [];
+    if (this.caps.watchedFilesRegistration) {
+      registrations.push(
+        this.connection.client.register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: WATCH_GLOB }, { globPattern: '**/{package.json,tsconfig.json,jsconfig.json}' }],
+        }),
+      );
+    }
+    if (this.caps.configurationChangeRegistration) {
+      registrations.push(this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'testgap' }));
+    }
+    await Promise.all(registrations.map((r) => r.catch((e) => this.connection.console.warn(`registration failed: ${e?.message ?? e}`))));
+    // Projects opened before `initialized` (a client may send didOpen first) start their watchers now.
+    for (const state of this.projects.values()) this.startWatcher(state);
+  }
+
+  shutdown(): void {
+    this.shutDown = true;
+    for (const state of this.projects.values()) {
+      clearTimeout(state.timer);
+      state.watcher?.close();
+      state.project.dispose();
+    }
+    this.projects.clear();
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Projects and settings.
+
+  private rootFor(file: string): string {
+    const folder = this.folders.filter((f) => file.startsWith(f + path.sep)).sort((a, b) => b.length - a.length)[0];
+    return findPackageRoot(path.dirname(file)) ?? folder ?? path.dirname(file);
+  }
+
+  private projectFor(file: string): ProjectState | undefined {
+    if (this.shutDown) return undefined;
+    let root = this.rootByFile.get(file);
+    if (root === undefined) this.rootByFile.set(file, (root = this.rootFor(file)));
+    let state = this.projects.get(root);
+    if (!state) {
+      const { settings } = this.resolveSettingsFor(root, null);
+      state = { root, project: new Project(root, nodeFileHost, settings), settings, clientSettings: null, synced: new Map(), logged: new Set() };
+      this.projects.set(root, state);
+      const started = performance.now();
+      const { value: stats } = state.project.scan();
+      this.connection.console.info(`project ${root}: ${stats.sourceFiles} source files, ${stats.testFiles} test files (${Math.round(performance.now() - started)} ms)`);
+      this.logSettingsWarnings(state, null);
+      if (this.initializedDone) this.startWatcher(state);
+      if (this.caps.configuration) void this.fetchClientSettings(state);
+    }
+    return state.project.contains(file) ? state : undefined;
+  }
+
+  private resolveSettingsFor(root: string, clientSettings: unknown): { settings: Settings; warnings: string[] } {
+    const layers: { origin: string; value: unknown }[] = [];
+    const warnings: string[] = [];
+    const pkg = packageJsonSettingsLayer(nodeFileHost.readFile(path.join(root, 'package.json')), path.join(root, 'package.json'));
+    if (pkg.layer) layers.push(pkg.layer);
+    if (pkg.warning) warnings.push(pkg.warning);
+    layers.push({ origin: 'initializationOptions', value: this.initializationSettings });
+    layers.push({ origin: 'didChangeConfiguration', value: this.pushedSettings });
+    layers.push({ origin: 'workspace/configuration', value: clientSettings });
+    const resolved = resolveSettings(layers);
+    return { settings: resolved.settings, warnings: [...warnings, ...resolved.warnings] };
+  }
+
+  private logSettingsWarnings(state: ProjectState, clientSettings: unknown): void {
+    for (const w of this.resolveSettingsFor(state.root, clientSettings).warnings) {
+      if (state.logged.has(`settings:${w}`)) continue;
+      state.logged.add(`settings:${w}`);
+      this.connection.console.warn(`settings: ${w}`);
+    }
+  }
+
+  private async fetchClientSettings(state: ProjectState): Promise<void> {
+    let value: unknown = null;
+    try {
+      [value] = await this.connection.workspace.getConfiguration([{ scopeUri: URI.fromPath(state.root), section: 'testgap' }]);
+    } catch (error) {
+      this.connection.console.warn(`workspace/configuration failed: ${(error as Error).message}; using defaults`);
+    }
+    this.applySettings(state, value ?? null);
+  }
+
+  private applySettings(state: ProjectState, clientSettings: unknown): void {
+    if (this.shutDown) return;
+    state.clientSettings = clientSettings;
+    const { settings } = this.resolveSettingsFor(state.root, clientSettings);
+    this.logSettingsWarnings(state, clientSettings);
+    if (JSON.stringify(settings) === JSON.stringify(state.settings)) return;
+    state.settings = settings;
+    state.project.updateSettings(settings);
+    state.synced.clear();
+    this.schedule(state, 0);
+  }
+
+  async didChangeConfiguration(params: DidChangeConfigurationParams): Promise<void> {
+    if (this.caps.configuration) {
+      await Promise.all([...this.projects.values()].map((s) => this.fetchClientSettings(s)));
+      return;
+    }
+    const s = params.settings as Record<string, unknown> | null | undefined;
+    this.pushedSettings = s && typeof s === 'object' && 'testgap' in s ? s.testgap : null;
+    for (const state of this.projects.values()) this.applySettings(state, state.clientSettings);
+  }
+
+  didChangeWorkspaceFolders(event: WorkspaceFoldersChangeEvent): void {
+    const removed = new Set(event.removed.map((f) => URI.toPath(f.uri)));
+    this.folders = [...this.folders.filter((f) => !removed.has(f)), ...event.added.map((f) => URI.toPath(f.uri)).filter((f): f is string => !!f)];
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Files.
+
+  private startWatcher(state: ProjectState): void {
+    if (this.caps.watchedFilesRegistration || state.watcher || this.shutDown) return;
+    state.watcher = new DirectoryWatcher(
+      state.root,
+      (dir) => !state.project.contains(path.join(dir, 'x.ts')) && dir !== state.root,
+      (e) => this.fileChanged(e.file, e.kind),
+      (message) => this.connection.console.warn(message),
+    );
+  }
+
+  documentChanged(document: TextDocument, opened: boolean): void {
+    const file = URI.toPath(document.uri);
+    if (!file) return;
+    const state = this.projectFor(file);
+    if (state) this.schedule(state, opened ? 0 : state.settings.debounceMs);
+  }
+
+  documentClosed(document: TextDocument): void {
+    const file = URI.toPath(document.uri);
+    this.published.delete(document.uri);
+    if (!file) return;
+    const state = this.projectFor(file);
+    if (!state) return;
+    state.synced.delete(document.uri);
+    state.project.closeDocument(file);
+    if (!this.caps.pullDiagnostics) void this.connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+    this.schedule(state, state.settings.debounceMs);
+  }
+
+  didChangeWatchedFiles(params: DidChangeWatchedFilesParams): void {
+    for (const change of params.changes) {
+      const file = URI.toPath(change.uri);
+      if (!file) continue;
+      const kind = change.type === FileChangeType.Created ? 'created' : change.type === FileChangeType.Deleted ? 'deleted' : 'changed';
+      this.fileChanged(file, kind);
+    }
+  }
+
+  private fileChanged(file: string, kind: 'created' | 'changed' | 'deleted'): void {
+    for (const state of this.projects.values()) {
+      if (CONFIG_FILES.has(path.basename(file)) && path.dirname(file) === state.root) {
+        state.project.configChanged();
+        if (path.basename(file) === 'package.json') this.applySettings(state, state.clientSettings);
+        this.schedule(state, state.settings.debounceMs);
+        continue;
+      }
+      if (!state.project.contains(file)) continue;
+      state.project.fileChangedOnDisk(file, kind);
+      this.schedule(state, state.settings.debounceMs);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Diagnostics.
+
+  private schedule(state: ProjectState, delayMs: number): void {
+    if (this.shutDown) return;
+    clearTimeout(state.timer);
+    state.timer = setTimeout(() => {
+      state.timer = undefined;
+      this.refresh(state);
+    }, delayMs);
+  }
+
+  /** Gives the project the current text of each of its open documents. */
+  private syncOverlays(state: ProjectState): void {
+    for (const doc of this.documents.all()) {
+      const file = URI.toPath(doc.uri);
+      if (!file || !state.project.contains(file) || state.synced.get(doc.uri) === doc.version) continue;
+      state.project.setOverlay(file, doc.getText());
+      state.synced.set(doc.uri, doc.version);
+    }
+  }
+
+  /** Diagnostics for one open document, for its current version. */
+  diagnosticsFor(state: ProjectState, document: TextDocument): Diagnostic[] {
+    const file = URI.toPath(document.uri)!;
+    const { value: findings, problems } = state.project.findings(file);
+    for (const p of problems) {
+      const key = `${file}@${document.version}:${p.message}`;
+      if (state.logged.has(key)) continue;
+      state.logged.add(key);
+      this.connection.console[p.severity === 'error' ? 'error' : p.severity === 'warning' ? 'warn' : 'info'](p.message);
+    }
+    if (findings.length === 0) return [];
+    const index = new LineIndex(document.getText());
+    return findings.map((f) => toDiagnostic(f, index, state.settings.diagnosticSeverity, this.caps));
+  }
+
+  /** Re-analyses a project and publishes (or asks the client to re-pull) what changed. Exposed for benchmarks. */
+  refresh(state: ProjectState): void {
+    if (this.shutDown) return;
+    this.syncOverlays(state);
+    let changed = false;
+    for (const doc of this.documents.all()) {
+      const file = URI.toPath(doc.uri);
+      if (!file || !state.project.contains(file)) continue;
+      const diagnostics = this.diagnosticsFor(state, doc);
+      const key = `${doc.version}\u0000${JSON.stringify(diagnostics)}`;
+      if (this.published.get(doc.uri) === key) continue;
+      this.published.set(doc.uri, key);
+      changed = true;
+      if (!this.caps.pullDiagnostics) void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+    }
+    if (changed && this.caps.pullDiagnostics) void this.connection.languages.diagnostics.refresh().catch(() => undefined);
+  }
+
+  pullDiagnostics(params: DocumentDiagnosticParams): DocumentDiagnosticReport {
+    const document = this.documents.get(params.textDocument.uri);
+    const file = URI.toPath(params.textDocument.uri);
+    const state = file ? this.projectFor(file) : undefined;
+    if (!document || !state) return { kind: 'full', items: [] };
+    this.syncOverlays(state);
+    const items = this.diagnosticsFor(state, document);
+    const resultId = `${document.version}:${hash(JSON.stringify(items))}`;
+    if (params.previousResultId === resultId) return { kind: 'unchanged', resultId };
+    return { kind: 'full', resultId, items };
+  }
+
+  /** For benchmarks and tests: the project state of a file (created on demand). */
+  stateFor(file: string): ProjectState | undefined {
+    return this.projectFor(file);
+  }
+}
+
+function hash(text: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return (h >>> 0).toString(36);
+}
