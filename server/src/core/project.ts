@@ -143,6 +143,15 @@ export class Project {
 
   /** A file changed on disk (from a watcher or the client's didChangeWatchedFiles). */
   fileChangedOnDisk(file: string, kind: 'created' | 'changed' | 'deleted'): void {
+    if (kind === 'deleted' && !isAnalysablePath(file)) {
+      // A deleted folder may be reported as just the folder: everything under it is gone.
+      let removed = false;
+      for (const [f, entry] of this.files) {
+        if (f.startsWith(file + path.sep) && entry.overlay === undefined) removed = this.files.delete(f);
+      }
+      if (removed) this.fileSetChanged();
+      return;
+    }
     if (!this.contains(file)) return;
     const entry = this.files.get(file);
     if (kind === 'deleted') {

@@ -19,7 +19,8 @@ export class DirectoryWatcher {
     this.watchTree(root);
   }
 
-  private watchTree(dir: string): void {
+  /** `announce`: the directory appeared after the first walk, so files already in it were created unseen. */
+  private watchTree(dir: string, announce = false): void {
     if (this.closed || this.watchers.has(dir) || this.skipDirectory(dir)) return;
     let entries: fs.Dirent[];
     try {
@@ -31,7 +32,10 @@ export class DirectoryWatcher {
       this.onError(`cannot watch ${dir}: ${(error as Error).message}`);
       return;
     }
-    for (const e of entries) if (e.isDirectory() && !e.name.startsWith('.')) this.watchTree(path.join(dir, e.name));
+    for (const e of entries) {
+      if (e.isDirectory() && !e.name.startsWith('.')) this.watchTree(path.join(dir, e.name), announce);
+      else if (announce && e.isFile()) this.onEvent({ file: path.join(dir, e.name), kind: 'created' });
+    }
   }
 
   private changed(dir: string, name: string): void {
@@ -43,7 +47,7 @@ export class DirectoryWatcher {
       stat = undefined;
     }
     if (stat?.isDirectory()) {
-      if (!name.startsWith('.')) this.watchTree(abs);
+      if (!name.startsWith('.')) this.watchTree(abs, true);
       return;
     }
     if (!stat) {
@@ -51,7 +55,7 @@ export class DirectoryWatcher {
       this.onEvent({ file: abs, kind: 'deleted' });
       return;
     }
-    this.onEvent({ file: abs, kind: stat.birthtimeMs === stat.mtimeMs ? 'created' : 'changed' });
+    this.onEvent({ file: abs, kind: 'changed' });
   }
 
   private unwatch(dir: string): void {

@@ -5,13 +5,7 @@ import { startServer } from './server';
 
 export function startStdioOrIpcServer(): void {
   console.log = (...args: unknown[]) => process.stderr.write(args.map(String).join(' ') + '\n');
-  const connection = createConnection(ProposedFeatures.all);
-  const session = startServer(connection);
-  // An editor that dies without `exit` closes our stdin: stop instead of lingering as an orphan.
-  if (process.argv.includes('--stdio')) {
-    process.stdin.on('end', () => {
-      session.shutdown();
-      process.exit(0);
-    });
-  }
+  // vscode-languageserver ends the process when the editor goes away (stdin closed or the parent pid gone), with
+  // exit code 1 when no `shutdown` came first, as the spec asks.
+  startServer(createConnection(ProposedFeatures.all));
 }

@@ -7,7 +7,11 @@ export function startServer(connection: Connection): Session {
   const { documents } = session;
 
   connection.onInitialize((params) => session.initialize(params));
-  connection.onInitialized(() => session.initialized());
+  // One handler per notification: vscode-languageserver keeps only the last one registered.
+  connection.onInitialized(() => {
+    if (session.watchesWorkspaceFolders) connection.workspace.onDidChangeWorkspaceFolders((e) => session.didChangeWorkspaceFolders(e));
+    return session.initialized();
+  });
   connection.onShutdown(() => session.shutdown());
 
   documents.onDidOpen((e) => session.documentChanged(e.document, true));
@@ -17,10 +21,6 @@ export function startServer(connection: Connection): Session {
   connection.onDidChangeConfiguration((params) => session.didChangeConfiguration(params));
   connection.onDidChangeWatchedFiles((params) => session.didChangeWatchedFiles(params));
   connection.languages.diagnostics.on((params) => session.pullDiagnostics(params));
-  connection.onInitialized(() => {
-    // Only clients that advertised workspace folders may be sent this registration's notifications.
-    if (connection.workspace) connection.workspace.onDidChangeWorkspaceFolders((e) => session.didChangeWorkspaceFolders(e));
-  });
 
   documents.listen(connection);
   connection.listen();

@@ -78,6 +78,11 @@ export class Session {
     return { capabilities: serverCapabilities(this.caps), serverInfo: { name: 'testgap', version: '0.1.0' } };
   }
 
+  /** workspace/didChangeWorkspaceFolders may only be listened for when the client has workspace folders. */
+  get watchesWorkspaceFolders(): boolean {
+    return this.caps.workspaceFolders;
+  }
+
   async initialized(): Promise<void> {
     this.initializedDone = true;
     const registrations: Promise<unknown>[] = [];

@@ -1,0 +1,229 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { analyseFile, parseFile } from '../../server/src/core/analyse';
+import type { Unit } from '../../server/src/core/model';
+import { fixtureProject } from '../helpers/project';
+
+/** One line per unit: `kind name [exports] (params) -> returns` plus flags and the source text its range covers. */
+function render(units: Unit[], text: string): string[] {
+  return units.map((u) => {
+    const params = u.params
+      .map((p) => `${p.rest ? '...' : ''}${p.name}${p.optional && !p.defaultText ? '?' : ''}${p.type ? `: ${p.type}` : ''}${p.defaultText ? ` = ${p.defaultText}` : ''}`)
+      .join(', ');
+    const flags = [u.async ? 'async' : '', u.generator ? 'generator' : ''].filter(Boolean).join(' ');
+    const exports = u.exportNames.length ? ` [${u.exportNames.join(',')}]` : '';
+    const returns = u.returnType ? ` -> ${u.returnType}` : '';
+    const range = text.slice(u.nameSpan.start, u.nameSpan.end);
+    return `${u.kind} ${u.name}${exports} (${params})${returns}${flags ? ' ' + flags : ''} @${range}`;
+  });
+}
+
+function check(path: string, text: string, expected: string[]): void {
+  const facts = analyseFile(parseFile(`/p/${path}`, text), { relPath: path, isTest: false });
+  assert.equal(facts.problems, []);
+  assert.equal(render(facts.units, text), expected);
+}
+
+test('TS: exported function declarations, async, generators, overloads', () => {
+  check(
+    'src/a.ts',
+    `export function add(a: number, b = 1): number { return a + b; }
+export async function load(url: string, ...rest: string[]) { return url; }
+export function* ids(): Generator<number> { yield 1; }
+export function pick(x: string): string;
+export function pick(x: number): number;
+export function pick(x: any) { return x; }
+function hidden() {}
+declare function ambient(): void;`,
+    [
+      'function add [add] (a: number, b = 1) -> number @add',
+      'function load [load] (url: string, ...rest: string[]) async @load',
+      'function ids [ids] () -> Generator<number> generator @ids',
+      'function pick [pick] (x: any) @pick',
+    ],
+  );
+});
+
+test('TS: exported consts holding functions; values, types and enums are not units', () => {
+  check(
+    'src/b.ts',
+    `export const double = (n: number): number => n * 2;
+export const named = function inner(s?: string) { return s; };
+export const wrapped = ((x: number) => x) as (x: number) => number;
+export const asyncArrow = async () => 1;
+export const value = 5;
+export interface Shape { area(): number }
+export type Id = string;
+export enum Color { Red }`,
+    [
+      'function double [double] (n: number) -> number @double',
+      'function named [named] (s?: string) @named',
+      'function wrapped [wrapped] (x: number) @wrapped',
+      'function asyncArrow [asyncArrow] () async @asyncArrow',
+    ],
+  );
+});
+
+test('TS: default exports, named and anonymous, and export lists with renames', () => {
+  check('src/c.ts', `export default function main(argv: string[]) {}`, ['function main [default] (argv: string[]) @main']);
+  check('src/d.ts', `export default function (x: number) { return x; }`, ['function default export [default] (x: number) @default']);
+  check('src/e.ts', `export default (a: number) => a;`, ['function default export [default] (a: number) @export']);
+  check(
+    'src/f.ts',
+    `function f(a: string) {}
+const g = (b: number) => b;
+export { f, f as alias, g as renamed };
+export default f;`,
+    ['function f [f,alias,default] (a: string) @f', 'function g [renamed] (b: number) @g'],
+  );
+  check('src/g.ts', `function h() {}\nexport = h;`, ['function h [export=] () @h']);
+});
+
+test('TS: classes with public methods, getters, static methods and constructor; private members skipped', () => {
+  check(
+    'src/cart.ts',
+    `export class Cart {
+  private items: number[] = [];
+  #secret = 1;
+  constructor(readonly owner: string, discount?: number) {}
+  add(price: number): this { return this; }
+  get total(): number { return 0; }
+  set total(v: number) {}
+  static empty(): Cart { return new Cart(''); }
+  onClick = (e: string) => e;
+  find(x: string): number;
+  find(x: number): number;
+  find(x: any) { return 0; }
+  protected guard() {}
+  private hide() {}
+  #priv() {}
+}
+export default class { run() {} }`,
+    [
+      'class Cart [Cart] (owner: string, discount?: number) @Cart',
+      'constructor new Cart (owner: string, discount?: number) @constructor',
+      'method Cart.add (price: number) -> this @add',
+      'getter Cart.total () -> number @total',
+      'static-method Cart.empty () -> Cart @empty',
+      'method Cart.onClick (e: string) @onClick',
+      'method Cart.find (x: any) @find',
+      'class default export [default] () @default',
+      'method default.run () @run',
+    ],
+  );
+});
+
+test('TS: re-exports make no units of their own but record where names come from', () => {
+  const text = `import { local } from './local';
+export { a, b as c } from './ab';
+export * from './star';
+export * as ns from './ns';
+export { local };
+export type { T } from './types';`;
+  const facts = analyseFile(parseFile('/p/src/index.ts', text), { relPath: 'src/index.ts', isTest: false });
+  assert.equal(facts.units, []);
+  assert.equal(Object.fromEntries(facts.exports.named), {
+    a: { kind: 'reexport', specifier: './ab', name: 'a' },
+    c: { kind: 'reexport', specifier: './ab', name: 'b' },
+    ns: { kind: 'reexport', specifier: './ns', name: '*' },
+    local: { kind: 'reexport', specifier: './local', name: 'local' },
+  });
+  assert.equal(facts.exports.star, ['./star']);
+});
+
+test('JS ESM: JSDoc types stand in for annotations', () => {
+  check(
+    'src/j.mjs',
+    `/**
+ * Repeats a string.
+ * @param {string} s the text
+ * @param {number} [times] how often
+ * @returns {string}
+ */
+export function repeat(s, times = 2) { return s.repeat(times); }`,
+    ['function repeat [repeat] (s: string, times: number = 2) -> string @repeat'],
+  );
+});
+
+test('JS CommonJS: module.exports forms', () => {
+  check('lib/one.js', `module.exports = function isOdd(n) { return n % 2 === 1; };`, ['function isOdd [export=] (n) @module.exports']);
+  check('lib/anon.cjs', `module.exports = (a, b) => a + b;`, ['function module.exports [export=] (a, b) @module.exports']);
+  check(
+    'lib/many.js',
+    `function a(x) {}
+const c = function (y) {};
+module.exports = { a, b: c, d(z) {}, e: function () {}, f: (w) => w, n: 1 };`,
+    ['function a [a] (x) @a', 'function c [b] (y) @c', 'function d [d] (z) @d', 'function e [e] () @e', 'function f [f] (w) @f'],
+  );
+  check(
+    'lib/props.js',
+    `function helper() {}
+exports.x = function (p) {};
+module.exports.y = helper;
+exports['z'] = async () => {};`,
+    ['function x [x] (p) @x', 'function helper [y] () @helper', "function z [z] () async @'z'"],
+  );
+  check('lib/klass.js', `class Queue { push(item) {} }\nmodule.exports = Queue;`, ['class Queue [export=] () @Queue', 'method Queue.push (item) @push']);
+});
+
+test('JSDoc: summary, params, returns, throws and examples are kept', () => {
+  const text = `/**
+ * Formats cents as a price.
+ *
+ * Longer text that is not the summary.
+ * @param {number} cents amount in cents
+ * @returns the formatted price
+ * @throws {RangeError} when cents is negative
+ * @example formatPrice(1999) // '$19.99'
+ */
+export function formatPrice(cents) {}`;
+  const [unit] = analyseFile(parseFile('/p/a.js', text), { relPath: 'a.js', isTest: false }).units;
+  assert.equal(unit.jsDoc, {
+    summary: 'Formats cents as a price.',
+    params: [{ name: 'cents', type: 'number', text: 'amount in cents' }],
+    returns: 'the formatted price',
+    throws: ['RangeError when cents is negative'],
+    examples: ["formatPrice(1999) // '$19.99'"],
+  });
+});
+
+test('a file with syntax errors still yields the units that parse', () => {
+  check(
+    'src/broken.ts',
+    `export function ok(a: number) { return a; }
+export function broken(a: number) { return a + ; }
+@@@ %%% ;
+export const later = (s: string) => s;
+export function unclosed(x: string) { if (x) {`,
+    [
+      'function ok [ok] (a: number) @ok',
+      'function broken [broken] (a: number) @broken',
+      'function later [later] (s: string) @later',
+      'function unclosed [unclosed] (x: string) @unclosed',
+    ],
+  );
+});
+
+test('the type checker fills in inferred types, for TS and for JS with JSDoc', () => {
+  const { project, fixture } = fixtureProject(`//- /package.json
+{}
+//- /src/a.ts
+export function area(w: number, h = 2) { return w * h; }
+export class Box { constructor(public size = 1) {} grow(by: number) { return new Box(this.size + by); } }
+//- /src/b.js
+/** @param {string} s */
+export function shout(s) { return s.toUpperCase() + '!'; }
+`);
+  const a = project.typedUnits(fixture.path('src/a.ts'));
+  assert.equal(render(a.value, fixture.files.get(fixture.path('src/a.ts'))!), [
+    'function area [area] (w: number, h: number = 2) -> number @area',
+    'class Box [Box] (size: number = 1) @Box',
+    'constructor new Box (size: number = 1) @constructor',
+    'method Box.grow (by: number) -> Box @grow',
+  ]);
+  assert.ok(a.value.every((u) => u.typeFrom === 'checker'));
+  const b = project.typedUnits(fixture.path('src/b.js'));
+  assert.equal(render(b.value, fixture.files.get(fixture.path('src/b.js'))!), ['function shout [shout] (s: string) -> string @shout']);
+});
+
+test.run();

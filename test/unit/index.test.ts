@@ -1,0 +1,205 @@
+// The test index: which units some test exercises. A test exercises an export when it imports it (directly, through a
+// namespace, a re-export or require) and refers to it.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { fixtureProject } from '../helpers/project';
+
+const SOURCE = `//- /package.json
+{}
+//- /src/math.ts
+export function add(a: number, b: number) { return a + b; }
+export function sub(a: number, b: number) { return a - b; }
+export const mul = (a: number, b: number) => a * b;
+export default function div(a: number, b: number) { return a / b; }
+`;
+
+test('named import that is called counts; one that is only imported does not', () => {
+  const p = fixtureProject(`${SOURCE}//- /test/math.test.ts
+import { add, sub } from '../src/math';
+add(1, 2);
+`);
+  assert.equal(p.untested('src/math.ts'), ['sub', 'mul', 'div']);
+});
+
+test('namespace import counts the members it accesses; default import counts the default export', () => {
+  const p = fixtureProject(`${SOURCE}//- /test/math.test.ts
+import * as m from '../src/math.js';
+import divide from '../src/math';
+m.add(1, 2); m['mul'](2, 3); divide(1, 2);
+`);
+  assert.equal(p.untested('src/math.ts'), ['sub']);
+});
+
+test('re-exports through an index (named, star, renamed) resolve to the defining module', () => {
+  const p = fixtureProject(`${SOURCE}//- /src/index.ts
+export { add as plus } from './math';
+export * from './math';
+export { default as divide } from './math';
+//- /test/index.test.ts
+import { plus, mul, divide } from '../src';
+plus(1, 1); mul(2, 2); divide(1, 1);
+`);
+  assert.equal(p.untested('src/math.ts'), ['sub']);
+  assert.equal(p.untested('src/index.ts'), []);
+});
+
+test('require: whole module, destructured, and called directly', () => {
+  const p = fixtureProject(`//- /package.json
+{}
+//- /lib/one.js
+module.exports = function isOdd(n) { return n % 2 === 1; };
+//- /lib/many.js
+function a() {} function b() {} function c() {} function d() {}
+module.exports = { a, b, c, d };
+//- /test/one.test.js
+const isOdd = require('../lib/one');
+const { a, b: bee } = require('../lib/many');
+const many = require('../lib/many.js');
+isOdd(1); bee(); many.c();
+`);
+  assert.equal(p.untested('lib/one.js'), []);
+  assert.equal(p.untested('lib/many.js'), ['a', 'd']);
+});
+
+test('ESM default import of a CommonJS module is its module.exports', () => {
+  const p = fixtureProject(`//- /package.json
+{}
+//- /lib/one.js
+module.exports = function isOdd(n) { return n % 2 === 1; };
+//- /lib/many.js
+exports.x = function () {}; exports.y = function () {};
+//- /test/t.test.mjs
+import isOdd from '../lib/one.js';
+import many from '../lib/many.js';
+isOdd(3); many.x();
+`);
+  assert.equal(p.untested('lib/one.js'), []);
+  assert.equal(p.untested('lib/many.js'), ['y']);
+});
+
+test('class members count when a test that uses the class accesses them', () => {
+  const p = fixtureProject(`//- /package.json
+{}
+//- /src/cart.ts
+export class Cart {
+  add(x: number) { return this; }
+  remove(x: number) { return this; }
+  get total() { return 0; }
+  static empty() { return new Cart(); }
+}
+export class Unused { go() {} }
+//- /test/cart.test.ts
+import { Cart } from '../src/cart';
+const c = new Cart().add(1);
+c.total;
+`);
+  assert.equal(p.untested('src/cart.ts'), ['Cart.remove', 'Cart.empty', 'Unused']);
+});
+
+test('test files get no findings, and type-only imports do not count', () => {
+  const p = fixtureProject(`${SOURCE}//- /test/math.test.ts
+import type { add } from '../src/math';
+import { type sub } from '../src/math';
+let f: typeof add;
+let g: typeof sub;
+`);
+  assert.equal(p.untested('test/math.test.ts'), []);
+  assert.equal(p.untested('src/math.ts'), ['add', 'sub', 'mul', 'div']);
+});
+
+test('colocated and __tests__ tests are test files too; their imports count', () => {
+  const p = fixtureProject(`${SOURCE}//- /src/math.spec.ts
+import { add } from './math'; add(1, 1);
+//- /src/__tests__/more.ts
+import { sub } from '../math'; sub(1, 1);
+`);
+  assert.equal(p.untested('src/math.ts'), ['mul', 'div']);
+});
+
+test('a changed test file re-indexes only itself', () => {
+  const p = fixtureProject(`${SOURCE}//- /test/a.test.ts
+import { add } from '../src/math'; add(1, 1);
+//- /test/b.test.ts
+import { sub } from '../src/math'; sub(1, 1);
+`);
+  assert.equal(p.untested('src/math.ts'), ['mul', 'div']);
+  p.host.reads.clear();
+  const a = p.fixture.path('test/a.test.ts');
+  p.fixture.files.set(a, `import { add, mul } from '../src/math'; add(1, 1); mul(2, 2);`);
+  p.project.fileChangedOnDisk(a, 'changed');
+  assert.equal(p.untested('src/math.ts'), ['div']);
+  assert.equal([...p.host.reads.keys()], [a]);
+});
+
+test('an edit inside a function body keeps the index; an edit to the exports rebuilds it', () => {
+  const p = fixtureProject(`${SOURCE}//- /test/a.test.ts
+import { add } from '../src/math'; add(1, 1);
+`);
+  const math = p.fixture.path('src/math.ts');
+  assert.equal(p.untested('src/math.ts'), ['sub', 'mul', 'div']);
+  const before = p.project.exercisedUnits();
+  p.project.setOverlay(math, p.fixture.files.get(math)!.replace('return a - b', 'return b - a'));
+  assert.equal(p.untested('src/math.ts'), ['sub', 'mul', 'div']);
+  assert.is(p.project.exercisedUnits(), before, 'body edit: same index object');
+  p.project.setOverlay(math, p.fixture.files.get(math)!.replace('export function add', 'export function plus'));
+  assert.equal(p.untested('src/math.ts'), ['plus', 'sub', 'mul', 'div']);
+});
+
+test('a new test file on disk and a deleted one update the findings', () => {
+  const p = fixtureProject(SOURCE);
+  assert.equal(p.untested('src/math.ts'), ['add', 'sub', 'mul', 'div']);
+  const t = p.fixture.path('test/new.test.ts');
+  p.fixture.files.set(t, `import { mul } from '../src/math'; mul(1, 2);`);
+  p.project.fileChangedOnDisk(t, 'created');
+  assert.equal(p.untested('src/math.ts'), ['add', 'sub', 'div']);
+  p.fixture.files.delete(t);
+  p.project.fileChangedOnDisk(t, 'deleted');
+  assert.equal(p.untested('src/math.ts'), ['add', 'sub', 'mul', 'div']);
+});
+
+test('a deleted folder takes its test files with it', () => {
+  const p = fixtureProject(`${SOURCE}//- /test/deep/a.test.ts
+import { add } from '../../src/math'; add(1, 1);
+`);
+  assert.equal(p.untested('src/math.ts'), ['sub', 'mul', 'div']);
+  p.fixture.files.delete(p.fixture.path('test/deep/a.test.ts'));
+  p.project.fileChangedOnDisk(p.fixture.path('test/deep'), 'deleted');
+  assert.equal(p.untested('src/math.ts'), ['add', 'sub', 'mul', 'div']);
+});
+
+test('tsconfig paths are followed when resolving test imports', () => {
+  const p = fixtureProject(`${SOURCE}//- /tsconfig.json
+{ "compilerOptions": { "paths": { "@lib/*": ["./src/*"] } } }
+//- /test/a.test.ts
+import { add } from '@lib/math'; add(1, 1);
+`);
+  assert.equal(p.untested('src/math.ts'), ['sub', 'mul', 'div']);
+});
+
+test('oversized and binary files are skipped with a reason, and the rest still analysed', () => {
+  const p = fixtureProject(
+    `${SOURCE}//- /src/big.ts
+export function big() {}
+${'// padding\n'.repeat(200)}
+//- /src/blob.js
+\u0000\u0001binary
+`,
+    { maxFileSizeKb: 1 },
+  );
+  const big = p.project.findings(p.fixture.path('src/big.ts'));
+  assert.equal(big.value, []);
+  assert.match(big.problems[0].message, /skipped src\/big\.ts: .* over maxFileSizeKb \(1\)/);
+  assert.match(p.project.findings(p.fixture.path('src/blob.js')).problems[0].message, /binary/);
+  assert.equal(p.untested('src/math.ts'), ['add', 'sub', 'mul', 'div']);
+});
+
+test('findings point at the expected test file by the mapping rule', () => {
+  const p = fixtureProject(`${SOURCE}//- /src/core/pricing.ts
+export function price() {}
+`);
+  const [f] = p.project.findings(p.fixture.path('src/core/pricing.ts')).value;
+  assert.is(f.expectedTestFile, p.fixture.path('test/core/pricing.test.ts'));
+  assert.is(f.message, 'No test exercises `price` (tests for it belong in test/core/pricing.test.ts)');
+});
+
+test.run();
