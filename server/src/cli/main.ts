@@ -18,6 +18,12 @@ options:
   --help       this text
   --version    the version`;
 
+/** Options each command takes: `valued` ones need an argument. protocol.md documents exactly these. */
+export const COMMAND_OPTIONS = {
+  check: { valued: ['root'], flags: ['json'] },
+  lsp: { valued: [], flags: ['stdio', 'node-ipc'] },
+} as const satisfies Record<string, { valued: readonly string[]; flags: readonly string[] }>;
+
 class UsageError extends Error {}
 
 interface ParsedArgs {
@@ -25,7 +31,7 @@ interface ParsedArgs {
   flags: Map<string, string | true>;
 }
 
-function parseArgs(args: string[], valued: string[], known: string[]): ParsedArgs {
+function parseArgs(args: string[], valued: readonly string[], known: readonly string[]): ParsedArgs {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
   for (let i = 0; i < args.length; i++) {
@@ -57,7 +63,7 @@ function version(): string {
 }
 
 function check(args: string[]): number {
-  const { positional, flags } = parseArgs(args, ['root'], ['json']);
+  const { positional, flags } = parseArgs(args, COMMAND_OPTIONS.check.valued, COMMAND_OPTIONS.check.flags);
   const cwd = process.cwd();
   const rootFlag = flags.get('root');
   const root = typeof rootFlag === 'string' ? path.resolve(cwd, rootFlag) : findPackageRoot(cwd);
@@ -82,7 +88,7 @@ function check(args: string[]): number {
 }
 
 function lsp(args: string[]): void {
-  const known = ['stdio', 'node-ipc'];
+  const known: readonly string[] = COMMAND_OPTIONS.lsp.flags;
   const transport = args.filter((a) => a.startsWith('--'));
   if (transport.length !== 1 || !known.includes(transport[0].slice(2))) {
     throw new UsageError('lsp needs exactly one of --stdio or --node-ipc');
@@ -120,12 +126,17 @@ async function main(argv: string[]): Promise<number | undefined> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    if (code !== undefined) process.exitCode = code;
-  },
-  (error) => {
-    process.stderr.write(`testgap: internal error: ${error?.stack ?? error}\n`);
-    process.exitCode = 70;
-  },
-);
+// Importing this file (the protocol drift test reads COMMAND_OPTIONS) must not run a command.
+if (require.main === module) runMain();
+
+function runMain(): void {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code !== undefined) process.exitCode = code;
+    },
+    (error) => {
+      process.stderr.write(`testgap: internal error: ${error?.stack ?? error}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

@@ -92,8 +92,12 @@ export interface FileFacts {
   problems: Problem[];
 }
 
+/** Every diagnostic code the server and the CLI can report (protocol.md lists each; a test keeps them in step). */
+export const DIAGNOSTIC_CODES = ['missing-test'] as const;
+export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
+
 export interface Finding {
-  code: 'missing-test';
+  code: DiagnosticCode;
   unit: Unit;
   message: string;
   /** The test file where a test for this unit belongs (may not exist yet). */

@@ -1,0 +1,145 @@
+// protocol.md is the contract with editors and scripts. This test reads it and compares it with what the code does:
+// capabilities, registrations, diagnostic codes, settings and their defaults, CLI options and the CLI's JSON shape.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { COMMAND_OPTIONS } from '../../server/src/cli/main';
+import { DIAGNOSTIC_CODES } from '../../server/src/core/model';
+import { DEFAULT_SETTINGS } from '../../server/src/core/settings';
+import { readClientCaps, serverCapabilities } from '../../server/src/lsp/capabilities';
+import { PUSH_CLIENT, SERVER_BIN, TestClient } from '../helpers/lspClient';
+import { tempProject } from '../helpers/tempProject';
+
+const doc = fs.readFileSync(path.resolve(__dirname, '../../../protocol.md'), 'utf8');
+
+function block(tag: string): unknown {
+  const m = new RegExp('```json ' + tag + '\\n([\\s\\S]*?)```').exec(doc);
+  assert.ok(m, `protocol.md has a json block tagged ${tag}`);
+  return JSON.parse(m![1]);
+}
+
+/** Rows of the markdown table that follows `## heading` and whose header starts with `firstColumn`. */
+function table(heading: string, firstColumn: string): string[][] {
+  const section = doc.split(/^## /m).find((s) => s.startsWith(heading + '\n'));
+  assert.ok(section, `protocol.md has a section ${heading}`);
+  const lines = section!.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(`| ${firstColumn} |`));
+  assert.ok(start >= 0, `table starting with ${firstColumn} in ${heading}`);
+  const rows: string[][] = [];
+  for (const line of lines.slice(start + 2)) {
+    if (!line.startsWith('|')) break;
+    rows.push(line.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim()));
+  }
+  return rows;
+}
+
+const code = (cell: string) => /^`([^`]+)`/.exec(cell)?.[1] ?? cell;
+
+test('capabilities for push and pull clients are the documented ones', () => {
+  const push = block('capabilities-push');
+  assert.equal(serverCapabilities(readClientCaps(PUSH_CLIENT)), push);
+  const pullCaps = readClientCaps({ textDocument: { diagnostic: {} }, workspace: { diagnostics: { refreshSupport: true } } });
+  assert.equal(serverCapabilities(pullCaps), { ...(push as object), ...(block('capabilities-pull-extra') as object) });
+});
+
+test('the dynamic registrations are the documented ones', async () => {
+  const p = tempProject('//- /package.json\n{}\n');
+  const caps = { ...PUSH_CLIENT, workspace: { ...PUSH_CLIENT.workspace, didChangeConfiguration: { dynamicRegistration: true } } };
+  const client = await TestClient.start({ root: p.root, transport: 'in-process', capabilities: caps });
+  try {
+    await client.waitFor('two registrations', () => client.registrations.length === 2);
+    const documented = table('Capabilities', 'method').map((r) => code(r[0])).sort();
+    assert.equal(client.registrations.map((r) => r.method).sort(), documented);
+    const watchers = (client.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles')!.registerOptions as { watchers: { globPattern: string }[] }).watchers;
+    const row = table('Capabilities', 'method').find((r) => code(r[0]) === 'workspace/didChangeWatchedFiles')!;
+    for (const w of watchers) assert.ok(row[2].includes('`' + w.globPattern + '`'), `glob ${w.globPattern} documented`);
+  } finally {
+    await client.stop();
+    p.remove();
+  }
+});
+
+test('diagnostic codes are the documented ones', () => {
+  assert.equal(table('Diagnostics', 'code').map((r) => code(r[0])), [...DIAGNOSTIC_CODES]);
+});
+
+function flatten(o: Record<string, unknown>, prefix = ''): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (v && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flatten(v as Record<string, unknown>, `${prefix}${k}.`));
+    else out[prefix + k] = v;
+  }
+  return out;
+}
+
+test('settings and their defaults are the documented ones', () => {
+  assert.equal(block('settings-defaults'), DEFAULT_SETTINGS);
+  const defaults = flatten(DEFAULT_SETTINGS as unknown as Record<string, unknown>);
+  const rows = table('Settings', 'setting');
+  assert.equal(rows.map((r) => code(r[0])).sort(), Object.keys(defaults).sort());
+  for (const [name, , def] of rows) {
+    const value = defaults[code(name)];
+    if (Array.isArray(value)) assert.is(def, 'see below', `${name}: lists are given in the JSON block`);
+    else assert.is(def, '`' + JSON.stringify(value) + '`', `default of ${name}`);
+  }
+});
+
+test('CLI options are the documented ones', () => {
+  const rows = table('CLI', 'command');
+  const documented = rows.map(([cmd, opt, value]) => `${code(cmd)} ${code(opt)}${value ? ' ' + value : ''}`).sort();
+  const actual = Object.entries(COMMAND_OPTIONS)
+    .flatMap(([cmd, o]) => [...o.valued.map((v) => `${cmd} --${v} DIR`), ...o.flags.map((f) => `${cmd} --${f}`)])
+    .sort();
+  assert.equal(documented, actual);
+});
+
+/** Every key the real output has is documented, and every documented key but the optional ones is there. */
+function sameShape(actual: unknown, documented: unknown, at: string, optional: Set<string>): void {
+  if (Array.isArray(documented)) {
+    assert.ok(Array.isArray(actual), `${at} is an array`);
+    if ((actual as unknown[]).length > 0 && documented.length > 0) sameShape((actual as unknown[])[0], documented[0], `${at}[]`, optional);
+    return;
+  }
+  if (documented && typeof documented === 'object') {
+    assert.ok(actual && typeof actual === 'object', `${at} is an object`);
+    const a = actual as Record<string, unknown>;
+    const d = documented as Record<string, unknown>;
+    for (const k of Object.keys(a)) assert.ok(k in d || optional.has(k), `${at}.${k} is in protocol.md`);
+    for (const k of Object.keys(d)) {
+      if (!(k in a)) {
+        assert.ok(optional.has(k), `${at}.${k} documented but missing`);
+        continue;
+      }
+      sameShape(a[k], d[k], `${at}.${k}`, optional);
+    }
+    return;
+  }
+  assert.is(typeof actual, typeof documented, `${at} type`);
+}
+
+test('check --json output has the documented shape', () => {
+  const p = tempProject(`//- /package.json
+{}
+//- /src/pricing.ts
+/** Applies a discount. */
+export const discount = (price: number, pct = 10) => price * (1 - pct / 100);
+export class Cart { add(x: number) { return this; } }
+//- /test/cart.test.ts
+import { Cart } from '../src/pricing'; new Cart();
+`);
+  try {
+    const r = spawnSync(process.execPath, [SERVER_BIN, 'check', '--json'], { cwd: p.root, encoding: 'utf8' });
+    const out = JSON.parse(r.stdout);
+    assert.is(out.files[0].findings.length, 2, 'a function and a member finding');
+    const optional = new Set(['jsDoc', 'returnType', 'defaultText', 'parent', 'memberName', 'type', 'file', 'summary', 'returns', 'text', 'problems']);
+    for (const finding of out.files[0].findings) {
+      sameShape({ ...out, files: [{ ...out.files[0], findings: [finding] }] }, block('check-output'), 'output', optional);
+    }
+  } finally {
+    p.remove();
+  }
+});
+
+test.run();
