@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyseFile, parseFile } from '../../server/src/core/analyse';
+import { analyseFile, parseFile, reparseFile } from '../../server/src/core/analyse';
 import { LineIndex } from '../../server/src/core/text';
 
 const seed = Number(process.env.FC_SEED ?? 20261124);
@@ -59,6 +59,29 @@ test('analysis never throws and reports no problems on arbitrary text; ranges li
         const pos = index.positionAt(start);
         assert.ok(pos.line < index.lineCount);
         assert.is(index.offsetAt(pos), start, 'position maps back to the same offset');
+      }
+    }),
+    { seed, numRuns },
+  );
+});
+
+test('incremental reparsing after any sequence of edits finds exactly what a full parse finds', () => {
+  const edit = fc.record({ at: fc.nat(), remove: fc.nat(12), insert: fc.oneof(fragment, fc.constantFrom('', 'x', '\n', '}', 'export ', '(a) => a;')) });
+  fc.assert(
+    fc.property(sourceText, pathArb, fc.array(edit, { minLength: 1, maxLength: 6 }), (text, path, edits) => {
+      let sf = parseFile(`/p/${path}`, text);
+      let current = text;
+      for (const e of edits) {
+        const at = current.length === 0 ? 0 : e.at % (current.length + 1);
+        current = current.slice(0, at) + e.insert + current.slice(at + e.remove);
+        sf = reparseFile(sf, current);
+        const incremental = analyseFile(sf, { relPath: path, isTest: false });
+        const full = analyseFile(parseFile(`/p/${path}`, current), { relPath: path, isTest: false });
+        assert.equal(incremental.units, full.units);
+        assert.equal([...incremental.exports.named], [...full.exports.named]);
+        const fullTest = analyseFile(parseFile(`/p/${path}`, current), { relPath: path, isTest: true }).test!;
+        const incTest = analyseFile(sf, { relPath: path, isTest: true }).test!;
+        assert.equal(incTest.references, fullTest.references);
       }
     }),
     { seed, numRuns },

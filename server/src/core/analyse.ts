@@ -27,6 +27,31 @@ export function parseFile(path: string, text: string): ts.SourceFile {
   return ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKindFor(path));
 }
 
+/**
+ * Parses `text` reusing the unchanged parts of `previous`: TypeScript's incremental parser, the one tsserver runs on
+ * every keystroke. The changed range is found by comparing the texts, so callers need not track edits. `previous`
+ * must not be used afterwards (the incremental parser takes over its nodes).
+ */
+export function reparseFile(previous: ts.SourceFile, text: string): ts.SourceFile {
+  const old = previous.text;
+  if (old === text) return previous;
+  let start = 0;
+  const max = Math.min(old.length, text.length);
+  while (start < max && old.charCodeAt(start) === text.charCodeAt(start)) start++;
+  let oldEnd = old.length;
+  let newEnd = text.length;
+  while (oldEnd > start && newEnd > start && old.charCodeAt(oldEnd - 1) === text.charCodeAt(newEnd - 1)) {
+    oldEnd--;
+    newEnd--;
+  }
+  try {
+    return ts.updateSourceFile(previous, text, { span: { start, length: oldEnd - start }, newLength: newEnd - start });
+  } catch {
+    // An internal assertion of the incremental parser: a full parse is always correct.
+    return parseFile(previous.fileName, text);
+  }
+}
+
 export interface AnalyseOptions {
   /** Path relative to the project root, with `/` separators: the prefix of every unit id. */
   relPath: string;

@@ -8,7 +8,7 @@
 // - Public methods never throw: they return values with problems.
 import path from 'node:path';
 import ts from 'typescript';
-import { analyseFile, isAnalysablePath, parseFile } from './analyse';
+import { analyseFile, isAnalysablePath, parseFile, reparseFile } from './analyse';
 import type { Analysed, FileFacts, Finding, ModuleExports, Problem, Unit } from './model';
 import type { Settings } from './settings';
 import { detectTestLayout, expectedTestPath, makeMatcher, type TestLayout } from './testPaths';
@@ -29,6 +29,8 @@ interface FileEntry {
   facts?: FileFacts;
   /** Serialized export surface of the facts, to tell whether an edit changed what other modules can import. */
   exportsKey?: string;
+  /** Last parse of an open document, reused by the incremental parser on the next edit. */
+  sourceFile?: ts.SourceFile;
 }
 
 export interface ProjectStats {
@@ -133,6 +135,7 @@ export class Project {
     const entry = this.files.get(file);
     if (!entry) return;
     entry.overlay = undefined;
+    entry.sourceFile = undefined;
     if (!this.host.fileExists(file)) {
       this.files.delete(file);
       this.fileSetChanged();
@@ -226,10 +229,16 @@ export class Project {
     if (entry.facts) return entry.facts;
     const isTest = this.isTestFile(file);
     const { value: text, problems } = this.text(file, entry);
-    const facts: FileFacts =
-      text === undefined
-        ? { units: [], exports: { named: new Map(), star: [] }, test: isTest ? { references: [], propertyNames: new Set() } : undefined, problems }
-        : analyseFile(parseFile(file, text), { relPath: this.relative(file), isTest });
+    let facts: FileFacts;
+    if (text === undefined) {
+      facts = { units: [], exports: { named: new Map(), star: [] }, test: isTest ? { references: [], propertyNames: new Set() } : undefined, problems };
+      entry.sourceFile = undefined;
+    } else {
+      // Open documents keep their tree for the next edit; files on disk do not (memory on big projects).
+      const sf = entry.overlay !== undefined && entry.sourceFile ? reparseFile(entry.sourceFile, text) : parseFile(file, text);
+      entry.sourceFile = entry.overlay !== undefined ? sf : undefined;
+      facts = analyseFile(sf, { relPath: this.relative(file), isTest });
+    }
     const exportsKey = isTest ? testKey(facts) : exportsKeyOf(facts.exports);
     if (exportsKey !== entry.exportsKey) {
       entry.exportsKey = exportsKey;

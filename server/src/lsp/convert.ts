@@ -1,6 +1,5 @@
 // Core data → LSP types. The only place positions change representation (core offsets → LSP line/character).
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver/node';
-import { URI } from './uri';
 import type { Finding } from '../core/model';
 import type { Severity } from '../core/settings';
 import type { LineIndex, Span } from '../core/text';
@@ -19,7 +18,8 @@ export function toRange(index: LineIndex, span: Span): Range {
   return { start: index.positionAt(span.start), end: index.positionAt(span.end) };
 }
 
-export function toDiagnostic(finding: Finding, index: LineIndex, severity: Severity, caps: ClientCaps): Diagnostic {
+/** `testFileUri`: URI of `finding.expectedTestFile`, made once per file by the caller (it is the same for all). */
+export function toDiagnostic(finding: Finding, index: LineIndex, severity: Severity, caps: ClientCaps, testFileUri: string): Diagnostic {
   const diagnostic: Diagnostic = {
     range: toRange(index, finding.unit.nameSpan),
     severity: SEVERITY[severity],
@@ -30,7 +30,7 @@ export function toDiagnostic(finding: Finding, index: LineIndex, severity: Sever
   if (caps.relatedInformation) {
     diagnostic.relatedInformation = [
       {
-        location: { uri: URI.fromPath(finding.expectedTestFile), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },
+        location: { uri: testFileUri, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },
         message: `tests for \`${finding.unit.name}\` belong here`,
       },
     ];

@@ -273,8 +273,11 @@ export class Session {
     }
   }
 
-  /** Diagnostics for one open document, for its current version. */
-  diagnosticsFor(state: ProjectState, document: TextDocument): Diagnostic[] {
+  /**
+   * Diagnostics for one open document, for its current version, with a key that changes whenever they could: the
+   * version fixes text and positions; settings and the findings' unit ids fix everything else.
+   */
+  diagnosticsFor(state: ProjectState, document: TextDocument): { diagnostics: Diagnostic[]; key: string } {
     const file = URI.toPath(document.uri)!;
     const { value: findings, problems } = state.project.findings(file);
     for (const p of problems) {
@@ -283,12 +286,15 @@ export class Session {
       state.logged.add(key);
       this.connection.console[p.severity === 'error' ? 'error' : p.severity === 'warning' ? 'warn' : 'info'](p.message);
     }
-    if (findings.length === 0) return [];
+    const severity = state.settings.diagnosticSeverity;
+    const key = [document.version, severity, ...findings.map((f) => `${f.unit.id}>${f.expectedTestFile}`)].join('\u0000');
+    if (findings.length === 0) return { diagnostics: [], key };
     const index = new LineIndex(document.getText());
-    return findings.map((f) => toDiagnostic(f, index, state.settings.diagnosticSeverity, this.caps));
+    const testFileUri = URI.fromPath(findings[0].expectedTestFile);
+    return { diagnostics: findings.map((f) => toDiagnostic(f, index, severity, this.caps, testFileUri)), key };
   }
 
-  /** Re-analyses a project and publishes (or asks the client to re-pull) what changed. Exposed for benchmarks. */
+  /** Re-analyses a project and publishes (or asks the client to re-pull) what changed. */
   refresh(state: ProjectState): void {
     if (this.shutDown) return;
     this.syncOverlays(state);
@@ -296,14 +302,19 @@ export class Session {
     for (const doc of this.documents.all()) {
       const file = URI.toPath(doc.uri);
       if (!file || !state.project.contains(file)) continue;
-      const diagnostics = this.diagnosticsFor(state, doc);
-      const key = `${doc.version}\u0000${JSON.stringify(diagnostics)}`;
+      if (this.caps.pullDiagnostics) {
+        // Pull clients get the diagnostics when they ask; here only whether to ask them to.
+        const { key } = this.diagnosticsFor(state, doc);
+        if (this.published.get(doc.uri) !== key) changed = true;
+        this.published.set(doc.uri, key);
+        continue;
+      }
+      const { diagnostics, key } = this.diagnosticsFor(state, doc);
       if (this.published.get(doc.uri) === key) continue;
       this.published.set(doc.uri, key);
-      changed = true;
-      if (!this.caps.pullDiagnostics) void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+      void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
     }
-    if (changed && this.caps.pullDiagnostics) void this.connection.languages.diagnostics.refresh().catch(() => undefined);
+    if (changed) void this.connection.languages.diagnostics.refresh().catch(() => undefined);
   }
 
   pullDiagnostics(params: DocumentDiagnosticParams): DocumentDiagnosticReport {
@@ -312,8 +323,9 @@ export class Session {
     const state = file ? this.projectFor(file) : undefined;
     if (!document || !state) return { kind: 'full', items: [] };
     this.syncOverlays(state);
-    const items = this.diagnosticsFor(state, document);
-    const resultId = `${document.version}:${hash(JSON.stringify(items))}`;
+    const { diagnostics: items, key } = this.diagnosticsFor(state, document);
+    const resultId = hash(key);
+    this.published.set(document.uri, key);
     if (params.previousResultId === resultId) return { kind: 'unchanged', resultId };
     return { kind: 'full', resultId, items };
   }
