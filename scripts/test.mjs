@@ -17,7 +17,7 @@ const args = [
   '--report-dir', 'coverage',
   process.execPath, uvu, 'out/test', '\\.test\\.js$',
 ];
-const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FORCE_COLOR: '0' } });
+const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } });
 let out = '';
 child.stdout.on('data', (d) => {
   out += d;

@@ -6,8 +6,9 @@
 // - Needs no type checker: the diagnostics path runs on every edit and must cost about one parse. Given a checker, the
 //   same walk also fills in inferred parameter and return types (`typeFrom: 'checker'`).
 import ts from 'typescript';
-import type { ExportTarget, FileFacts, JsDocInfo, ModuleExports, Param, TestFacts, TestReference, Unit, UnitKind } from './model';
+import type { ExportTarget, FileFacts, JsDocInfo, ModuleExports, Param, TestFacts, TestReference, TypeShape, Unit, UnitKind } from './model';
 import type { Span } from './text';
+import { shapeOfType } from './typeShape';
 
 export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
 
@@ -413,12 +414,19 @@ class ModuleWalker {
         const docType = p.type ?? ts.getJSDocType(p);
         const paramTag = ts.getJSDocParameterTags(p)[0];
         let type = docType?.getText(this.sf);
+        let shape: TypeShape | undefined;
         if (checker && signature) {
           const symbol = signature.parameters[i];
-          if (symbol) type = typeText(checker, checker.getTypeOfSymbolAtLocation(symbol, fn));
+          if (symbol) {
+            const t = checker.getTypeOfSymbolAtLocation(symbol, fn);
+            type = typeText(checker, t);
+            // An optional parameter's type includes `undefined`; the shape describes what a caller passes.
+            shape = shapeOfType(checker, p.questionToken || p.initializer ? checker.getNonNullableType(t) : t);
+          }
         }
         params.push({
           name,
+          ...(shape ? { shape } : {}),
           type,
           optional: !!p.questionToken || !!p.initializer || !!paramTag?.isBracketed || (!!docType && ts.isJSDocOptionalType(docType)),
           defaultText: p.initializer?.getText(this.sf),
@@ -427,9 +435,14 @@ class ModuleWalker {
       });
     }
     let returnType: string | undefined;
+    let returnShape: TypeShape | undefined;
     if (fn && kind !== 'class' && kind !== 'constructor') {
       returnType = (fn.type ?? ts.getJSDocReturnType(fn))?.getText(this.sf);
-      if (checker && signature) returnType = typeText(checker, checker.getReturnTypeOfSignature(signature));
+      if (checker && signature) {
+        const t = checker.getReturnTypeOfSignature(signature);
+        returnType = typeText(checker, t);
+        returnShape = shapeOfType(checker, t);
+      }
     }
     const isFunction = !!fn && kind !== 'class' && kind !== 'constructor';
     return {
@@ -441,6 +454,7 @@ class ModuleWalker {
       nameSpan: spanOf(nameNode, this.sf),
       params,
       returnType,
+      ...(returnShape ? { returnShape } : {}),
       async: isFunction && hasModifier(fn!, ts.SyntaxKind.AsyncKeyword),
       generator: isFunction && 'asteriskToken' in fn! && !!fn.asteriskToken,
       jsDoc,

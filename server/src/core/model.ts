@@ -4,8 +4,26 @@ import type { Span } from './text';
 
 export type UnitKind = 'function' | 'class' | 'method' | 'static-method' | 'getter' | 'constructor';
 
+/**
+ * A type as plain data, from the checker: enough to plan inputs and derive fast-check arbitraries. Deep or recursive
+ * types end in `unknown` past a fixed depth.
+ */
+export type TypeShape =
+  | { kind: 'number' | 'string' | 'boolean' | 'bigint' | 'null' | 'undefined' | 'void' | 'any' | 'unknown' | 'never' | 'date' | 'regexp' | 'function' | 'symbol' }
+  | { kind: 'literal'; value: string | number | boolean }
+  | { kind: 'union'; members: TypeShape[] }
+  | { kind: 'array'; element: TypeShape }
+  | { kind: 'tuple'; elements: TypeShape[] }
+  | { kind: 'object'; properties: { name: string; optional: boolean; shape: TypeShape }[] }
+  | { kind: 'map'; key: TypeShape; value: TypeShape }
+  | { kind: 'set'; element: TypeShape }
+  | { kind: 'promise'; value: TypeShape }
+  | { kind: 'instance'; className: string };
+
 export interface Param {
   name: string;
+  /** Structure of the parameter's type, when the checker was asked. */
+  shape?: TypeShape;
   /** Type text: from the annotation or JSDoc (`typeFrom: 'syntax'`) or from the type checker (`'checker'`). */
   type?: string;
   optional: boolean;
@@ -42,6 +60,7 @@ export interface Unit {
   nameSpan: Span;
   params: Param[];
   returnType?: string;
+  returnShape?: TypeShape;
   async: boolean;
   generator: boolean;
   jsDoc?: JsDocInfo;

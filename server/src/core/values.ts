@@ -1,0 +1,92 @@
+// Values observed in the sandbox, as plain data that survives JSON (so -0, NaN, undefined, Map, cycles are kept),
+// and their JavaScript source for generated tests.
+
+export type Described =
+  | { t: 'undefined' }
+  | { t: 'null' }
+  | { t: 'boolean'; v: boolean }
+  | { t: 'number'; v: number | 'NaN' | 'Infinity' | '-Infinity' | '-0' }
+  | { t: 'string'; v: string }
+  | { t: 'bigint'; v: string }
+  | { t: 'symbol'; v: string }
+  | { t: 'function'; name: string }
+  | { t: 'array'; items: Described[] }
+  | { t: 'object'; entries: [string, Described][] }
+  | { t: 'date'; v: string | null }
+  | { t: 'regexp'; source: string; flags: string }
+  | { t: 'map'; entries: [Described, Described][] }
+  | { t: 'set'; items: Described[] }
+  | { t: 'typed'; ctor: string; items: number[] }
+  | { t: 'error'; name: string; message: string }
+  | { t: 'instance'; className: string; entries: [string, Described][] }
+  | { t: 'cycle' }
+  | { t: 'truncated' };
+
+const IDENT = /^[A-Za-z_$][\w$]*$/;
+
+/** `'a\'b'` style single-quoted JS string. */
+export function quote(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t').replace(/[\u0000-\u001f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}'`;
+}
+
+function key(k: string): string {
+  return IDENT.test(k) ? k : quote(k);
+}
+
+/**
+ * JS source that evaluates to a value deep-equal (uvu's `assert.equal`) to the observed one, or undefined when there
+ * is none: functions, symbols, class instances, cycles and truncated values are asserted another way.
+ */
+export function literal(d: Described): string | undefined {
+  switch (d.t) {
+    case 'undefined':
+      return 'undefined';
+    case 'null':
+      return 'null';
+    case 'boolean':
+      return String(d.v);
+    case 'number':
+      return typeof d.v === 'number' ? String(d.v) : d.v;
+    case 'string':
+      return quote(d.v);
+    case 'bigint':
+      return `${d.v}n`;
+    case 'date':
+      return d.v === null ? 'new Date(NaN)' : `new Date(${quote(d.v)})`;
+    case 'regexp':
+      return `/${d.source}/${d.flags}`;
+    case 'array': {
+      const items = d.items.map(literal);
+      return items.every((x) => x !== undefined) ? `[${items.join(', ')}]` : undefined;
+    }
+    case 'object': {
+      const entries = d.entries.map(([k, v]) => [k, literal(v)] as const);
+      if (entries.some(([, v]) => v === undefined)) return undefined;
+      return entries.length === 0 ? '{}' : `{ ${entries.map(([k, v]) => `${key(k)}: ${v}`).join(', ')} }`;
+    }
+    case 'map': {
+      const entries = d.entries.map(([k, v]) => [literal(k), literal(v)]);
+      if (entries.some(([k, v]) => k === undefined || v === undefined)) return undefined;
+      return entries.length === 0 ? 'new Map()' : `new Map([${entries.map(([k, v]) => `[${k}, ${v}]`).join(', ')}])`;
+    }
+    case 'set': {
+      const items = d.items.map(literal);
+      if (items.some((x) => x === undefined)) return undefined;
+      return items.length === 0 ? 'new Set()' : `new Set([${items.join(', ')}])`;
+    }
+    case 'typed':
+      return `new ${d.ctor}([${d.items.join(', ')}])`;
+    default:
+      return undefined;
+  }
+}
+
+/** A short readable rendering for test names: `'$19.99'`, `[1, 2]`, `Cart {…}`. */
+export function show(d: Described, max = 40): string {
+  const text = literal(d) ?? (d.t === 'instance' ? `${d.className} {…}` : d.t === 'function' ? `[Function ${d.name || 'anonymous'}]` : d.t === 'error' ? `${d.name}: ${d.message}` : d.t);
+  return text.length > max ? text.slice(0, max - 1) + '…' : text;
+}
+
+export function sameDescribed(a: Described, b: Described): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

@@ -1,0 +1,138 @@
+// The sandbox child: loads one module of the user's project and calls one unit with each candidate's arguments,
+// reporting every outcome to the parent over IPC before starting the next, so a hang or crash costs one candidate.
+//
+// Runs under Node's permission model (see sandbox.ts): reads anywhere, writes only in its temp dir, no child
+// processes, no workers, no inspector.
+import Module from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe } from './describe';
+import { HIT_FUNCTION, transpileForSandbox } from './instrument';
+import type { ChildMessage, Job, Outcome } from './protocol';
+
+const send = (m: ChildMessage) => process.send!(m);
+
+// User code's own logging is noise here and must not reach the parent's protocol channel.
+for (const k of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) console[k] = () => undefined;
+// Stray async errors from user code (timers, unawaited promises) must not end the run.
+process.on('uncaughtException', () => undefined);
+process.on('unhandledRejection', () => undefined);
+
+let hits = new Set<number>();
+(globalThis as Record<string, unknown>)[HIT_FUNCTION] = (id: number) => hits.add(id);
+
+function installLoader(job: Job): { blocks: number } {
+  const state = { blocks: 0 };
+  const M = Module as unknown as {
+    _extensions: Record<string, (m: { _compile(code: string, file: string): void }, file: string) => void>;
+    _resolveFilename: (request: string, parent: unknown, ...rest: unknown[]) => string;
+  };
+  const inProject = (file: string) => file.startsWith(job.projectRoot + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`);
+  const compile = (m: { _compile(code: string, file: string): void }, file: string) => {
+    const instrument = file === job.modulePath && job.instrument;
+    const out = transpileForSandbox(file, fs.readFileSync(file, 'utf8'), instrument);
+    if (instrument) state.blocks = out.blocks;
+    m._compile(out.code, file);
+  };
+  const originalJs = M._extensions['.js'];
+  for (const ext of ['.ts', '.tsx', '.mts', '.cts', '.jsx', '.mjs', '.cjs']) M._extensions[ext] = compile;
+  M._extensions['.js'] = (m, file) => (inProject(file) ? compile(m, file) : originalJs(m, file));
+  // `import './x.js'` in TypeScript sources means x.ts.
+  const resolve = M._resolveFilename;
+  M._resolveFilename = function (request, parent, ...rest) {
+    try {
+      return resolve.call(this, request, parent, ...rest);
+    } catch (error) {
+      const m = /^(\.{1,2}\/.*)\.([mc]?)js$/.exec(request);
+      if (!m) throw error;
+      for (const ext of [`.${m[2]}ts`, '.tsx']) {
+        try {
+          return resolve.call(this, m[1] + ext, parent, ...rest);
+        } catch {
+          // next
+        }
+      }
+      throw error;
+    }
+  };
+  return state;
+}
+
+function errorOf(e: unknown): { name: string; message: string; className: string } {
+  if (e instanceof Error) return { name: e.name, message: String(e.message), className: e.constructor?.name ?? e.name };
+  return { name: typeof e, message: String(e), className: '' };
+}
+
+function evaluate(src: string): unknown[] {
+  return new Function(`return (${src});`)() as unknown[];
+}
+
+function target(mod: Record<string, unknown>, exportName: string): unknown {
+  if (exportName === 'export=') return mod;
+  if (exportName === 'default') return mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod;
+  return mod[exportName];
+}
+
+async function callOnce(job: Job, mod: Record<string, unknown>, args: unknown[]): Promise<Outcome> {
+  const t = target(mod, job.exportName) as (...a: unknown[]) => unknown;
+  let result: unknown;
+  try {
+    const member = job.member;
+    if (!member) result = t(...args);
+    else if (member.kind === 'constructor' || member.kind === 'class') result = new (t as unknown as new (...a: unknown[]) => unknown)(...args);
+    else if (member.kind === 'static-method') result = (t as unknown as Record<string, (...a: unknown[]) => unknown>)[member.name](...args);
+    else {
+      const instance = new (t as unknown as new (...a: unknown[]) => Record<string, unknown>)(...evaluate(job.ctorArgs ?? '[]'));
+      result = member.kind === 'getter' ? instance[member.name] : (instance[member.name] as (...a: unknown[]) => unknown)(...args);
+    }
+  } catch (e) {
+    return { kind: 'throw', error: errorOf(e) };
+  }
+  if (result && typeof (result as Promise<unknown>).then === 'function') {
+    try {
+      return { kind: 'resolve', value: describe(await result) };
+    } catch (e) {
+      return { kind: 'reject', error: errorOf(e) };
+    }
+  }
+  return { kind: 'return', value: describe(result) };
+}
+
+async function main(job: Job): Promise<void> {
+  const loader = installLoader(job);
+  let mod: Record<string, unknown>;
+  try {
+    mod = require(job.modulePath);
+  } catch (e) {
+    send({ type: 'load-error', error: errorOf(e) });
+    return;
+  }
+  send({ type: 'loaded', blocks: loader.blocks });
+  for (let index = job.startAt; index < job.candidates.length; index++) {
+    send({ type: 'start', index });
+    let args: unknown[];
+    try {
+      args = evaluate(job.candidates[index]);
+    } catch (e) {
+      send({ type: 'outcome', index, outcome: { kind: 'bad-input', error: errorOf(e) }, hits: [], stable: true });
+      continue;
+    }
+    hits = new Set();
+    const first = await callOnce(job, mod, args);
+    const covered = [...hits].sort((a, b) => a - b);
+    // A second call with freshly evaluated arguments: a different result means the unit is not deterministic.
+    const second = await callOnce(job, mod, evaluate(job.candidates[index]));
+    send({ type: 'outcome', index, outcome: first, hits: covered, stable: JSON.stringify(first) === JSON.stringify(second) });
+  }
+  send({ type: 'done' });
+}
+
+process.once('message', (job: Job) => {
+  main(job).then(
+    () => process.disconnect?.(),
+    (e) => {
+      send({ type: 'load-error', error: errorOf(e) });
+      process.disconnect?.();
+    },
+  );
+});

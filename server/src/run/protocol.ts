@@ -1,0 +1,36 @@
+// Messages between the server and its sandbox children (plain JSON over Node IPC).
+import type { Described } from '../core/values';
+
+export interface Job {
+  projectRoot: string;
+  /** Absolute path of the module that defines the unit. */
+  modulePath: string;
+  /** How the module exports the unit (or its class): a name, `default`, or `export=`. */
+  exportName: string;
+  member?: { name: string; kind: 'method' | 'static-method' | 'getter' | 'constructor' | 'class' };
+  /** JS source of the constructor arguments array, for instance members. */
+  ctorArgs?: string;
+  /** JS source of each candidate's arguments array. */
+  candidates: string[];
+  startAt: number;
+  instrument: boolean;
+}
+
+export interface ErrorInfo {
+  name: string;
+  message: string;
+  className: string;
+}
+
+export type Outcome =
+  | { kind: 'return' | 'resolve'; value: Described }
+  | { kind: 'throw' | 'reject' | 'bad-input'; error: ErrorInfo }
+  | { kind: 'timeout'; ms: number }
+  | { kind: 'exit'; code: number | null; signal: string | null };
+
+export type ChildMessage =
+  | { type: 'loaded'; blocks: number }
+  | { type: 'load-error'; error: ErrorInfo }
+  | { type: 'start'; index: number }
+  | { type: 'outcome'; index: number; outcome: Outcome; hits: number[]; stable: boolean }
+  | { type: 'done' };

@@ -1,0 +1,164 @@
+// Runs user code in child processes that cannot hurt the server or the machine:
+// - Node's permission model: reads allowed, writes only inside a fresh temp dir, no child processes or workers;
+// - a V8 heap limit (`memoryMb`) and a watchdog per candidate (`timeoutMs`): a hang is killed and recorded;
+// - a scrubbed environment with TZ=UTC and LANG=C, so dates and locales print the same everywhere;
+// - a crash, `process.exit` or OOM ends one candidate, and a new child continues with the next.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ChildMessage, ErrorInfo, Job, Outcome } from './protocol';
+
+export interface Limits {
+  timeoutMs: number;
+  memoryMb: number;
+}
+
+export interface CandidateResult {
+  outcome: Outcome;
+  hits: number[];
+  stable: boolean;
+}
+
+export interface SandboxRun {
+  results: CandidateResult[];
+  blocks: number;
+  loadError?: ErrorInfo;
+  /** How many child processes it took (1 + restarts after hangs and crashes). */
+  processes: number;
+}
+
+const HARNESS = path.join(__dirname, 'harness.js');
+const live = new Set<ChildProcess>();
+
+/** Kills every sandbox child still running (server shutdown). */
+export function killAllSandboxes(): void {
+  for (const c of live) c.kill('SIGKILL');
+  live.clear();
+}
+
+export function makeTempDir(prefix = 'testgap-sandbox-'): string {
+  return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+}
+
+export function sandboxArgs(tmpDir: string, limits: Limits): string[] {
+  return [
+    `--max-old-space-size=${limits.memoryMb}`,
+    '--experimental-permission',
+    '--allow-fs-read=*',
+    `--allow-fs-write=${tmpDir}/*`,
+    '--disable-warning=ExperimentalWarning',
+    '--stack-size=2000',
+  ];
+}
+
+export function sandboxEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', TZ: 'UTC', LANG: 'C', LC_ALL: 'C', NODE_ENV: 'test', FORCE_COLOR: '0', NO_COLOR: '1', ...extra };
+}
+
+/** Runs every candidate of `job`, restarting the child after a hang or a crash. */
+export async function runCandidates(job: Omit<Job, 'startAt'>, limits: Limits, signal?: AbortSignal): Promise<SandboxRun> {
+  const tmpDir = makeTempDir();
+  const results: CandidateResult[] = [];
+  let blocks = 0;
+  let processes = 0;
+  try {
+    let startAt = 0;
+    while (startAt < job.candidates.length) {
+      if (signal?.aborted) break;
+      processes++;
+      const step = await runChild({ ...job, startAt }, limits, tmpDir, signal, (index, r) => (results[index] = r));
+      blocks = Math.max(blocks, step.blocks);
+      if (step.loadError) return { results, blocks, loadError: step.loadError, processes };
+      if (step.stoppedAt === undefined) break;
+      // The candidate that was running when the child died gets the death as its outcome.
+      results[step.stoppedAt] ??= { outcome: step.death!, hits: [], stable: true };
+      startAt = step.stoppedAt + 1;
+    }
+    return { results, blocks, processes };
+  } finally {
+    fs.rmSync(tmpDir, { recursive: true, force: true });
+  }
+}
+
+interface ChildStep {
+  blocks: number;
+  loadError?: ErrorInfo;
+  /** Index of the candidate running when the child ended early; undefined when it finished. */
+  stoppedAt?: number;
+  death?: Outcome;
+}
+
+function runChild(job: Job, limits: Limits, tmpDir: string, signal: AbortSignal | undefined, onResult: (index: number, r: CandidateResult) => void): Promise<ChildStep> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...sandboxArgs(tmpDir, limits), HARNESS], {
+      cwd: tmpDir,
+      env: sandboxEnv(),
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    live.add(child);
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+    let blocks = 0;
+    let current: number | undefined;
+    let finished = false;
+    let killedForTimeout = false;
+    let loadError: ErrorInfo | undefined;
+    let watchdog: NodeJS.Timeout | undefined;
+    // Loading the module (and TypeScript) gets its own, longer allowance than one call.
+    const arm = (ms: number) => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(() => {
+        killedForTimeout = true;
+        child.kill('SIGKILL');
+      }, ms);
+    };
+    arm(limits.timeoutMs + 10_000);
+    const onAbort = () => child.kill('SIGKILL');
+    signal?.addEventListener('abort', onAbort);
+    child.on('message', (m: ChildMessage) => {
+      switch (m.type) {
+        case 'loaded':
+          blocks = m.blocks;
+          break;
+        case 'load-error':
+          loadError = m.error;
+          break;
+        case 'start':
+          current = m.index;
+          arm(limits.timeoutMs * 2); // two calls per candidate (the determinism check)
+          break;
+        case 'outcome':
+          onResult(m.index, { outcome: m.outcome, hits: m.hits, stable: m.stable });
+          current = undefined;
+          break;
+        case 'done':
+          finished = true;
+          break;
+      }
+    });
+    child.on('error', (e) => {
+      loadError ??= { name: 'Error', message: `cannot start the sandbox: ${e.message}`, className: 'Error' };
+    });
+    child.on('exit', (code, sig) => {
+      clearTimeout(watchdog);
+      live.delete(child);
+      signal?.removeEventListener('abort', onAbort);
+      if (loadError) return resolve({ blocks, loadError });
+      if (finished || signal?.aborted) return resolve({ blocks });
+      if (current === undefined) {
+        // Died while loading, or between candidates.
+        const why = killedForTimeout ? `loading took longer than ${limits.timeoutMs + 10_000} ms` : `the module exited while loading (code ${code}, signal ${sig})${stderr ? `: ${lastLine(stderr)}` : ''}`;
+        return resolve({ blocks, loadError: { name: 'Error', message: why, className: 'Error' } });
+      }
+      const death: Outcome = killedForTimeout ? { kind: 'timeout', ms: limits.timeoutMs } : { kind: 'exit', code, signal: sig };
+      resolve({ blocks, stoppedAt: current, death });
+    });
+    child.send({ ...job });
+  });
+}
+
+function lastLine(text: string): string {
+  const lines = text.trim().split('\n').filter((l) => l.trim());
+  return lines[lines.length - 1] ?? '';
+}
