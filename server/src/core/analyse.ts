@@ -458,9 +458,31 @@ class ModuleWalker {
       async: isFunction && hasModifier(fn!, ts.SyntaxKind.AsyncKeyword),
       generator: isFunction && 'asteriskToken' in fn! && !!fn.asteriskToken,
       jsDoc,
+      ...(checker && fn && 'body' in fn && fn.body ? { constants: mineConstants(fn.body) } : {}),
       typeFrom: checker ? 'checker' : 'syntax',
     };
   }
+}
+
+const MAX_CONSTANTS = 8;
+
+/** Number and string literals of a function body, in source order, without duplicates. */
+function mineConstants(body: ts.Node): { numbers: number[]; strings: string[] } {
+  const numbers = new Set<number>();
+  const strings = new Set<string>();
+  const visit = (n: ts.Node): void => {
+    if (numbers.size >= MAX_CONSTANTS && strings.size >= MAX_CONSTANTS) return;
+    if (ts.isNumericLiteral(n)) {
+      const negative = ts.isPrefixUnaryExpression(n.parent) && n.parent.operator === ts.SyntaxKind.MinusToken;
+      const v = Number(n.text) * (negative ? -1 : 1);
+      if (Number.isFinite(v) && numbers.size < MAX_CONSTANTS) numbers.add(v);
+    } else if ((ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) && n.text.length <= 40 && !ts.isImportDeclaration(n.parent) && !(ts.isCallExpression(n.parent) && n.parent.expression.getText() === 'require')) {
+      if (strings.size < MAX_CONSTANTS) strings.add(n.text);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(body);
+  return { numbers: [...numbers], strings: [...strings] };
 }
 
 function typeText(checker: ts.TypeChecker, type: ts.Type): string {

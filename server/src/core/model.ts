@@ -64,6 +64,8 @@ export interface Unit {
   async: boolean;
   generator: boolean;
   jsDoc?: JsDocInfo;
+  /** Literals in the body (comparisons, switch cases, prefixes): inputs worth trying. Filled on the typed path. */
+  constants?: { numbers: number[]; strings: string[] };
   typeFrom: 'syntax' | 'checker';
 }
 

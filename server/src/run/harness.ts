@@ -3,11 +3,9 @@
 //
 // Runs under Node's permission model (see sandbox.ts): reads anywhere, writes only in its temp dir, no child
 // processes, no workers, no inspector.
-import Module from 'node:module';
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe } from './describe';
-import { HIT_FUNCTION, transpileForSandbox } from './instrument';
+import { HIT_FUNCTION } from './instrument';
+import { installLoader } from './loader';
 import type { ChildMessage, Job, Outcome } from './protocol';
 
 const send = (m: ChildMessage) => process.send!(m);
@@ -20,43 +18,6 @@ process.on('unhandledRejection', () => undefined);
 
 let hits = new Set<number>();
 (globalThis as Record<string, unknown>)[HIT_FUNCTION] = (id: number) => hits.add(id);
-
-function installLoader(job: Job): { blocks: number } {
-  const state = { blocks: 0 };
-  const M = Module as unknown as {
-    _extensions: Record<string, (m: { _compile(code: string, file: string): void }, file: string) => void>;
-    _resolveFilename: (request: string, parent: unknown, ...rest: unknown[]) => string;
-  };
-  const inProject = (file: string) => file.startsWith(job.projectRoot + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`);
-  const compile = (m: { _compile(code: string, file: string): void }, file: string) => {
-    const instrument = file === job.modulePath && job.instrument;
-    const out = transpileForSandbox(file, fs.readFileSync(file, 'utf8'), instrument);
-    if (instrument) state.blocks = out.blocks;
-    m._compile(out.code, file);
-  };
-  const originalJs = M._extensions['.js'];
-  for (const ext of ['.ts', '.tsx', '.mts', '.cts', '.jsx', '.mjs', '.cjs']) M._extensions[ext] = compile;
-  M._extensions['.js'] = (m, file) => (inProject(file) ? compile(m, file) : originalJs(m, file));
-  // `import './x.js'` in TypeScript sources means x.ts.
-  const resolve = M._resolveFilename;
-  M._resolveFilename = function (request, parent, ...rest) {
-    try {
-      return resolve.call(this, request, parent, ...rest);
-    } catch (error) {
-      const m = /^(\.{1,2}\/.*)\.([mc]?)js$/.exec(request);
-      if (!m) throw error;
-      for (const ext of [`.${m[2]}ts`, '.tsx']) {
-        try {
-          return resolve.call(this, m[1] + ext, parent, ...rest);
-        } catch {
-          // next
-        }
-      }
-      throw error;
-    }
-  };
-  return state;
-}
 
 function errorOf(e: unknown): { name: string; message: string; className: string } {
   if (e instanceof Error) return { name: e.name, message: String(e.message), className: e.constructor?.name ?? e.name };
@@ -99,7 +60,7 @@ async function callOnce(job: Job, mod: Record<string, unknown>, args: unknown[])
 }
 
 async function main(job: Job): Promise<void> {
-  const loader = installLoader(job);
+  const loader = installLoader(job.projectRoot, job.instrument ? job.modulePath : undefined);
   let mod: Record<string, unknown>;
   try {
     mod = require(job.modulePath);

@@ -1,5 +1,4 @@
 // Messages between the server and its sandbox children (plain JSON over Node IPC).
-import type { Described } from '../core/values';
 
 export interface Job {
   projectRoot: string;
@@ -16,17 +15,8 @@ export interface Job {
   instrument: boolean;
 }
 
-export interface ErrorInfo {
-  name: string;
-  message: string;
-  className: string;
-}
-
-export type Outcome =
-  | { kind: 'return' | 'resolve'; value: Described }
-  | { kind: 'throw' | 'reject' | 'bad-input'; error: ErrorInfo }
-  | { kind: 'timeout'; ms: number }
-  | { kind: 'exit'; code: number | null; signal: string | null };
+export type { ErrorInfo, Outcome } from '../core/outcome';
+import type { ErrorInfo, Outcome } from '../core/outcome';
 
 export type ChildMessage =
   | { type: 'loaded'; blocks: number }

@@ -1,0 +1,329 @@
+// Selected cases and properties → uvu test file text.
+//
+// Every unit gets one self-contained section: a `// testgap: <unit id>` marker (how a rerun knows what is already
+// there), its own uvu suite, parametrized tables of returns and throws, its properties, and its own `.run()` —
+// uvu copies a suite's tests when `.run()` is called, so tests appended after an existing `test.run()` would
+// otherwise never run. New sections are only ever appended and new imports only inserted: existing text is kept
+// byte for byte.
+import ts from 'typescript';
+import type { Unit } from './model';
+import type { PropertyCase } from './properties';
+import type { Case, ReturnCase, ThrowCase } from './select';
+import { quote } from './values';
+
+export interface EmitStyle {
+  /** TypeScript test file: typed tables. */
+  ts: boolean;
+  /** ES module syntax (`import`); false = CommonJS `require`. */
+  esm: boolean;
+}
+
+export interface UnitSection {
+  unit: Unit;
+  /** How the test file calls the unit's export: the local binding of the function or class. */
+  binding: string;
+  /** For instance members and getters: constructor arguments for the `before.each` fixture. */
+  ctorArgs?: string;
+  cases: Case[];
+  properties: PropertyCase[];
+}
+
+export interface ImportNeed {
+  specifier: string;
+  /** `named`: `import { exportName as local }`; `default`: `import local from`; `whole`: CommonJS `module.exports`. */
+  kind: 'named' | 'default' | 'whole';
+  exportName: string;
+  local: string;
+}
+
+export interface EmitInput {
+  style: EmitStyle;
+  sourceLabel: string;
+  sections: UnitSection[];
+  /** Imports of the units under test. */
+  imports: ImportNeed[];
+  mode: 'final' | 'verify';
+}
+
+export interface Emitted {
+  /** Import statements this text needs (each a whole line). */
+  importLines: string[];
+  /** The sections, ready to append. */
+  body: string;
+  /** Which test name stands for which case or property (verification reports failures by name). */
+  names: TestName[];
+}
+
+export interface TestName {
+  name: string;
+  section: number;
+  case?: number;
+  property?: number;
+}
+
+const VERIFY_HELPER = `const __testgapCheck = (name: string, body: (context: any) => unknown) => async (context: any) => {
+  try {
+    await body(context);
+  } catch (error) {
+    require('node:fs').appendFileSync(process.env.TESTGAP_FAILURES, JSON.stringify(name) + '\\n');
+    throw error;
+  }
+};`;
+
+function identifierFrom(text: string): string {
+  const words = text.replace(/[^A-Za-z0-9_$]+/g, ' ').trim().split(/\s+/);
+  const id = words.map((w, i) => (i === 0 ? w[0].toLowerCase() + w.slice(1) : w[0].toUpperCase() + w.slice(1))).join('');
+  return /^[0-9]/.test(id) ? `_${id}` : id || 'unit';
+}
+
+function stripTypes(code: string, style: EmitStyle): string {
+  if (style.ts) return code;
+  return code.replace(/\(name: string, body: \(context: any\) => unknown\)/, '(name, body)').replace(/\(context: any\)/g, '(context)').replace(/\(error: unknown\)/g, '(error)');
+}
+
+/** Local names of the test helpers: renamed when an existing file already uses the plain ones otherwise. */
+export interface HelperNames {
+  suite: string;
+  assert: string;
+  fc: string;
+}
+
+/** Section of one unit. */
+function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set<string>, N: HelperNames, registry: TestName[]): string {
+  const { unit, binding } = s;
+  const t = input.style.ts;
+  let suiteVar = `${identifierFrom(unit.name.replace(/^new /, ''))}Tests`;
+  while (usedNames.has(suiteVar)) suiteVar += '_';
+  usedNames.add(suiteVar);
+  const wrap = (name: string, fn: string) => (input.mode === 'verify' ? `__testgapCheck(${name}, ${fn})` : fn);
+  const lines: string[] = [`// testgap: ${unit.id}`];
+  const member = unit.memberName;
+  const instance = unit.kind === 'method' || unit.kind === 'getter';
+  const fixture = instance ? identifierFrom(binding) : undefined;
+  if (instance) {
+    lines.push(t ? `const ${suiteVar} = ${N.suite}<{ ${fixture}: ${binding} }>(${quote(unit.name)}, {} as { ${fixture}: ${binding} });` : `const ${suiteVar} = ${N.suite}(${quote(unit.name)});`);
+    lines.push(`${suiteVar}.before.each((context) => {`, `  context.${fixture} = new ${binding}(${s.ctorArgs!.slice(1, -1)});`, '});');
+  } else {
+    lines.push(`const ${suiteVar} = ${N.suite}(${quote(unit.name)});`);
+  }
+  // How a case calls the unit, given the expression of its arguments array.
+  const target =
+    unit.kind === 'method' ? `${fixture}.${member}` : unit.kind === 'static-method' ? `${binding}.${member}` : binding;
+  const call = (args: string) => {
+    if (unit.kind === 'getter') return `${fixture}.${member}`;
+    if (unit.kind === 'class' || unit.kind === 'constructor') return `new ${binding}(...${args})`;
+    return `${target}(...${args})`;
+  };
+  const paramsType = unit.kind === 'method' ? `Parameters<${binding}[${quote(member!)}]>` : unit.kind === 'class' || unit.kind === 'constructor' ? `ConstructorParameters<typeof ${binding}>` : `Parameters<typeof ${target}>`;
+  const returnType = unit.kind === 'method' ? `ReturnType<${binding}[${quote(member!)}]>` : `ReturnType<typeof ${target}>`;
+  const testArgs = instance ? `({ ${fixture} })` : '()';
+  const names = new Set<string>();
+  const unique = (name: string, ref: { case?: number; property?: number }) => {
+    let n = name;
+    for (let i = 2; names.has(n); i++) n = `${name} (${i})`;
+    names.add(n);
+    registry.push({ name: n, section: index, ...ref });
+    return n;
+  };
+  const caseIndex = (c: Case) => ({ case: s.cases.indexOf(c) });
+
+  const plainReturns = s.cases.filter((c): c is ReturnCase => c.kind === 'returns' && !c.instanceOf);
+  const instanceReturns = s.cases.filter((c): c is ReturnCase => c.kind === 'returns' && !!c.instanceOf);
+  const throws = s.cases.filter((c): c is ThrowCase => c.kind === 'throws');
+  const asyncKw = (cs: Case[]) => (cs.some((c) => c.async) ? 'async ' : '');
+  const awaitKw = (c: Case[]) => (c.some((x) => x.async) ? 'await ' : '');
+  const table = (name: string, type: string, rows: string[]) => {
+    lines.push('', `const ${name}${t ? `: ${type}[]` : ''} = [`, ...rows.map((r) => `  ${r},`), '];');
+  };
+
+  if (unit.kind === 'getter') {
+    for (const c of s.cases) {
+      const n = quote(unique(c.kind === 'returns' ? `${unit.name} is ${c.resultText}` : `${unit.name} throws ${c.errorClass}`, caseIndex(c)));
+      if (c.kind === 'returns') lines.push('', `${suiteVar}(${n}, ${wrap(n, `${testArgs} => {\n  ${N.assert}.equal(${fixture}.${member}, ${c.expected});\n}`)});`);
+    }
+  } else {
+    if (plainReturns.length > 0) {
+      const tableName = `${suiteVar.replace(/Tests_*$/, '')}Returns`;
+      const expectedType = plainReturns.some((c) => c.async) ? `Awaited<${returnType}>` : returnType;
+      table(
+        tableName,
+        `[name: string, args: ${paramsType}, expected: ${expectedType}]`,
+        plainReturns.map((c) => `[${quote(unique(`${c.callText} returns ${c.resultText}`, caseIndex(c)))}, ${c.args}, ${c.expected}]`),
+      );
+      lines.push(
+        `for (const [name, args, expected] of ${tableName}) {`,
+        `  ${suiteVar}(name, ${wrap('name', `${asyncKw(plainReturns)}${testArgs} => {\n    ${N.assert}.equal(${awaitKw(plainReturns)}${call('args')}, expected);\n  }`)});`,
+        '}',
+      );
+    }
+    if (instanceReturns.length > 0) {
+      const tableName = `${suiteVar.replace(/Tests_*$/, '')}Instances`;
+      table(
+        tableName,
+        `[name: string, args: ${paramsType}, className: string, properties: Record<string, unknown>]`,
+        instanceReturns.map((c) => `[${quote(unique(`${c.callText} returns a ${c.instanceOf}`, caseIndex(c)))}, ${c.args}, ${quote(c.instanceOf!)}, ${c.expected}]`),
+      );
+      lines.push(
+        `for (const [name, args, className, properties] of ${tableName}) {`,
+        `  ${suiteVar}(name, ${wrap('name', `${asyncKw(instanceReturns)}${testArgs} => {\n    const result = ${awaitKw(instanceReturns)}${call('args')};\n    ${N.assert}.is(result.constructor.name, className);\n    ${N.assert}.equal({ ...result }, properties);\n  }`)});`,
+        '}',
+      );
+    }
+    if (throws.length > 0) {
+      const tableName = `${suiteVar.replace(/Tests_*$/, '')}Throws`;
+      table(
+        tableName,
+        `[name: string, args: ${paramsType}, errorClass: string, message: string]`,
+        throws.map((c) => `[${quote(unique(`${c.callText} ${c.async ? 'rejects with' : 'throws'} ${c.errorClass}`, caseIndex(c)))}, ${c.args}, ${quote(c.errorClass)}, ${quote(c.message)}]`),
+      );
+      const matches = `(error: unknown) => error instanceof Error && error.constructor.name === errorClass && error.message === message`;
+      const syncThrows = throws.filter((c) => !c.async);
+      const body = syncThrows.length === throws.length
+        ? `${testArgs} => {\n    ${N.assert}.throws(() => ${call('args')}, ${matches});\n  }`
+        : `async ${testArgs} => {\n    const error${t ? ': unknown' : ''} = await Promise.resolve()\n      .then(() => ${call('args')})\n      .then(() => undefined, (e${t ? ': unknown' : ''}) => e);\n    ${N.assert}.ok(error instanceof Error && error.constructor.name === errorClass && error.message === message, \`expected \${errorClass}: \${message}\`);\n  }`;
+      lines.push(`for (const [name, args, errorClass, message] of ${tableName}) {`, `  ${suiteVar}(name, ${wrap('name', body)});`, '}');
+    }
+  }
+  for (const [pi, p] of s.properties.entries()) {
+    const n = quote(unique(p.name, { property: pi }));
+    lines.push('', `${suiteVar}(${n}, ${wrap(n, `() => {\n  ${p.body}\n}`)});`);
+  }
+  lines.push('', `${suiteVar}.run();`);
+  return lines.join('\n');
+}
+
+/**
+ * `existing`: top-level bindings of the file the sections go into (name → `module#export`, '' for local ones), so
+ * helpers that would clash get other names.
+ */
+export function helperNames(existing: Map<string, string> = new Map()): HelperNames {
+  const pick = (plain: string, meaning: string, alt: string) => {
+    if (!existing.has(plain) || existing.get(plain) === meaning) return plain;
+    let name = alt;
+    while (existing.has(name) && existing.get(name) !== meaning) name += '_';
+    return name;
+  };
+  return { suite: pick('suite', 'uvu#suite', 'uvuSuite'), assert: pick('assert', 'uvu/assert#*', 'uvuAssert'), fc: pick('fc', 'fast-check#default', 'fastCheck') };
+}
+
+export function emitSections(input: EmitInput, existing: Map<string, string> = new Map()): Emitted {
+  const { style } = input;
+  const N = helperNames(existing);
+  const used = new Set(existing.keys());
+  const names: TestName[] = [];
+  const sections = input.sections.map((s, i) => section(s, i, input, used, N, names));
+  const needsFc = input.sections.some((s) => s.properties.length > 0);
+  const lines: string[] = [];
+  const as = (exported: string, local: string, esm: boolean) => (exported === local ? local : esm ? `${exported} as ${local}` : `${exported}: ${local}`);
+  // One line per module: `import { a, b } from './m'`, `import m from './m'`.
+  const bySpecifier = new Map<string, ImportNeed[]>();
+  for (const i of input.imports) bySpecifier.set(i.specifier, [...(bySpecifier.get(i.specifier) ?? []), i]);
+  const esm = style.esm;
+  if (esm) {
+    lines.push(`import { ${as('suite', N.suite, true)} } from 'uvu';`, `import * as ${N.assert} from 'uvu/assert';`);
+    if (needsFc) lines.push(`import ${N.fc} from 'fast-check';`);
+  } else {
+    lines.push(`const { ${as('suite', N.suite, false)} } = require('uvu');`, `const ${N.assert} = require('uvu/assert');`);
+    if (needsFc) lines.push(`const ${N.fc} = require('fast-check');`);
+  }
+  for (const [specifier, needs] of bySpecifier) {
+    const named = needs.filter((i) => i.kind === 'named').map((i) => as(i.exportName, i.local, esm));
+    const spec = quote(specifier);
+    for (const i of needs.filter((x) => x.kind !== 'named')) {
+      if (esm) lines.push(`import ${i.local} from ${spec};`);
+      else if (i.kind === 'default') lines.push(`const { default: ${i.local} } = require(${spec});`);
+      else lines.push(`const ${i.local} = require(${spec});`);
+    }
+    if (named.length > 0) lines.push(esm ? `import { ${named.join(', ')} } from ${spec};` : `const { ${named.join(', ')} } = require(${spec});`);
+  }
+  const helper = input.mode === 'verify' ? stripTypes(VERIFY_HELPER, style) + '\n\n' : '';
+  return { importLines: lines, body: helper + sections.join('\n\n') + '\n', names };
+}
+
+/** A whole new test file. */
+export function emitNewFile(input: EmitInput): string {
+  const { importLines, body } = emitSections(input);
+  const header = `// Tests for ${input.sourceLabel}, written by testgap. Every case ran and passed before it was written;\n// expected values are what the code returned (or what its documentation says, where it says).\n`;
+  return `${header}${importLines.join('\n')}\n\n${body}`;
+}
+
+export interface Insertion {
+  offset: number;
+  text: string;
+}
+
+/** What an existing test file already has: the units with a testgap section, and its top-level bindings. */
+export function scanExistingTestFile(text: string, fileName: string): { unitIds: Set<string>; bindings: Map<string, string>; importEnd: number } {
+  const unitIds = new Set<string>();
+  for (const m of text.matchAll(/^\/\/ testgap: (\S+)\s*$/gm)) unitIds.add(m[1]);
+  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
+  const bindings = new Map<string, string>();
+  let importEnd = 0;
+  for (const st of sf.statements) {
+    const isImportLike =
+      ts.isImportDeclaration(st) ||
+      (ts.isVariableStatement(st) && st.declarationList.declarations.some((d) => d.initializer && ts.isCallExpression(d.initializer) && d.initializer.expression.getText(sf) === 'require'));
+    if (ts.isImportDeclaration(st) && st.importClause && ts.isStringLiteral(st.moduleSpecifier)) {
+      const spec = st.moduleSpecifier.text;
+      const c = st.importClause;
+      if (c.name) bindings.set(c.name.text, `${spec}#default`);
+      if (c.namedBindings && ts.isNamespaceImport(c.namedBindings)) bindings.set(c.namedBindings.name.text, `${spec}#*`);
+      if (c.namedBindings && ts.isNamedImports(c.namedBindings)) {
+        for (const e of c.namedBindings.elements) bindings.set(e.name.text, `${spec}#${(e.propertyName ?? e.name).text}`);
+      }
+    } else if (ts.isVariableStatement(st)) {
+      for (const d of st.declarationList.declarations) {
+        const init = d.initializer;
+        const spec = init && ts.isCallExpression(init) && init.expression.getText(sf) === 'require' && init.arguments[0] && ts.isStringLiteral(init.arguments[0]) ? init.arguments[0].text : undefined;
+        if (ts.isIdentifier(d.name)) bindings.set(d.name.text, spec !== undefined ? `${spec}#*` : '');
+        else if (ts.isObjectBindingPattern(d.name)) {
+          for (const e of d.name.elements) if (ts.isIdentifier(e.name)) bindings.set(e.name.text, spec !== undefined ? `${spec}#${(e.propertyName ?? e.name).getText(sf)}` : '');
+        }
+      }
+    } else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name) {
+      bindings.set(st.name.text, '');
+    }
+    if (isImportLike) importEnd = st.getEnd();
+  }
+  return { unitIds, bindings, importEnd };
+}
+
+/**
+ * Insertions that add `emitted` to an existing file: import lines it lacks after the last import (or at the top),
+ * and the body at the end. Imports whose binding the file already has with the same meaning are skipped.
+ */
+export function mergeIntoExisting(existing: string, fileName: string, emitted: Emitted): Insertion[] {
+  // `emitted` must come from emitSections(…, scanExistingTestFile(existing).bindings) so its names do not clash.
+  const { bindings, importEnd } = scanExistingTestFile(existing, fileName);
+  const missing = emitted.importLines.filter((line) => !importAlreadyThere(line, bindings, fileName));
+  const insertions: Insertion[] = [];
+  if (missing.length > 0) {
+    insertions.push(importEnd > 0 ? { offset: importEnd, text: `\n${missing.join('\n')}` } : { offset: 0, text: `${missing.join('\n')}\n\n` });
+  }
+  const sep = existing.length === 0 || existing.endsWith('\n\n') ? '' : existing.endsWith('\n') ? '\n' : '\n\n';
+  insertions.push({ offset: existing.length, text: `${sep}${emitted.body}` });
+  return insertions;
+}
+
+function importAlreadyThere(line: string, bindings: Map<string, string>, fileName: string): boolean {
+  const scanned = scanExistingTestFile(line, fileName).bindings;
+  return [...scanned].every(([local, meaning]) => bindings.get(local) === meaning);
+}
+
+/** Names bound at the top level of an existing file (to avoid clashes). */
+export function boundNames(text: string, fileName: string): Set<string> {
+  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
+  const names = new Set<string>();
+  for (const st of sf.statements) {
+    if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) names.add(d.name.text);
+    if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name) names.add(st.name.text);
+  }
+  for (const k of scanExistingTestFile(text, fileName).bindings.keys()) names.add(k);
+  return names;
+}
+
+export function applyInsertions(text: string, insertions: Insertion[]): string {
+  let out = text;
+  for (const i of [...insertions].sort((a, b) => b.offset - a.offset)) out = out.slice(0, i.offset) + i.text + out.slice(i.offset);
+  return out;
+}

@@ -1,0 +1,226 @@
+// Candidate inputs for a unit: what to call it with, and where each input came from. Inputs are JS source text of
+// an arguments array (`[1999, 'EUR']`), evaluated only in the sandbox.
+//
+// Strategy: a base call (the first typical value of every parameter), then one parameter varied at a time through
+// its typical, mined, boundary and invalid values (one-factor-at-a-time keeps the count linear in the parameters),
+// optional parameters omitted, and the calls written in JSDoc @example lines with their documented results.
+import ts from 'typescript';
+import type { Param, TypeShape, Unit } from './model';
+import { quote } from './values';
+
+export type CandidateOrigin = 'example' | 'typical' | 'constant' | 'boundary' | 'invalid' | 'omitted';
+
+export interface Candidate {
+  /** JS source of the arguments array. */
+  args: string;
+  origin: CandidateOrigin;
+  /** JS source of the documented result, for `@example` calls that state one. */
+  expected?: string;
+}
+
+export interface UnitPlan {
+  unit: Unit;
+  /** For instance members: JS source of the constructor arguments used for every call. */
+  ctorArgs?: string;
+  candidates: Candidate[];
+}
+
+export const MAX_CANDIDATES = 40;
+
+interface Values {
+  typical: string[];
+  boundary: string[];
+  invalid: string[];
+}
+
+const NUMBER: Values = { typical: ['1', '0', '42'], boundary: ['-1', '0.5', '-0', 'Number.MAX_SAFE_INTEGER'], invalid: ['NaN', 'Infinity', '-Infinity'] };
+const STRING: Values = { typical: ["'a'", "'hello world'"], boundary: ["''", "'ünïcødé 😀'", "'  padded  '", "'x'.repeat(1000)"], invalid: [] };
+
+function uniq(xs: string[]): string[] {
+  return [...new Set(xs)];
+}
+
+/** What a JS parameter with no type probably takes, by its name. */
+function guessByName(name: string): Values {
+  if (/^(n|i|j|k|x|y|num|count|size|len|length|index|amount|cents|price|total|max|min|limit|ms|timeout|width|height|age|year|port)$|(Count|Size|Index|Ms|Num)$/i.test(name)) return NUMBER;
+  if (/^(s|str|text|name|label|key|id|code|path|url|msg|message|prefix|suffix|word|title|email|input)$|(Name|Text|Str|Path|Url|Key|Id)$/.test(name)) return STRING;
+  if (/^(list|arr|array|items|values|xs|elements)$|s$/.test(name) && name.length > 2) return { typical: ['[1, 2, 3]', '[]'], boundary: ["['a', 'b']"], invalid: ['null'] };
+  if (/^(is|has|should|can|enable|disable)[A-Z_]|^(flag|force|strict|loose)$/.test(name)) return { typical: ['true', 'false'], boundary: [], invalid: [] };
+  if (/^(fn|cb|callback|handler|predicate|iteratee|mapper)$/.test(name)) return { typical: ['(x) => x'], boundary: ['() => undefined'], invalid: [] };
+  return { typical: ['1', "'a'"], boundary: ['[1, 2]', '{ a: 1 }', 'null', 'undefined', 'true'], invalid: [] };
+}
+
+export function valuesForShape(shape: TypeShape | undefined, name: string, depth = 0): Values {
+  if (!shape || depth > 3) return guessByName(name);
+  switch (shape.kind) {
+    case 'number':
+      return NUMBER;
+    case 'string':
+      return STRING;
+    case 'boolean':
+      return { typical: ['true', 'false'], boundary: [], invalid: [] };
+    case 'bigint':
+      return { typical: ['1n', '0n'], boundary: ['-1n', '2n ** 64n'], invalid: [] };
+    case 'literal':
+      return { typical: [typeof shape.value === 'string' ? quote(shape.value) : String(shape.value)], boundary: [], invalid: [] };
+    case 'null':
+      return { typical: ['null'], boundary: [], invalid: [] };
+    case 'undefined':
+    case 'void':
+      return { typical: ['undefined'], boundary: [], invalid: [] };
+    case 'date':
+      return { typical: ["new Date('2024-02-29T12:00:00.000Z')", 'new Date(0)'], boundary: [], invalid: ['new Date(NaN)'] };
+    case 'regexp':
+      return { typical: ['/a+/'], boundary: ['/^$/g'], invalid: [] };
+    case 'function':
+      return { typical: ['(x) => x'], boundary: ['() => undefined'], invalid: [] };
+    case 'union': {
+      const parts = shape.members.map((m) => valuesForShape(m, name, depth + 1));
+      return {
+        typical: uniq(parts.flatMap((p) => p.typical.slice(0, 1))),
+        boundary: uniq(parts.flatMap((p) => [...p.typical.slice(1, 2), ...p.boundary.slice(0, 2)])),
+        invalid: uniq(parts.flatMap((p) => p.invalid.slice(0, 1))),
+      };
+    }
+    case 'array': {
+      const e = valuesForShape(shape.element, name, depth + 1);
+      const [a, b = a, c = b] = [...e.typical, ...e.boundary];
+      return { typical: [`[${a}]`, '[]'], boundary: [`[${a}, ${b}, ${c}]`], invalid: [] };
+    }
+    case 'tuple':
+      return { typical: [`[${shape.elements.map((e) => valuesForShape(e, name, depth + 1).typical[0]).join(', ')}]`], boundary: [], invalid: [] };
+    case 'set': {
+      const e = valuesForShape(shape.element, name, depth + 1);
+      return { typical: [`new Set([${e.typical[0]}])`, 'new Set()'], boundary: [], invalid: [] };
+    }
+    case 'map': {
+      const k = valuesForShape(shape.key, 'key', depth + 1);
+      const v = valuesForShape(shape.value, name, depth + 1);
+      return { typical: [`new Map([[${k.typical[0]}, ${v.typical[0]}]])`, 'new Map()'], boundary: [], invalid: [] };
+    }
+    case 'object': {
+      const props = shape.properties.filter((p) => p.shape.kind !== 'function');
+      const render = (pick: (p: (typeof props)[number]) => string | undefined) =>
+        `{ ${props
+          .map((p) => [p.name, pick(p)] as const)
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : quote(k)}: ${v}`)
+          .join(', ')} }`.replace('{  }', '{}');
+      const full = render((p) => valuesForShape(p.shape, p.name, depth + 1).typical[0]);
+      const required = render((p) => (p.optional ? undefined : valuesForShape(p.shape, p.name, depth + 1).typical[0]));
+      const edge = render((p) => {
+        const v = valuesForShape(p.shape, p.name, depth + 1);
+        return p.optional ? undefined : (v.boundary[0] ?? v.typical[0]);
+      });
+      return { typical: uniq([full, required]), boundary: uniq([edge]).filter((x) => x !== full && x !== required), invalid: [] };
+    }
+    case 'promise':
+      return { typical: [`Promise.resolve(${valuesForShape(shape.value, name, depth + 1).typical[0]})`], boundary: [], invalid: [] };
+    default:
+      // any, unknown, instance, symbol, never: what the name suggests.
+      return guessByName(name);
+  }
+}
+
+function mined(param: Param, unit: Unit): string[] {
+  const kind = param.shape?.kind;
+  const out: string[] = [];
+  if (kind === 'number' || (!param.shape && unit.constants)) {
+    for (const n of unit.constants?.numbers ?? []) out.push(String(n), String(n - 1), String(n + 1));
+  }
+  if (kind === 'string' || (!param.shape && unit.constants)) {
+    for (const s of unit.constants?.strings ?? []) out.push(quote(s), quote(s + 'x'));
+  }
+  return out;
+}
+
+/** The first typical value of each parameter: what the base call and the constructor use. */
+export function baseArgs(params: Param[]): string[] {
+  return params.filter((p) => !p.rest).map((p) => valuesForShape(p.shape, p.name).typical[0]);
+}
+
+/** Calls to `name` written in the unit's `@example` lines, with the result a trailing comment states. */
+export function examplesFor(unit: Unit): Candidate[] {
+  const name = unit.memberName ?? (unit.name.includes(' ') ? undefined : unit.name.split('.').pop());
+  if (!name) return [];
+  const out: Candidate[] = [];
+  for (const example of unit.jsDoc?.examples ?? []) {
+    for (const line of example.split(/\r?\n/)) {
+      const code = line.replace(/^\s*(>|\$)\s*/, '');
+      const sf = ts.createSourceFile('example.ts', code, ts.ScriptTarget.Latest, true);
+      const call = findCall(sf, name);
+      if (!call) continue;
+      const args = `[${call.arguments.map((a) => a.getText(sf)).join(', ')}]`;
+      const comment = /\/\/\s*(?:=>|→|->|returns?:?|is:?)?\s*(.+?)\s*$/.exec(code.slice(call.getEnd()));
+      let expected = comment?.[1];
+      if (expected !== undefined && !isExpression(expected)) expected = undefined;
+      out.push({ args, origin: 'example', ...(expected !== undefined ? { expected } : {}) });
+    }
+  }
+  return out;
+}
+
+function findCall(sf: ts.SourceFile, name: string): ts.CallExpression | undefined {
+  let found: ts.CallExpression | undefined;
+  const visit = (n: ts.Node) => {
+    if (found) return;
+    if (ts.isCallExpression(n)) {
+      const callee = n.expression;
+      const calleeName = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+      if (calleeName === name) {
+        found = n;
+        return;
+      }
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return found;
+}
+
+function isExpression(text: string): boolean {
+  const sf = ts.createSourceFile('x.ts', `(${text});`, ts.ScriptTarget.Latest, true);
+  const diagnostics = (sf as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics ?? [];
+  return diagnostics.length === 0 && sf.statements.length === 1;
+}
+
+/** Candidates for one unit; `ctor` is the constructor of the member's class, when it has one. */
+export function planUnit(unit: Unit, ctor?: Unit): UnitPlan {
+  const isTs = /\.[cm]?tsx?$/.test(unit.file);
+  const params = unit.params;
+  const base = baseArgs(params);
+  const candidates: Candidate[] = [...examplesFor(unit)];
+  const seen = new Set(candidates.map((c) => c.args));
+  const add = (args: string[], origin: CandidateOrigin) => {
+    const src = `[${args.join(', ')}]`;
+    if (seen.has(src) || candidates.length >= MAX_CANDIDATES) return;
+    seen.add(src);
+    candidates.push({ args: src, origin });
+  };
+  if (unit.kind !== 'getter') {
+    add(base, 'typical');
+    const firstOptional = params.findIndex((p) => p.optional || p.rest);
+    if (firstOptional >= 0) add(base.slice(0, firstOptional), 'omitted');
+    params.forEach((p, i) => {
+      const values = valuesForShape(p.shape, p.name);
+      const vary = (vs: string[], origin: CandidateOrigin) => {
+        for (const v of vs) {
+          const args = [...base];
+          if (p.rest) args[i] = v;
+          else args[i] = v;
+          add(args, origin);
+        }
+      };
+      vary(values.typical.slice(1), 'typical');
+      vary(mined(p, unit), 'constant');
+      vary(values.boundary, 'boundary');
+      // In TypeScript, values outside the declared type would not compile in the emitted test; JS has no such limit.
+      vary(isTs && p.shape ? values.invalid : [...values.invalid, ...(p.shape ? ['undefined', 'null'] : [])], 'invalid');
+    });
+  } else {
+    add([], 'typical');
+  }
+  const plan: UnitPlan = { unit, candidates };
+  if (unit.parent && (unit.kind === 'method' || unit.kind === 'getter')) plan.ctorArgs = `[${ctor ? baseArgs(ctor.params).join(', ') : ''}]`;
+  return plan;
+}

@@ -1,0 +1,163 @@
+// From observed outcomes to the cases worth writing: the fewest that keep every block the candidates reached and
+// every distinct kind of outcome, with documented results checked against what happened.
+import type { Candidate, UnitPlan } from './plan';
+import type { Observed, Outcome } from './outcome';
+import { literal, show, type Described } from './values';
+
+export interface ReturnCase {
+  kind: 'returns';
+  args: string;
+  /** Literal source of the expected value, or for class instances the literal of their own properties. */
+  expected: string;
+  instanceOf?: string;
+  async: boolean;
+  origin: Candidate['origin'];
+  callText: string;
+  resultText: string;
+}
+
+export interface ThrowCase {
+  kind: 'throws';
+  args: string;
+  errorClass: string;
+  message: string;
+  async: boolean;
+  origin: Candidate['origin'];
+  callText: string;
+}
+
+export type Case = ReturnCase | ThrowCase;
+
+export interface SuspectedBug {
+  args: string;
+  documented: string;
+  observed: string;
+}
+
+export interface Selection {
+  cases: Case[];
+  suspectedBugs: SuspectedBug[];
+  /** Candidates left out and why (a count per reason). */
+  dropped: Record<string, number>;
+  /** Some input gave different results on two calls: no value assertions were kept for those inputs. */
+  nondeterministic: boolean;
+  /** Blocks reached by all candidates / by the kept cases. */
+  blocksReached: number;
+  blocksKept: number;
+}
+
+const MAX_CASES_PER_KIND = 8;
+const ORIGIN_RANK: Record<Candidate['origin'], number> = { example: 0, typical: 1, omitted: 2, constant: 3, boundary: 4, invalid: 5 };
+
+function outcomeClass(o: Outcome): string {
+  if (o.kind === 'return' || o.kind === 'resolve') return `${o.kind}:${valueClass(o.value)}`;
+  if (o.kind === 'throw' || o.kind === 'reject') return `${o.kind}:${o.error.className}`;
+  return o.kind;
+}
+
+function valueClass(d: Described): string {
+  if (d.t === 'number') {
+    if (typeof d.v === 'number') return d.v === 0 ? 'zero' : d.v < 0 ? 'negative' : 'positive';
+    return d.v === 'NaN' ? 'nan' : d.v === '-0' ? 'zero' : 'infinite';
+  }
+  if (d.t === 'string') return d.v === '' ? 'empty-string' : 'string';
+  if (d.t === 'array') return d.items.length === 0 ? 'empty-array' : 'array';
+  if (d.t === 'boolean') return String(d.v);
+  if (d.t === 'instance') return `instance:${d.className}`;
+  return d.t;
+}
+
+export function callText(name: string, args: string, max = 60): string {
+  const inner = args.slice(1, -1);
+  const text = `${name}(${inner})`;
+  return text.length > max ? `${text.slice(0, max - 2)}…)` : text;
+}
+
+function toCase(plan: UnitPlan, c: Candidate, o: Outcome, displayName: string): Case | { drop: string } {
+  const call = plan.unit.kind === 'getter' ? displayName : callText(displayName, c.args);
+  if (o.kind === 'return' || o.kind === 'resolve') {
+    const async = o.kind === 'resolve';
+    const v = o.value;
+    if (v.t === 'instance') {
+      const props = literal({ t: 'object', entries: v.entries });
+      if (props === undefined) return { drop: 'result has no literal form' };
+      return { kind: 'returns', args: c.args, expected: props, instanceOf: v.className, async, origin: c.origin, callText: call, resultText: `${v.className} {…}` };
+    }
+    const expected = literal(v);
+    if (expected === undefined) return { drop: 'result has no literal form' };
+    return { kind: 'returns', args: c.args, expected, async, origin: c.origin, callText: call, resultText: show(v) };
+  }
+  if (o.kind === 'throw' || o.kind === 'reject') {
+    if (o.error.message.length > 300) return { drop: 'error message too long to assert' };
+    return { kind: 'throws', args: c.args, errorClass: o.error.className || o.error.name, message: o.error.message, async: o.kind === 'reject', origin: c.origin, callText: call };
+  }
+  switch (o.kind) {
+    case 'bad-input':
+      return { drop: 'input did not evaluate' };
+    case 'timeout':
+      return { drop: `timed out after ${o.ms} ms` };
+    case 'exit':
+      return { drop: `process exited (code ${o.code}${o.signal ? `, ${o.signal}` : ''})` };
+  }
+  return { drop: 'unknown outcome' };
+}
+
+/** `displayName`: how the emitted test calls the unit (`formatPrice`, `cart.add`). */
+export function selectCases(plan: UnitPlan, observed: (Observed | undefined)[], displayName: string): Selection {
+  const dropped: Record<string, number> = {};
+  const drop = (why: string): void => {
+    dropped[why] = (dropped[why] ?? 0) + 1;
+  };
+  const suspectedBugs: SuspectedBug[] = [];
+  let nondeterministic = false;
+  const pool: { c: Case; hits: number[]; cls: string; rank: number; index: number }[] = [];
+  const reached = new Set<number>();
+  plan.candidates.forEach((c, index): void => {
+    const o = observed[index];
+    if (!o) return drop('not run');
+    for (const h of o.hits) reached.add(h);
+    if (!o.stable) {
+      nondeterministic = true;
+      return drop('different result on a second call');
+    }
+    if (c.expected !== undefined && (o.outcome.kind === 'return' || o.outcome.kind === 'resolve')) {
+      const observedText = literal(o.outcome.value);
+      if (observedText !== undefined && !sameSource(observedText, c.expected)) {
+        suspectedBugs.push({ args: c.args, documented: c.expected, observed: observedText });
+        return;
+      }
+    }
+    const made = toCase(plan, c, o.outcome, displayName);
+    if ('drop' in made) return drop(made.drop);
+    pool.push({ c: made, hits: o.hits, cls: outcomeClass(o.outcome), rank: ORIGIN_RANK[c.origin], index });
+  });
+  // Greedy: documented examples first, then whatever adds an unseen block or a new kind of outcome.
+  pool.sort((a, b) => a.rank - b.rank || a.index - b.index);
+  const covered = new Set<number>();
+  const classes = new Set<string>();
+  const kept: Case[] = [];
+  const perKind = { returns: 0, throws: 0 };
+  for (const p of pool) {
+    const addsBlock = p.hits.some((h) => !covered.has(h));
+    const addsClass = !classes.has(p.cls);
+    if (!(p.c.origin === 'example' || addsBlock || addsClass)) {
+      drop('adds no coverage or new outcome');
+      continue;
+    }
+    if (perKind[p.c.kind] >= MAX_CASES_PER_KIND) {
+      drop('table full');
+      continue;
+    }
+    perKind[p.c.kind]++;
+    kept.push(p.c);
+    for (const h of p.hits) covered.add(h);
+    classes.add(p.cls);
+  }
+  return { cases: kept, suspectedBugs, dropped, nondeterministic, blocksReached: reached.size, blocksKept: covered.size };
+}
+
+/** Whether two JS expressions are the same value as written (`'$1'` vs `"$1"`, spacing). */
+function sameSource(a: string, b: string): boolean {
+  const norm = (s: string) => s.replace(/\s+/g, '').replace(/"((?:[^"\\]|\\.)*)"/g, (_, x: string) => `'${x.replace(/'/g, "\\'")}'`);
+  return norm(a) === norm(b);
+}

@@ -1,0 +1,312 @@
+// The generation pipeline for one source file: plan → run (sandbox) → select → emit → verify (sandbox, N runs) →
+// the insertions that add the surviving tests to the test file. Nothing that failed or flipped is ever returned.
+import fs from 'node:fs';
+import path from 'node:path';
+import { baseArgs, planUnit } from '../core/plan';
+import type { Problem, Unit } from '../core/model';
+import type { Project } from '../core/project';
+import { propertiesFor, type PropertyCase } from '../core/properties';
+import { selectCases, type Case, type SuspectedBug } from '../core/select';
+import type { Settings } from '../core/settings';
+import {
+  applyInsertions,
+  emitNewFile,
+  emitSections,
+  helperNames,
+  mergeIntoExisting,
+  scanExistingTestFile,
+  type EmitInput,
+  type EmitStyle,
+  type ImportNeed,
+  type Insertion,
+  type UnitSection,
+} from '../core/emit';
+import { runCandidates } from './sandbox';
+import { runTestText } from './verify';
+
+export type Variant = 'all' | 'table' | 'properties';
+
+export interface GenerateRequest {
+  project: Project;
+  file: string;
+  /** Units to generate for (a class id brings its members); default: the file's untested units. */
+  unitIds?: string[];
+  variant: Variant;
+  settings: Settings;
+  /** Current text of the test file (an open editor's, or the disk's); undefined when it does not exist. */
+  existingText?: string;
+  signal?: AbortSignal;
+  progress?: (message: string, fraction: number) => void;
+  verifyRuns?: number;
+  seed?: number;
+}
+
+export interface UnitReport {
+  unitId: string;
+  name: string;
+  cases: number;
+  properties: number;
+  dropped: Record<string, number>;
+  suspectedBugs: SuspectedBug[];
+  notExecutable?: string;
+  nondeterministic: boolean;
+  blocks: { reached: number; kept: number };
+}
+
+export interface GenerateResult {
+  sourceFile: string;
+  testFile: string;
+  created: boolean;
+  /** Against the existing text ('' when the file is new). */
+  insertions: Insertion[];
+  /** The whole test file after the insertions. */
+  text: string;
+  units: UnitReport[];
+  missingDependencies: string[];
+  verifyRuns: number;
+  problems: Problem[];
+}
+
+const IDENT = /^[A-Za-z_$][\w$]*$/;
+
+function identifier(text: string): string {
+  const words = text.replace(/[^A-Za-z0-9_$]+/g, ' ').trim().split(/\s+/).filter(Boolean);
+  const id = words.map((w, i) => (i === 0 ? w[0].toLowerCase() + w.slice(1) : w[0].toUpperCase() + w.slice(1))).join('');
+  return !id ? 'subject' : /^[0-9]/.test(id) ? `_${id}` : id;
+}
+
+function readJson(file: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+export function testStyle(testFile: string, projectRoot: string, existingText?: string): EmitStyle {
+  const ext = path.extname(testFile);
+  const ts = /\.[cm]?tsx?$/.test(testFile);
+  if (ext === '.mjs' || ext === '.mts') return { ts, esm: true };
+  if (ext === '.cjs' || ext === '.cts') return { ts, esm: false };
+  if (ts) return { ts, esm: true };
+  const type = readJson(path.join(projectRoot, 'package.json'))?.type;
+  return { ts, esm: type === 'module' || /^\s*import\s/m.test(existingText ?? '') };
+}
+
+function moduleSpecifier(testFile: string, sourceFile: string, style: EmitStyle, projectRoot: string): string {
+  let rel = path.relative(path.dirname(testFile), sourceFile).split(path.sep).join('/');
+  if (!rel.startsWith('.')) rel = `./${rel}`;
+  const typeModule = readJson(path.join(projectRoot, 'package.json'))?.type === 'module';
+  if (/\.tsx?$/.test(rel)) return typeModule ? rel.replace(/\.tsx?$/, '.js') : rel.replace(/\.tsx?$/, '');
+  if (/\.[mc]ts$/.test(rel)) return rel.replace(/\.([mc])ts$/, '.$1js');
+  if (!style.esm && rel.endsWith('.js')) return rel.slice(0, -3);
+  return rel;
+}
+
+/** Dependencies the emitted file needs that the project neither declares nor can resolve. */
+export function missingDependencies(projectRoot: string, needs: string[]): string[] {
+  const pkg = readJson(path.join(projectRoot, 'package.json')) ?? {};
+  const declared = { ...(pkg.dependencies as object), ...(pkg.devDependencies as object) } as Record<string, string>;
+  return needs.filter((name) => {
+    if (declared[name]) return false;
+    for (let dir = projectRoot; ; dir = path.dirname(dir)) {
+      if (fs.existsSync(path.join(dir, 'node_modules', name, 'package.json'))) return false;
+      if (dir === path.dirname(dir)) return true;
+    }
+  });
+}
+
+interface Target {
+  unit: Unit;
+  /** The unit or its class, as the module exports it. */
+  exported: Unit;
+  exportName: string;
+  binding: string;
+  importKind: ImportNeed['kind'];
+}
+
+function targetFor(unit: Unit, byId: Map<string, Unit>, style: EmitStyle, file: string): Target | undefined {
+  const exported = unit.parent ? byId.get(unit.parent) : unit;
+  if (!exported || exported.exportNames.length === 0) return undefined;
+  const exportName = exported.exportNames.find((n) => n !== 'default' && n !== 'export=') ?? exported.exportNames[0];
+  const named = exportName !== 'default' && exportName !== 'export=';
+  const binding = named && IDENT.test(exportName) ? exportName : identifier(exported.name === 'default export' || exported.name === 'module.exports' ? path.basename(file).replace(/\..*$/, '') : exported.name);
+  const importKind: ImportNeed['kind'] = named ? 'named' : exportName === 'default' ? 'default' : style.esm ? 'default' : 'whole';
+  return { unit, exported, exportName, binding, importKind };
+}
+
+export async function generateTests(req: GenerateRequest): Promise<GenerateResult> {
+  const { project, file, settings } = req;
+  const problems: Problem[] = [];
+  const verifyRuns = req.verifyRuns ?? 3;
+  const seed = req.seed ?? 42;
+  const limits = { timeoutMs: settings.timeoutMs, memoryMb: settings.memoryMb };
+  const testFile = project.expectedTestFile(file);
+  const existing = req.existingText;
+  const style = testStyle(testFile, project.root, existing);
+  const scanned = existing !== undefined ? scanExistingTestFile(existing, testFile) : undefined;
+  const typed = project.typedUnits(file);
+  problems.push(...typed.problems.filter((p) => p.severity !== 'info'));
+  const byId = new Map(typed.value.map((u) => [u.id, u]));
+
+  // Which units: the requested ones or the untested ones; a class brings its members; what the test file already
+  // has a section for is left alone (regenerating is idempotent).
+  const wanted = new Set(req.unitIds ?? project.findings(file).value.map((f) => f.unit.id));
+  const targets: Target[] = [];
+  for (const unit of typed.value) {
+    const chosen = wanted.has(unit.id) || (unit.parent !== undefined && wanted.has(unit.parent));
+    if (!chosen || unit.kind === 'constructor' || scanned?.unitIds.has(unit.id)) continue;
+    const t = targetFor(unit, byId, style, file);
+    if (t) targets.push(t);
+  }
+
+  const reports: UnitReport[] = [];
+  const sections: UnitSection[] = [];
+  const imports = new Map<string, ImportNeed>();
+  const specifierFor = (sourceFile: string, verify: boolean) => (verify ? sourceFile : moduleSpecifier(testFile, sourceFile, style, project.root));
+  const N = helperNames(scanned?.bindings);
+  const bindingOf = (u: Unit) => targetFor(u, byId, style, file)?.binding ?? identifier(u.name);
+
+  for (const [i, t] of targets.entries()) {
+    if (req.signal?.aborted) break;
+    const { unit } = t;
+    const ctor = unit.parent ? typed.value.find((u) => u.parent === unit.parent && u.kind === 'constructor') : undefined;
+    const plan = planUnit(unit, ctor);
+    req.progress?.(`${unit.name}: running ${plan.candidates.length} inputs`, i / Math.max(1, targets.length));
+    const member =
+      unit.kind === 'class'
+        ? { name: '', kind: 'class' as const }
+        : unit.kind === 'method' || unit.kind === 'static-method' || unit.kind === 'getter'
+          ? { name: unit.memberName!, kind: unit.kind }
+          : undefined;
+    const run = await runCandidates(
+      {
+        projectRoot: project.root,
+        modulePath: file,
+        exportName: t.exportName,
+        member,
+        ctorArgs: plan.ctorArgs,
+        candidates: plan.candidates.map((c) => c.args),
+        instrument: true,
+      },
+      limits,
+      req.signal,
+    );
+    const report: UnitReport = { unitId: unit.id, name: unit.name, cases: 0, properties: 0, dropped: {}, suspectedBugs: [], nondeterministic: false, blocks: { reached: 0, kept: 0 } };
+    reports.push(report);
+    if (run.loadError) {
+      report.notExecutable = `${run.loadError.className || run.loadError.name}: ${run.loadError.message}`;
+      continue;
+    }
+    const selection = selectCases(plan, run.results, unit.name);
+    Object.assign(report, {
+      dropped: selection.dropped,
+      suspectedBugs: selection.suspectedBugs,
+      nondeterministic: selection.nondeterministic,
+      blocks: { reached: selection.blocksReached, kept: selection.blocksKept },
+    });
+    const cases = req.variant === 'properties' || selection.nondeterministic ? [] : selection.cases;
+    const properties: PropertyCase[] =
+      req.variant === 'table'
+        ? []
+        : propertiesFor(unit, typed.value.filter((u) => u.id !== unit.id), { numRuns: settings.propertyRuns.default, seed, binding: bindingOf, assert: N.assert, fc: N.fc });
+    if (cases.length === 0 && properties.length === 0) continue;
+    const ctorArgs = unit.kind === 'method' || unit.kind === 'getter' ? `[${ctor ? baseArgs(ctor.params).join(', ') : ''}]` : undefined;
+    sections.push({ unit, binding: t.binding, ctorArgs, cases, properties });
+    imports.set(t.binding, { specifier: file, kind: t.importKind, exportName: t.exportName, local: t.binding });
+    for (const p of properties) {
+      for (const used of p.uses) {
+        const ut = targetFor(used, byId, style, file);
+        if (ut) imports.set(ut.binding, { specifier: file, kind: ut.importKind, exportName: ut.exportName, local: ut.binding });
+      }
+    }
+  }
+
+  // Verify: run the file N times; drop what failed; keep the first property of each family that held; then run the
+  // pruned file again, until a run passes whole (or give up and write nothing).
+  const emitInput = (verify: boolean, secs: UnitSection[]): EmitInput => ({
+    style,
+    sourceLabel: project.relative(file),
+    sections: secs,
+    imports: [...imports.values()].map((i) => ({ ...i, specifier: specifierFor(i.specifier, verify) })),
+    mode: verify ? 'verify' : 'final',
+  });
+  const ext = path.extname(testFile);
+  let current = sections;
+  let runs = 0;
+  for (let round = 0; round < 4 && current.length > 0 && !req.signal?.aborted; round++) {
+    const emitted = emitSections(emitInput(true, current), scanned?.bindings);
+    const text = `${emitted.importLines.join('\n')}\n\n${emitted.body}`;
+    const failed = new Set<string>();
+    let broken: string | undefined;
+    const times = round === 0 ? verifyRuns : 1;
+    for (let r = 0; r < times && !broken; r++) {
+      req.progress?.(`verifying generated tests (run ${runs + 1})`, 0.9);
+      const result = await runTestText(text, ext, project.root, limits, req.signal);
+      runs++;
+      result.failed.forEach((n) => failed.add(n));
+      broken = result.broken;
+    }
+    if (broken) {
+      problems.push({ severity: 'error', file, message: `generated tests for ${project.relative(file)} were not written: ${broken}` });
+      current = [];
+      break;
+    }
+    const familyKept = new Set<string>();
+    const next = current.map((s, si) => {
+      const failedCase = new Set(emitted.names.filter((n) => n.section === si && n.case !== undefined && failed.has(n.name)).map((n) => n.case!));
+      const failedProperty = new Set(emitted.names.filter((n) => n.section === si && n.property !== undefined && failed.has(n.name)).map((n) => n.property!));
+      const report = reports.find((r) => r.unitId === s.unit.id)!;
+      if (failedCase.size > 0) report.dropped['failed or flaky when verified'] = (report.dropped['failed or flaky when verified'] ?? 0) + failedCase.size;
+      const cases: Case[] = s.cases.filter((_, ci) => !failedCase.has(ci));
+      const properties = s.properties.filter((p, pi) => {
+        if (failedProperty.has(pi)) return false;
+        const key = `${si}:${p.family}`;
+        if (familyKept.has(key)) return false;
+        familyKept.add(key);
+        return true;
+      });
+      return { ...s, cases, properties };
+    });
+    const changed = failed.size > 0 || next.some((s, i) => s.properties.length !== current[i].properties.length);
+    current = next.filter((s) => s.cases.length > 0 || s.properties.length > 0);
+    if (!changed) break;
+  }
+
+  for (const s of current) {
+    const r = reports.find((x) => x.unitId === s.unit.id)!;
+    r.cases = s.cases.length;
+    r.properties = s.properties.length;
+  }
+  const used = new Set<string>();
+  for (const s of current) {
+    used.add(s.binding);
+    for (const p of s.properties) for (const u of p.uses) used.add(bindingOf(u));
+  }
+  for (const k of [...imports.keys()]) if (!used.has(k)) imports.delete(k);
+
+  const deps = ['uvu', ...(current.some((s) => s.properties.length > 0) ? ['fast-check'] : []), ...(style.ts ? ['tsx'] : [])];
+  const finalInput = emitInput(false, current);
+  let insertions: Insertion[] = [];
+  let text = existing ?? '';
+  if (current.length > 0) {
+    if (existing === undefined) {
+      text = emitNewFile(finalInput);
+      insertions = [{ offset: 0, text }];
+    } else {
+      insertions = mergeIntoExisting(existing, testFile, emitSections(finalInput, scanned?.bindings));
+      text = applyInsertions(existing, insertions);
+    }
+  }
+  return {
+    sourceFile: file,
+    testFile,
+    created: existing === undefined && current.length > 0,
+    insertions,
+    text,
+    units: reports,
+    missingDependencies: current.length > 0 ? missingDependencies(project.root, deps) : [],
+    verifyRuns: runs,
+    problems,
+  };
+}

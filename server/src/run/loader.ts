@@ -1,0 +1,46 @@
+// Makes `require` understand the user's project inside a sandbox child: TypeScript (and ESM-syntax JavaScript) of
+// the project is transpiled to CommonJS on load, `./x.js` specifiers find `x.ts`, and one module can be instrumented
+// with block counters (instrument.ts).
+import fs from 'node:fs';
+import Module from 'node:module';
+import path from 'node:path';
+import { transpileForSandbox } from './instrument';
+
+type Extensions = Record<string, (m: { _compile(code: string, file: string): void }, file: string) => void>;
+
+export function installLoader(projectRoot: string, instrumentFile?: string): { blocks: number } {
+  const state = { blocks: 0 };
+  const M = Module as unknown as {
+    _extensions: Extensions;
+    _resolveFilename: (request: string, parent: unknown, ...rest: unknown[]) => string;
+  };
+  const inProject = (file: string) => file.startsWith(projectRoot + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`);
+  const compile: Extensions[string] = (m, file) => {
+    const instrument = file === instrumentFile;
+    const out = transpileForSandbox(file, fs.readFileSync(file, 'utf8'), instrument);
+    if (instrument) state.blocks = out.blocks;
+    m._compile(out.code, file);
+  };
+  const originalJs = M._extensions['.js'];
+  for (const ext of ['.ts', '.tsx', '.mts', '.cts', '.jsx', '.mjs', '.cjs']) M._extensions[ext] = compile;
+  M._extensions['.js'] = (m, file) => (inProject(file) || file === instrumentFile ? compile(m, file) : originalJs(m, file));
+  const resolve = M._resolveFilename;
+  M._resolveFilename = function (request, parent, ...rest) {
+    try {
+      return resolve.call(this, request, parent, ...rest);
+    } catch (error) {
+      // `import './x.js'` in TypeScript sources means x.ts.
+      const m = /^(.*)\.([mc]?)js$/.exec(request);
+      if (!m || !(request.startsWith('.') || path.isAbsolute(request))) throw error;
+      for (const ext of [`.${m[2]}ts`, '.tsx']) {
+        try {
+          return resolve.call(this, m[1] + ext, parent, ...rest);
+        } catch {
+          // try the next one
+        }
+      }
+      throw error;
+    }
+  };
+  return state;
+}

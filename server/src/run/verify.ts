@@ -1,0 +1,57 @@
+// Runs generated test text in the sandbox and says which tests failed.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { makeTempDir, sandboxArgs, sandboxEnv, type Limits } from './sandbox';
+
+const RUNNER = path.join(__dirname, 'testRunner.js');
+/** Where `uvu` and `fast-check` come from when the project has not installed them (yet). */
+const OWN_NODE_MODULES = path.resolve(__dirname, '../../../../node_modules');
+
+export interface VerifyRun {
+  failed: Set<string>;
+  /** The file did not load or the run died: nothing in it can be trusted. */
+  broken?: string;
+}
+
+/** Runs `text` (a test file with the verify helper) once. `ext`: `.ts`, `.js`, … of the file. */
+export async function runTestText(text: string, ext: string, projectRoot: string, limits: Limits, signal?: AbortSignal): Promise<VerifyRun> {
+  const tmpDir = makeTempDir('testgap-verify-');
+  try {
+    const file = path.join(tmpDir, `generated.test${ext}`);
+    const failures = path.join(tmpDir, 'failures.txt');
+    fs.writeFileSync(file, text);
+    fs.writeFileSync(failures, '');
+    const nodePath = [path.join(projectRoot, 'node_modules'), OWN_NODE_MODULES].join(path.delimiter);
+    const { code, signal: sig, stderr, timedOut } = await new Promise<{ code: number | null; signal: string | null; stderr: string; timedOut: boolean }>((resolve) => {
+      const child = spawn(process.execPath, [...sandboxArgs(tmpDir, limits), RUNNER, file, projectRoot], {
+        cwd: tmpDir,
+        env: sandboxEnv({ NODE_PATH: nodePath, TESTGAP_FAILURES: failures }),
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+      let timedOut = false;
+      // A whole file gets generous time: many cases, each bounded by the per-call limit when it was planned.
+      const timer = setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGKILL');
+      }, limits.timeoutMs * 10 + 20_000);
+      const onAbort = () => child.kill('SIGKILL');
+      signal?.addEventListener('abort', onAbort);
+      child.on('exit', (c, s) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        resolve({ code: c, signal: s, stderr, timedOut });
+      });
+    });
+    const failed = new Set(
+      fs.readFileSync(failures, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as string),
+    );
+    if (timedOut) return { failed, broken: 'the test file did not finish in time' };
+    if (code !== 0 && failed.size === 0) return { failed, broken: `the test file did not run (exit ${code ?? sig}): ${stderr.trim().split('\n').slice(-3).join(' | ')}` };
+    return { failed };
+  } finally {
+    fs.rmSync(tmpDir, { recursive: true, force: true });
+  }
+}
