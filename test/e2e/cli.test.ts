@@ -54,10 +54,12 @@ test('check --json: the documented shape, with checker types', () => {
     assert.equal(f.range, { start: { line: 1, character: 13 }, end: { line: 1, character: 21 } });
     assert.equal([f.line, f.column, f.code, f.severity], [2, 14, 'missing-test', 'information']);
     assert.equal(f.unit.params, [
-      { name: 'price', type: 'number', optional: false, rest: false },
-      { name: 'pct', type: 'number', optional: true, defaultText: '10', rest: false },
+      { name: 'price', shape: { kind: 'number' }, type: 'number', optional: false, rest: false },
+      { name: 'pct', shape: { kind: 'number' }, type: 'number', optional: true, defaultText: '10', rest: false },
     ]);
     assert.is(f.unit.returnType, 'number');
+    assert.equal(f.unit.returnShape, { kind: 'number' });
+    assert.equal(f.unit.constants, { numbers: [1, 100], strings: [] });
     assert.is(f.unit.typeFrom, 'checker');
   } finally {
     p.remove();
