@@ -1,5 +1,6 @@
 // `testgap check` as a user and a CI job run it.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -105,6 +106,30 @@ test('usage errors exit 2 with a one-line message', () => {
     const noPkg = run(['check'], '/');
     assert.is(noPkg.code, 2);
     assert.match(noPkg.stderr, /no package.json in \/ or above it; pass --root DIR/);
+  } finally {
+    p.remove();
+  }
+});
+
+test('a named path with no source files in it is a usage error; symlinked paths are followed', () => {
+  const p = tempProject(FIXTURE);
+  try {
+    const testOnly = run(['check', 'test'], p.root);
+    assert.is(testOnly.code, 2);
+    assert.match(testOnly.stderr, /^testgap: test: no source files to check there/);
+    fs.mkdirSync(path.join(p.root, 'src/shared'));
+    fs.symlinkSync(path.join(p.root, 'src/pricing.ts'), path.join(p.root, 'src/shared/linked.ts'));
+    const linked = run(['check', 'src/shared'], p.root);
+    assert.is(linked.code, 1, linked.stderr);
+    assert.match(linked.stdout, /src\/shared\/linked\.ts:2:14: info: No test exercises `discount`/);
+    const viaLink = path.join(path.dirname(p.root), `${path.basename(p.root)}-link`);
+    fs.symlinkSync(p.root, viaLink);
+    try {
+      const r = run(['check', '--root', viaLink, 'src/pricing.ts'], p.root);
+      assert.is(r.code, 1, r.stderr);
+    } finally {
+      fs.rmSync(viaLink);
+    }
   } finally {
     p.remove();
   }

@@ -1,5 +1,7 @@
 // The server in this process, driven by a scripted client over in-memory streams: pull diagnostics, settings from
 // every source, capability negotiation.
+import fs from 'node:fs';
+import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ClientCapabilities, DocumentDiagnosticReport } from 'vscode-languageserver/node';
@@ -126,6 +128,85 @@ test('a test file edited in the editor (unsaved) already counts', async () => {
     await client.open('test/m.test.ts', `import { a } from '../src/m'; a();`);
     await client.change('test/m.test.ts', [{ text: `import { a, b } from '../src/m'; a(); b();` }]);
     await client.waitForDiagnostics('src/m.ts', (d) => d.length === 0, 'no diagnostics once the open test calls b');
+  });
+});
+
+// Regressions from the review of the first version.
+
+test('monorepo: each open file is published by the project of its own package only', async () => {
+  const fixture = `//- /package.json
+{ "name": "root" }
+//- /scripts/release.ts
+export function release() {}
+//- /packages/a/package.json
+{ "name": "a" }
+//- /packages/a/src/a.ts
+export function f() {}
+//- /packages/a/test/a.ts
+import { f } from '../src/a'; f();
+`;
+  await withClient(fixture, {}, async (client) => {
+    await client.open('packages/a/src/a.ts', 'export function f() {}\n');
+    await client.waitForDiagnostics('packages/a/src/a.ts', (d) => d.length === 0);
+    await client.open('scripts/release.ts', 'export function release() {}\n');
+    await client.waitForDiagnostics('scripts/release.ts', (d) => d.length === 1);
+    const published = client.diagnostics.get(client.uri('packages/a/src/a.ts'))!;
+    assert.ok(published.every((p) => p.diagnostics.length === 0), 'the root project never republished packages/a/src/a.ts');
+  });
+});
+
+test('a deleted test folder (one event for the folder) takes its tests with it', async () => {
+  await withClient(FIXTURE(), {}, async (client, p) => {
+    p.write('test/unit/b.test.ts', `import { b } from '../../src/m'; b();`);
+    await client.watchedFileChanged('test/unit/b.test.ts', 1);
+    await client.open('src/m.ts', SOURCE);
+    await client.waitForDiagnostics('src/m.ts', (d) => d.length === 0);
+    fs.rmSync(path.join(p.root, 'test/unit'), { recursive: true });
+    await client.watchedFileChanged('test/unit', 3);
+    await client.waitForDiagnostics('src/m.ts', (d) => d.length === 1, 'b untested again');
+  });
+});
+
+test('the project root stays inside the workspace folder; files in node_modules get no project', async () => {
+  const p = tempProject(`//- /package.json
+{ "name": "home" }
+//- /proj/src/a.ts
+export function a() {}
+//- /proj/node_modules/dep/index.js
+exports.helper = function () {};
+`);
+  const client = await TestClient.start({ root: path.join(p.root, 'proj'), transport: 'in-process' });
+  try {
+    await client.open('src/a.ts', 'export function a() {}\n');
+    const [d] = (await client.waitForDiagnostics('src/a.ts')).diagnostics;
+    assert.match(String(d.message), /belong in test\/a\.test\.ts/, 'rooted at the workspace folder, not at the package.json above it');
+    await client.open('node_modules/dep/index.js', 'exports.helper = function () {};\n', 'javascript');
+    await client.open('src/a.ts', 'export function a() {}\n');
+    await client.waitForDiagnostics('src/a.ts');
+    assert.not.ok(client.diagnostics.has(client.uri('node_modules/dep/index.js')));
+    assert.ok(client.logs.some((l) => l.message.startsWith(`project ${path.join(p.root, 'proj')}:`)));
+  } finally {
+    await client.stop();
+    p.remove();
+  }
+});
+
+test('a skipped file is logged once, not on every edit', async () => {
+  await withClient(FIXTURE('{ "testgap": { "maxFileSizeKb": 1 } }'), {}, async (client) => {
+    const big = 'export function big() {}\n' + '//\n'.repeat(600);
+    await client.open('src/big.ts', big);
+    await client.waitForDiagnostics('src/big.ts');
+    for (let i = 0; i < 3; i++) await client.change('src/big.ts', [{ text: big + `// ${i}\n` }]);
+    await client.waitForDiagnostics('src/big.ts');
+    assert.is(client.logs.filter((l) => l.message.includes('skipped src/big.ts')).length, 1);
+  });
+});
+
+test('hostile settings from workspace/configuration do not stop the server', async () => {
+  await withClient(FIXTURE(), { settings: () => JSON.parse('{"hasOwnProperty": true, "__proto__": {"x": 1}}') }, async (client) => {
+    await client.open('src/m.ts', SOURCE);
+    await client.waitForDiagnostics('src/m.ts', (d) => d.length === 1);
+    await client.waitFor('warning', () => client.logs.find((l) => l.message.includes('unknown setting testgap.hasOwnProperty')));
   });
 });
 

@@ -202,4 +202,114 @@ export function price() {}
   assert.is(f.message, 'No test exercises `price` (tests for it belong in test/core/pricing.test.ts)');
 });
 
+// Regressions from the review of the first version.
+
+test('a member added to a class that tests already call is not reported (index follows unit ids)', () => {
+  const p = fixtureProject(`//- /package.json
+{}
+//- /src/cart.ts
+export class Cart { add() { return this; } }
+//- /test/cart.test.ts
+import { Cart } from '../src/cart'; const c = new Cart(); c.add(); c.total();
+`);
+  assert.equal(p.untested('src/cart.ts'), []);
+  const cart = p.fixture.path('src/cart.ts');
+  p.project.setOverlay(cart, `export class Cart { add() { return this; } total() { return 0; } }`);
+  assert.equal(p.untested('src/cart.ts'), []);
+});
+
+test('a JS module with a sibling .d.ts counts as the module under test', () => {
+  const p = fixtureProject(`//- /package.json
+{}
+//- /lib/a.js
+exports.f = function () {};
+//- /lib/a.d.ts
+export declare function f(): void;
+//- /test/a.test.js
+const { f } = require('../lib/a.js'); f();
+//- /test/b.test.mjs
+import { f as g } from '../lib/a.js'; g();
+`);
+  assert.equal(p.untested('lib/a.js'), []);
+});
+
+test('changing settings re-resolves the layout and the file set', () => {
+  const p = fixtureProject(`${SOURCE}//- /gen/a.ts
+export function f() {}
+export function g() {}
+//- /test/a.test.ts
+import { f } from '../gen/a'; f();
+`, { exclude: ['gen'] });
+  assert.equal(p.project.findings(p.fixture.path('gen/a.ts')).value, [], 'a bare folder glob excludes the folder');
+  p.project.updateSettings({ ...p.project.currentSettings, exclude: [], testDir: 'spec' });
+  assert.equal(p.untested('gen/a.ts'), ['g']);
+  assert.is(p.project.findings(p.fixture.path('gen/a.ts')).value[0].expectedTestFile, p.fixture.path('spec/gen/a.test.ts'));
+});
+
+test('test styles that load modules late or indirectly count', () => {
+  const p = fixtureProject(`${SOURCE}//- /test/late.test.ts
+let mod: any;
+beforeEach(async () => { mod = await import('../src/math'); });
+it('adds', () => mod.add(1, 2));
+//- /test/then.test.ts
+import('../src/math').then(({ sub }) => sub(2, 1));
+//- /test/destructure.test.ts
+import * as m from '../src/math';
+const { mul } = m;
+mul(2, 3);
+//- /test/actual.test.js
+const { default: div } = jest.requireActual('../src/math');
+div(1, 2);
+`);
+  assert.equal(p.untested('src/math.ts'), []);
+});
+
+test('a namespace re-exported with export * as counts through its members', () => {
+  const p = fixtureProject(`${SOURCE}//- /src/index.ts
+export * as maths from './math';
+//- /test/ns.test.ts
+import { maths } from '../src';
+maths.add(1, 2);
+`);
+  assert.equal(p.untested('src/math.ts'), ['sub', 'mul', 'div']);
+});
+
+test('mocked modules, type positions and assertion methods do not count as uses', () => {
+  const p = fixtureProject(`//- /package.json
+{}
+//- /src/cart.ts
+export class Cart { equal(o: Cart) { return o === this; } }
+export function load() { return 1; }
+//- /test/cart.test.ts
+import * as assert from 'uvu/assert';
+import { Cart } from '../src/cart';
+import { load } from '../src/cart';
+vi.mock('../src/cart');
+let c: Cart;
+assert.equal(load(), 1);
+//- /test/typed.test.ts
+import { Cart } from '../src/cart';
+import * as assert from 'node:assert';
+const c = new Cart();
+assert.equal(1, 1);
+`);
+  assert.equal(p.untested('src/cart.ts'), ['Cart.equal', 'load']);
+});
+
+test('default test globs find test folders inside nested packages; compiler output is not a source', () => {
+  const p = fixtureProject(`//- /package.json
+{}
+//- /tsconfig.json
+{ "compilerOptions": { "outDir": "lib" } }
+//- /packages/a/src/a.ts
+export function f() {}
+//- /packages/a/test/a.ts
+import { f } from '../src/a'; f();
+//- /lib/a.js
+exports.f = function () {};
+`);
+  assert.equal(p.untested('packages/a/src/a.ts'), []);
+  assert.not.ok(p.project.contains(p.fixture.path('lib/a.js')), 'outDir is excluded');
+});
+
 test.run();

@@ -58,4 +58,20 @@ test('package.json: the "testgap" field is a layer; broken JSON is a warning', (
   assert.match(packageJsonSettingsLayer('{nope', 'package.json').warning!, /package.json: cannot parse/);
 });
 
+test('keys from the prototype chain are unknown settings, and nothing reaches Object.prototype', () => {
+  const r = resolveSettings([
+    { origin: 'package.json', value: JSON.parse('{"hasOwnProperty": true, "__proto__": {"constructor": 7}, "toString": 1, "propertyRuns": {"__proto__": {"polluted": 1}, "valueOf": 2}}') },
+  ]);
+  assert.equal(r.settings, DEFAULT_SETTINGS);
+  assert.equal(r.warnings, [
+    'package.json: unknown setting testgap.hasOwnProperty ignored',
+    'package.json: unknown setting testgap.__proto__ ignored',
+    'package.json: unknown setting testgap.toString ignored',
+    'package.json: unknown setting testgap.propertyRuns.__proto__ ignored',
+    'package.json: unknown setting testgap.propertyRuns.valueOf ignored',
+  ]);
+  assert.is(({} as Record<string, unknown>).constructor, Object);
+  assert.is(({} as Record<string, unknown>).polluted, undefined);
+});
+
 test.run();

@@ -17,6 +17,8 @@ export interface CheckOptions {
   err: (text: string) => void;
   /** Whether `err` is a terminal that can redraw a progress line. */
   interactive: boolean;
+  /** Called for a named path that selects no source file (the caller reports it as a usage error). */
+  onEmptyPath?: (path: string) => void;
 }
 
 export const SEVERITY_WORD: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'info', hint: 'hint' };
@@ -57,6 +59,12 @@ export function runCheck(o: CheckOptions): number {
   const inScope = (file: string) =>
     o.paths.length === 0 || o.paths.some((p) => file === p || file.startsWith(p.endsWith(path.sep) ? p : p + path.sep));
   const files = project.knownFiles().filter((f) => !project.isTestFile(f) && inScope(f));
+  for (const p of o.paths) {
+    if (!files.some((f) => f === p || f.startsWith(p + path.sep))) {
+      project.dispose();
+      o.onEmptyPath?.(p);
+    }
+  }
 
   // Reading every file is the long part on a big project; show where we are when someone is watching.
   const all = project.knownFiles();

@@ -66,19 +66,26 @@ function check(args: string[]): number {
   const { positional, flags } = parseArgs(args, COMMAND_OPTIONS.check.valued, COMMAND_OPTIONS.check.flags);
   const cwd = process.cwd();
   const rootFlag = flags.get('root');
-  const root = typeof rootFlag === 'string' ? path.resolve(cwd, rootFlag) : findPackageRoot(cwd);
-  if (!root) throw new UsageError(`no package.json in ${cwd} or above it; pass --root DIR`);
-  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`--root ${rootFlag}: not a directory`);
+  const found = typeof rootFlag === 'string' ? path.resolve(cwd, rootFlag) : findPackageRoot(cwd);
+  if (!found) throw new UsageError(`no package.json in ${cwd} or above it; pass --root DIR`);
+  if (!fs.existsSync(found) || !fs.statSync(found).isDirectory()) throw new UsageError(`--root ${rootFlag}: not a directory`);
+  // Canonical paths on both sides, so a symlinked checkout or /tmp → /private/tmp does not look "outside".
+  const root = fs.realpathSync(found);
   const paths = positional.map((p) => {
-    const abs = path.resolve(cwd, p);
-    if (!fs.existsSync(abs)) throw new UsageError(`${p}: no such file or directory`);
+    const given = path.resolve(cwd, p);
+    if (!fs.existsSync(given)) throw new UsageError(`${p}: no such file or directory`);
+    const abs = fs.realpathSync(given);
     const rel = path.relative(root, abs);
     if (rel.startsWith('..') || path.isAbsolute(rel)) throw new UsageError(`${p}: outside the project root ${root}`);
-    return abs;
+    return { given: p, abs };
   });
   return runCheck({
     root,
-    paths,
+    paths: paths.map((p) => p.abs),
+    onEmptyPath: (abs) => {
+      const p = paths.find((x) => x.abs === abs)!;
+      throw new UsageError(`${p.given}: no source files to check there (test files and excluded files are not checked)`);
+    },
     json: flags.has('json'),
     cwd,
     out: (line) => process.stdout.write(line + '\n'),

@@ -111,14 +111,23 @@ function spanOf(node: ts.Node, sf: ts.SourceFile): Span {
   return { start: node.getStart(sf), end: node.getEnd() };
 }
 
-/** `require('x')` → 'x'. */
+const REQUIRE_LIKE = new Set(['require', 'jest.requireActual', 'vi.importActual', 'vi.importMock', 'jest.requireMock']);
+
+/** `require('x')` (and `jest.requireActual('x')`, `await vi.importActual('x')`) → 'x'. */
 function requireSpecifier(e: ts.Expression): string | undefined {
   e = unwrapExpression(e);
-  if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'require' && e.arguments.length === 1) {
+  if (ts.isAwaitExpression(e)) e = unwrapExpression(e.expression);
+  if (ts.isCallExpression(e) && e.arguments.length >= 1 && REQUIRE_LIKE.has(calleeText(e.expression))) {
     const arg = e.arguments[0];
     if (ts.isStringLiteralLike(arg)) return arg.text;
   }
   return undefined;
+}
+
+function calleeText(e: ts.Expression): string {
+  if (ts.isIdentifier(e)) return e.text;
+  if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression)) return `${e.expression.text}.${e.name.text}`;
+  return '';
 }
 
 /** `await import('x')` or `import('x')` → 'x'. */
@@ -533,35 +542,54 @@ interface IdentifierUse {
   members: Set<string>;
 }
 
+/** Assertion and test libraries: `assert.equal` says nothing about a class member named `equal`. */
+const TEST_LIBRARY = /^(uvu|node:assert|assert|chai|vitest|@jest\/globals|expect|sinon|fast-check|node:test|ava|tap)(\/|$)/;
+const MOCK_CALLS = new Set(['vi.mock', 'jest.mock', 'vi.doMock', 'jest.doMock']);
+
 /**
  * A test exercises an export when it imports it and refers to the binding somewhere besides the import. Shadowing is
- * not tracked (a local with the same name counts as a use): a missed diagnostic is cheaper than a false one.
+ * not tracked (a local with the same name counts as a use): a missed diagnostic is cheaper than a false one. Uses in
+ * type positions do not count, nor do modules the file mocks.
  */
 export function collectTestFacts(sf: ts.SourceFile): TestFacts {
   const bindings = new Map<string, Binding>();
   const uses = new Map<string, IdentifierUse>();
   const propertyNames = new Set<string>();
   const direct: TestReference[] = [];
+  const mocked = new Set<string>();
   const use = (name: string) => {
     let u = uses.get(name);
     if (!u) uses.set(name, (u = { count: 0, bare: 0, members: new Set() }));
     return u;
   };
 
-  const bindVariable = (d: ts.VariableDeclaration) => {
-    if (!d.initializer) return;
-    const specifier = requireSpecifier(d.initializer) ?? dynamicImportSpecifier(d.initializer);
-    if (specifier === undefined) return;
-    if (ts.isIdentifier(d.name)) {
-      bindings.set(d.name.text, { kind: 'whole', specifier });
-    } else if (ts.isObjectBindingPattern(d.name)) {
-      for (const el of d.name.elements) {
+  /** `x = require(…)`, `{ a } = await import(…)`, `{ a } = ns` (ns a namespace binding), `(…) => …` of `.then`. */
+  const bindName = (name: ts.BindingName, specifier: string) => {
+    if (ts.isIdentifier(name)) {
+      bindings.set(name.text, { kind: 'whole', specifier });
+    } else if (ts.isObjectBindingPattern(name)) {
+      for (const el of name.elements) {
         if (!ts.isIdentifier(el.name)) continue;
         const prop = el.propertyName;
-        const name = prop && (ts.isIdentifier(prop) || ts.isStringLiteralLike(prop)) ? prop.text : el.name.text;
-        bindings.set(el.name.text, { kind: 'named', specifier, name });
+        const exported = prop && (ts.isIdentifier(prop) || ts.isStringLiteralLike(prop)) ? prop.text : el.name.text;
+        bindings.set(el.name.text, { kind: 'named', specifier, name: exported });
       }
     }
+  };
+  const specifierOf = (init: ts.Expression): string | undefined => {
+    const spec = requireSpecifier(init) ?? dynamicImportSpecifier(init);
+    if (spec !== undefined) return spec;
+    const e = unwrapExpression(init);
+    if (ts.isIdentifier(e)) {
+      const b = bindings.get(e.text);
+      if (b && b.kind !== 'named') return b.specifier;
+    }
+    return undefined;
+  };
+  const bindVariable = (d: ts.VariableDeclaration) => {
+    if (!d.initializer) return;
+    const specifier = specifierOf(d.initializer);
+    if (specifier !== undefined) bindName(d.name, specifier);
   };
 
   const visit = (node: ts.Node): void => {
@@ -584,6 +612,22 @@ export function collectTestFacts(sf: ts.SourceFile): TestFacts {
       return;
     }
     if (ts.isVariableDeclaration(node)) bindVariable(node);
+    // `mod = await import('…')` in a beforeEach (module registries reset between tests).
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left)) {
+      const spec = requireSpecifier(node.right) ?? dynamicImportSpecifier(node.right);
+      if (spec !== undefined) bindings.set(node.left.text, { kind: 'whole', specifier: spec });
+    }
+    // `import('…').then(({ a }) => …)` / `.then((mod) => …)`.
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'then') {
+      const spec = dynamicImportSpecifier(node.expression.expression);
+      const fn = node.arguments[0];
+      if (spec !== undefined && fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && fn.parameters[0]) bindName(fn.parameters[0].name, spec);
+    }
+    if (ts.isCallExpression(node) && MOCK_CALLS.has(calleeText(node.expression)) && node.arguments[0] && ts.isStringLiteralLike(node.arguments[0])) {
+      mocked.add(node.arguments[0].text);
+    }
+    // Types say nothing about what runs: `let c: Cart` or `typeof add` is not a use.
+    if (ts.isTypeNode(node) && !ts.isExpressionWithTypeArguments(node)) return;
     if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) {
       const name = ts.isPropertyAccessExpression(node)
         ? node.name.text
@@ -591,8 +635,9 @@ export function collectTestFacts(sf: ts.SourceFile): TestFacts {
           ? node.argumentExpression.text
           : undefined;
       if (name !== undefined) {
-        propertyNames.add(name);
         const object = unwrapExpression(node.expression);
+        const objectBinding = ts.isIdentifier(object) ? bindings.get(object.text) : undefined;
+        if (!(objectBinding && TEST_LIBRARY.test(objectBinding.specifier))) propertyNames.add(name);
         if (ts.isIdentifier(object)) use(object.text).members.add(name);
         const spec = requireSpecifier(object);
         if (spec !== undefined) direct.push({ specifier: spec, exportName: name });
@@ -630,7 +675,8 @@ export function collectTestFacts(sf: ts.SourceFile): TestFacts {
     const u = uses.get(local);
     if (!u || u.count === 0) continue;
     if (binding.kind === 'named') {
-      references.push({ specifier: binding.specifier, exportName: binding.name });
+      // Members accessed on a named import: `util.f()` where `util` is a re-exported namespace.
+      references.push({ specifier: binding.specifier, exportName: binding.name, ...(u.members.size > 0 ? { members: [...u.members] } : {}) });
     } else {
       // A default import of a CommonJS module is its `module.exports`, so its members are that module's exports too.
       if (binding.kind === 'default') references.push({ specifier: binding.specifier, exportName: 'default' });
@@ -638,5 +684,6 @@ export function collectTestFacts(sf: ts.SourceFile): TestFacts {
       for (const member of u.members) references.push({ specifier: binding.specifier, exportName: member });
     }
   }
-  return { references, propertyNames };
+  // A mocked module is replaced, not run: none of its references exercise it.
+  return { references: references.filter((r) => !mocked.has(r.specifier)), propertyNames };
 }

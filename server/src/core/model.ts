@@ -97,6 +97,8 @@ export interface ModuleExports {
 export interface TestReference {
   specifier: string;
   exportName: string;
+  /** Properties the test reads off a named import (a namespace re-exported as `export * as util`). */
+  members?: string[];
 }
 
 export interface TestFacts {

@@ -58,8 +58,8 @@ export class Project {
     private readonly host: FileHost,
     private settings: Settings,
   ) {
-    this.isTest = makeMatcher(settings.testFilePattern);
-    this.isExcluded = makeMatcher(settings.exclude);
+    this.isTest = makeMatcher(settings.testFilePattern, root);
+    this.isExcluded = makeMatcher(settings.exclude, root);
     this.resolutionCache = ts.createModuleResolutionCache(root, (f) => f);
   }
 
@@ -70,7 +70,13 @@ export class Project {
   /** True for analysable files under the root that no exclude glob removes. */
   contains(file: string): boolean {
     const rel = this.relative(file);
-    return !rel.startsWith('..') && !path.isAbsolute(rel) && isAnalysablePath(file) && !this.isExcluded(rel);
+    return !rel.startsWith('..') && !path.isAbsolute(rel) && isAnalysablePath(file) && !this.isExcluded(rel) && !this.isBuildOutput(file);
+  }
+
+  /** Files under the tsconfig's outDir/declarationDir are compiler output, not sources to test. */
+  private isBuildOutput(file: string): boolean {
+    const o = this.options().value;
+    return [o.outDir, o.declarationDir].some((dir) => dir !== undefined && path.resolve(dir) !== this.root && file.startsWith(path.resolve(dir) + path.sep));
   }
 
   isTestFile(file: string): boolean {
@@ -90,7 +96,7 @@ export class Project {
       const { files, directories } = this.host.readDirectory(dir);
       for (const d of directories) {
         const abs = path.join(dir, d);
-        if (d.startsWith('.') || this.isExcluded(`${this.relative(abs)}/x`)) continue;
+        if (d.startsWith('.') || this.isExcluded(`${this.relative(abs)}/x`) || this.isBuildOutput(path.join(abs, 'x'))) continue;
         stack.push(abs);
       }
       for (const f of files) {
@@ -110,10 +116,11 @@ export class Project {
     const sizeChanged = settings.maxFileSizeKb !== this.settings.maxFileSizeKb;
     this.settings = settings;
     if (globsChanged) {
-      this.isTest = makeMatcher(settings.testFilePattern);
-      this.isExcluded = makeMatcher(settings.exclude);
+      this.isTest = makeMatcher(settings.testFilePattern, this.root);
+      this.isExcluded = makeMatcher(settings.exclude, this.root);
       this.files.clear();
       this.scan();
+      this.fileSetChanged(); // resolutions and the test layout depend on which files there are
     } else if (sizeChanged) {
       for (const entry of this.files.values()) this.bump(entry);
       this.invalidateIndex();
@@ -239,7 +246,8 @@ export class Project {
       entry.sourceFile = entry.overlay !== undefined ? sf : undefined;
       facts = analyseFile(sf, { relPath: this.relative(file), isTest });
     }
-    const exportsKey = isTest ? testKey(facts) : exportsKeyOf(facts.exports);
+    // Unit ids are part of the key: a member added to a class changes what the tests exercise without changing exports.
+    const exportsKey = isTest ? testKey(facts) : `${exportsKeyOf(facts.exports)}|${facts.units.map((u) => u.id).join(',')}`;
     if (exportsKey !== entry.exportsKey) {
       entry.exportsKey = exportsKey;
       this.invalidateIndex();
@@ -322,12 +330,34 @@ export class Project {
     let resolved: string | undefined;
     try {
       const r = ts.resolveModuleName(specifier, fromFile, options, this.resolutionHost, this.resolutionCache).resolvedModule;
-      if (r && this.files.has(path.normalize(r.resolvedFileName))) resolved = path.normalize(r.resolvedFileName);
+      let file = r && path.normalize(r.resolvedFileName);
+      // A JS module with hand-written types resolves to its .d.ts; the code under test is the sibling JS file.
+      const dts = file && /\.d\.([mc]?)ts$/.exec(file);
+      if (file && dts) file = file.slice(0, -dts[0].length) + `.${dts[1]}js`;
+      if (file && this.files.has(file)) resolved = file;
     } catch {
       resolved = undefined;
     }
     this.resolutions.set(key, resolved);
     return resolved;
+  }
+
+  /** What an export name stands for: a unit, or a whole module re-exported as a namespace (`export * as ns`). */
+  private resolveExportOrNamespace(file: string, exportName: string, seen: Set<string>): { unitId: string } | { namespace: string } | undefined {
+    const key = `${file}\u0000${exportName}\u0000ns`;
+    if (seen.has(key)) return undefined;
+    seen.add(key);
+    const target = this.facts(file).exports.named.get(exportName);
+    if (target?.kind === 'reexport' && target.name === '*') {
+      const ns = this.resolveImport(file, target.specifier);
+      return ns ? { namespace: ns } : undefined;
+    }
+    if (target?.kind === 'reexport') {
+      const next = this.resolveImport(file, target.specifier);
+      return next ? this.resolveExportOrNamespace(next, target.name, seen) : undefined;
+    }
+    const unitId = this.resolveExport(file, exportName, new Set());
+    return unitId ? { unitId } : undefined;
   }
 
   /** The unit ids an export name of a module stands for, following re-export chains. */
@@ -370,15 +400,25 @@ export class Project {
     for (const testFile of files) {
       const test = this.facts(testFile).test;
       if (!test) continue;
-      for (const ref of test.references) {
-        const module = this.resolveImport(testFile, ref.specifier);
-        if (!module) continue;
-        const id = this.resolveExport(module, ref.exportName, new Set());
-        if (!id) continue;
+      const exercise = (id: string) => {
         ids.add(id);
         for (const member of membersByClass.get(id) ?? []) {
           if (member.kind === 'constructor' || test.propertyNames.has(member.memberName!)) ids.add(member.id);
         }
+      };
+      for (const ref of test.references) {
+        const module = this.resolveImport(testFile, ref.specifier);
+        if (!module) continue;
+        const hit = ref.members ? this.resolveExportOrNamespace(module, ref.exportName, new Set()) : undefined;
+        if (hit && 'namespace' in hit) {
+          for (const m of ref.members ?? []) {
+            const id = this.resolveExport(hit.namespace, m, new Set());
+            if (id) exercise(id);
+          }
+          continue;
+        }
+        const id = this.resolveExport(module, ref.exportName, new Set());
+        if (id) exercise(id);
       }
     }
     this.exercised = { indexVersion: this.indexVersion, ids };
@@ -500,5 +540,5 @@ function exportsKeyOf(exports: ModuleExports): string {
 function testKey(facts: FileFacts): string {
   const t = facts.test;
   if (!t) return '';
-  return JSON.stringify([t.references.map((r) => `${r.specifier}\u0000${r.exportName}`).sort(), [...t.propertyNames].sort()]);
+  return JSON.stringify([t.references.map((r) => `${r.specifier}\u0000${r.exportName}\u0000${r.members?.join(',') ?? ''}`).sort(), [...t.propertyNames].sort()]);
 }

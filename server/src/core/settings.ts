@@ -28,7 +28,7 @@ export interface Settings {
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   testDir: null,
-  testFilePattern: ['test/**', 'tests/**', '**/__tests__/**', '**/*.test.*', '**/*.spec.*'],
+  testFilePattern: ['**/test/**', '**/tests/**', '**/__tests__/**', '**/*.test.*', '**/*.spec.*'],
   exclude: ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/build/**', '**/out/**', '**/coverage/**'],
   runner: 'uvu',
   coverageTargets: { unit: 85, integration: 70 },
@@ -105,7 +105,9 @@ export function resolveSettings(layers: { origin: string; value: unknown }[]): R
       continue;
     }
     for (const [key, raw] of Object.entries(value)) {
-      const rule = (SCHEMA as Record<string, Check | Record<string, Check>>)[key];
+      // Own keys only: `__proto__` or `hasOwnProperty` from a cloned repo's package.json must neither crash the
+      // server nor reach Object.prototype.
+      const rule = Object.hasOwn(SCHEMA, key) ? (SCHEMA as Record<string, Check | Record<string, Check>>)[key] : undefined;
       if (!rule) {
         warnings.push(`${origin}: unknown setting testgap.${key} ignored`);
         continue;
@@ -123,7 +125,7 @@ export function resolveSettings(layers: { origin: string; value: unknown }[]): R
       }
       const target = (settings as unknown as Record<string, Record<string, unknown>>)[key];
       for (const [sub, subValue] of Object.entries(v)) {
-        const check = rule[sub];
+        const check = Object.hasOwn(rule, sub) ? rule[sub] : undefined;
         if (!check) warnings.push(`${origin}: unknown setting testgap.${key}.${sub} ignored`);
         else if (check(subValue)) target[sub] = clone(subValue);
         else warnings.push(`${origin}: testgap.${key}.${sub} = ${show(subValue)} is not valid; keeping ${show(target[sub])}`);

@@ -10,9 +10,25 @@ export type TestLayout =
   | { kind: 'colocated'; infix: 'test' | 'spec' }
   | { kind: '__tests__'; infix: 'test' | 'spec' };
 
-export function makeMatcher(globs: string[]): (relPath: string) => boolean {
-  if (globs.length === 0) return () => false;
-  return picomatch(globs, { dot: true });
+/**
+ * Globs are relative to the project root. `./x` and `/root/x` (absolute, under the root) are accepted, and a bare
+ * folder (`src/gen`) means everything in it: the spellings people write in settings.
+ */
+export function normaliseGlobs(globs: string[], root: string): string[] {
+  const rootSlash = root.replace(/\\/g, '/').replace(/\/+$/, '') + '/';
+  return globs.flatMap((g) => {
+    let x = g.replace(/\\/g, '/');
+    if (x.startsWith(rootSlash)) x = x.slice(rootSlash.length);
+    x = x.replace(/^\.\//, '').replace(/\/+$/, '');
+    const bareFolder = !/[*?{}[\]]/.test(x) && !/\.[A-Za-z0-9]+$/.test(x);
+    return bareFolder ? [x, `${x}/**`] : [x];
+  });
+}
+
+export function makeMatcher(globs: string[], root = ''): (relPath: string) => boolean {
+  const normalised = root ? normaliseGlobs(globs, root) : globs;
+  if (normalised.length === 0) return () => false;
+  return picomatch(normalised, { dot: true });
 }
 
 const TEST_INFIX = /\.(test|spec)\.[cm]?[jt]sx?$/;

@@ -33,6 +33,8 @@ export const nodeFileHost: FileHost = {
       for (const e of fs.readdirSync(p, { withFileTypes: true })) {
         if (e.isFile()) files.push(e.name);
         else if (e.isDirectory()) directories.push(e.name);
+        // Symlinked files are followed; symlinked folders are not (they can form cycles).
+        else if (e.isSymbolicLink() && fs.statSync(path.join(p, e.name), { throwIfNoEntry: false })?.isFile()) files.push(e.name);
       }
     } catch {
       // unreadable: treated as empty

@@ -114,13 +114,23 @@ export class Session {
   // -------------------------------------------------------------------------------------------------------------
   // Projects and settings.
 
+  /** The nearest package.json folder, but never above the workspace folder the file is in. */
   private rootFor(file: string): string {
     const folder = this.folders.filter((f) => file.startsWith(f + path.sep)).sort((a, b) => b.length - a.length)[0];
-    return findPackageRoot(path.dirname(file)) ?? folder ?? path.dirname(file);
+    return findPackageRoot(path.dirname(file), folder) ?? folder ?? path.dirname(file);
+  }
+
+  /** Whether `file` belongs to the project at `state.root` (nested packages have projects of their own). */
+  private owns(state: ProjectState, file: string): boolean {
+    if (!state.project.contains(file)) return false;
+    let root = this.rootByFile.get(file);
+    if (root === undefined) this.rootByFile.set(file, (root = this.rootFor(file)));
+    return root === state.root;
   }
 
   private projectFor(file: string): ProjectState | undefined {
-    if (this.shutDown) return undefined;
+    // Dependencies opened by go-to-definition are not the user's code.
+    if (this.shutDown || file.split(path.sep).includes('node_modules')) return undefined;
     let root = this.rootByFile.get(file);
     if (root === undefined) this.rootByFile.set(file, (root = this.rootFor(file)));
     let state = this.projects.get(root);
@@ -170,6 +180,14 @@ export class Session {
   }
 
   private applySettings(state: ProjectState, clientSettings: unknown): void {
+    try {
+      this.applySettingsUnsafe(state, clientSettings);
+    } catch (error) {
+      this.connection.console.error(`settings could not be applied: ${(error as Error).message}; keeping the previous ones`);
+    }
+  }
+
+  private applySettingsUnsafe(state: ProjectState, clientSettings: unknown): void {
     if (this.shutDown) return;
     state.clientSettings = clientSettings;
     const { settings } = this.resolveSettingsFor(state.root, clientSettings);
@@ -245,7 +263,8 @@ export class Session {
         this.schedule(state, state.settings.debounceMs);
         continue;
       }
-      if (!state.project.contains(file)) continue;
+      // A deleted folder is not a source file, but the project must drop what was in it.
+      if (!state.project.contains(file) && kind !== 'deleted') continue;
       state.project.fileChangedOnDisk(file, kind);
       this.schedule(state, state.settings.debounceMs);
     }
@@ -267,7 +286,7 @@ export class Session {
   private syncOverlays(state: ProjectState): void {
     for (const doc of this.documents.all()) {
       const file = URI.toPath(doc.uri);
-      if (!file || !state.project.contains(file) || state.synced.get(doc.uri) === doc.version) continue;
+      if (!file || !this.owns(state, file) || state.synced.get(doc.uri) === doc.version) continue;
       state.project.setOverlay(file, doc.getText());
       state.synced.set(doc.uri, doc.version);
     }
@@ -281,7 +300,7 @@ export class Session {
     const file = URI.toPath(document.uri)!;
     const { value: findings, problems } = state.project.findings(file);
     for (const p of problems) {
-      const key = `${file}@${document.version}:${p.message}`;
+      const key = `${file}:${p.message}`;
       if (state.logged.has(key)) continue;
       state.logged.add(key);
       this.connection.console[p.severity === 'error' ? 'error' : p.severity === 'warning' ? 'warn' : 'info'](p.message);
@@ -301,7 +320,7 @@ export class Session {
     let changed = false;
     for (const doc of this.documents.all()) {
       const file = URI.toPath(doc.uri);
-      if (!file || !state.project.contains(file)) continue;
+      if (!file || !this.owns(state, file)) continue;
       if (this.caps.pullDiagnostics) {
         // Pull clients get the diagnostics when they ask; here only whether to ask them to.
         const { key } = this.diagnosticsFor(state, doc);
