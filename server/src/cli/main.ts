@@ -5,11 +5,13 @@ import path from 'node:path';
 import { findPackageRoot } from '../io/nodeHost';
 import { startStdioOrIpcServer } from '../lsp/main';
 import { runCheck } from './check';
+import { runGenerate } from './generate';
 
 const USAGE = `usage: testgap <command> [options]
 
 commands:
   check [paths…] [--root DIR] [--json]   report exported functions and classes no test exercises
+  generate <files…> [--root DIR] [--json] write verified uvu tests for the untested units of those files
   lsp [--stdio | --node-ipc]             run the language server
 
 options:
@@ -21,6 +23,7 @@ options:
 /** Options each command takes: `valued` ones need an argument. protocol.md documents exactly these. */
 export const COMMAND_OPTIONS = {
   check: { valued: ['root'], flags: ['json'] },
+  generate: { valued: ['root'], flags: ['json'] },
   lsp: { valued: [], flags: ['stdio', 'node-ipc'] },
 } as const satisfies Record<string, { valued: readonly string[]; flags: readonly string[] }>;
 
@@ -62,8 +65,8 @@ function version(): string {
   }
 }
 
-function check(args: string[]): number {
-  const { positional, flags } = parseArgs(args, COMMAND_OPTIONS.check.valued, COMMAND_OPTIONS.check.flags);
+function projectPaths(command: 'check' | 'generate', args: string[]) {
+  const { positional, flags } = parseArgs(args, COMMAND_OPTIONS[command].valued, COMMAND_OPTIONS[command].flags);
   const cwd = process.cwd();
   const rootFlag = flags.get('root');
   const found = typeof rootFlag === 'string' ? path.resolve(cwd, rootFlag) : findPackageRoot(cwd);
@@ -79,6 +82,22 @@ function check(args: string[]): number {
     if (rel.startsWith('..') || path.isAbsolute(rel)) throw new UsageError(`${p}: outside the project root ${root}`);
     return { given: p, abs };
   });
+  return { root, paths, flags, cwd };
+}
+
+async function generate(args: string[]): Promise<number> {
+  const { root, paths, flags, cwd } = projectPaths('generate', args);
+  if (paths.length === 0) throw new UsageError('generate needs the source files to write tests for');
+  const files: string[] = [];
+  for (const p of paths) {
+    if (fs.statSync(p.abs).isDirectory()) throw new UsageError(`${p.given}: a folder; name the source files`);
+    files.push(p.abs);
+  }
+  return runGenerate({ root, files, json: flags.has('json'), cwd, out: (l) => process.stdout.write(l + '\n'), err: (t) => process.stderr.write(t), interactive: !!process.stderr.isTTY });
+}
+
+function check(args: string[]): number {
+  const { root, paths, flags, cwd } = projectPaths('check', args);
   return runCheck({
     root,
     paths: paths.map((p) => p.abs),
@@ -109,6 +128,8 @@ async function main(argv: string[]): Promise<number | undefined> {
     switch (command) {
       case 'check':
         return check(rest);
+      case 'generate':
+        return await generate(rest);
       case 'lsp':
         lsp(rest);
         return undefined; // the server owns the process from here

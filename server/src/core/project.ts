@@ -382,6 +382,12 @@ export class Project {
     return undefined;
   }
 
+  /** The unit an import (`import { exportName } from specifier`, written in `fromFile`) stands for, if any. */
+  unitIdForImport(fromFile: string, specifier: string, exportName: string): string | undefined {
+    const module = this.resolveImport(fromFile, specifier);
+    return module ? this.resolveExport(module, exportName, new Set()) : undefined;
+  }
+
   /** Ids of every unit some test exercises; recomputed only when the index changed. */
   exercisedUnits(): Set<string> {
     // facts() may bump indexVersion the first time a file is read, so settle them before comparing versions.

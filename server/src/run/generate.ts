@@ -123,14 +123,24 @@ interface Target {
   exportName: string;
   binding: string;
   importKind: ImportNeed['kind'];
+  /** The test file already binds the unit's export under `binding`. */
+  alreadyImported?: boolean;
 }
 
-function targetFor(unit: Unit, byId: Map<string, Unit>, style: EmitStyle, file: string): Target | undefined {
+/**
+ * How the test file refers to `unit`'s export. `existing` maps the test file's current top-level bindings to the unit
+ * they import (or '' for anything else): a binding already there for the same unit is reused (no import), and a
+ * name taken by something else gets a suffix.
+ */
+function targetFor(unit: Unit, byId: Map<string, Unit>, style: EmitStyle, file: string, existing: Map<string, string>): Target | undefined {
   const exported = unit.parent ? byId.get(unit.parent) : unit;
   if (!exported || exported.exportNames.length === 0) return undefined;
   const exportName = exported.exportNames.find((n) => n !== 'default' && n !== 'export=') ?? exported.exportNames[0];
   const named = exportName !== 'default' && exportName !== 'export=';
-  const binding = named && IDENT.test(exportName) ? exportName : identifier(exported.name === 'default export' || exported.name === 'module.exports' ? path.basename(file).replace(/\..*$/, '') : exported.name);
+  let binding = named && IDENT.test(exportName) ? exportName : identifier(exported.name === 'default export' || exported.name === 'module.exports' ? path.basename(file).replace(/\..*$/, '') : exported.name);
+  const reused = [...existing].find(([, id]) => id === exported.id)?.[0];
+  if (reused) return { unit, exported, exportName, binding: reused, importKind: 'named', alreadyImported: true };
+  while (existing.has(binding)) binding += '_';
   const importKind: ImportNeed['kind'] = named ? 'named' : exportName === 'default' ? 'default' : style.esm ? 'default' : 'whole';
   return { unit, exported, exportName, binding, importKind };
 }
@@ -149,6 +159,29 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
   problems.push(...typed.problems.filter((p) => p.severity !== 'info'));
   const byId = new Map(typed.value.map((u) => [u.id, u]));
 
+  const reports: UnitReport[] = [];
+  const sections: UnitSection[] = [];
+  const imports = new Map<string, ImportNeed>();
+  const specifierFor = (sourceFile: string, verify: boolean) => (verify ? sourceFile : moduleSpecifier(testFile, sourceFile, style, project.root));
+  const N = helperNames(scanned?.bindings);
+  // The existing file's bindings, resolved to the units they import: `import { formatPrice } from '../src'` is the
+  // same formatPrice as '../src/pricing' exports.
+  const existingUnits = new Map<string, string>();
+  for (const [local, meaning] of scanned?.bindings ?? []) {
+    const hash = meaning.lastIndexOf('#');
+    const id = hash > 0 ? project.unitIdForImport(testFile, meaning.slice(0, hash), meaning.slice(hash + 1) === '*' ? 'export=' : meaning.slice(hash + 1)) : undefined;
+    existingUnits.set(local, id ?? '');
+  }
+  for (const name of Object.values(N)) if (!existingUnits.has(name)) existingUnits.set(name, '');
+  const bindingOf = (u: Unit) => targetFor(u, byId, style, file, existingUnits)?.binding ?? identifier(u.name);
+  // Bindings the existing file already has are not imported again, but the verification file (which holds only the
+  // new sections) needs them too.
+  const reusedImports = new Map<string, ImportNeed>();
+  const addImport = (t: Target) => {
+    const need: ImportNeed = { specifier: file, kind: t.alreadyImported ? 'named' : t.importKind, exportName: t.exportName, local: t.binding };
+    (t.alreadyImported ? reusedImports : imports).set(t.binding, need);
+  };
+
   // Which units: the requested ones or the untested ones; a class brings its members; what the test file already
   // has a section for is left alone (regenerating is idempotent).
   const wanted = new Set(req.unitIds ?? project.findings(file).value.map((f) => f.unit.id));
@@ -156,16 +189,9 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
   for (const unit of typed.value) {
     const chosen = wanted.has(unit.id) || (unit.parent !== undefined && wanted.has(unit.parent));
     if (!chosen || unit.kind === 'constructor' || scanned?.unitIds.has(unit.id)) continue;
-    const t = targetFor(unit, byId, style, file);
+    const t = targetFor(unit, byId, style, file, existingUnits);
     if (t) targets.push(t);
   }
-
-  const reports: UnitReport[] = [];
-  const sections: UnitSection[] = [];
-  const imports = new Map<string, ImportNeed>();
-  const specifierFor = (sourceFile: string, verify: boolean) => (verify ? sourceFile : moduleSpecifier(testFile, sourceFile, style, project.root));
-  const N = helperNames(scanned?.bindings);
-  const bindingOf = (u: Unit) => targetFor(u, byId, style, file)?.binding ?? identifier(u.name);
 
   for (const [i, t] of targets.entries()) {
     if (req.signal?.aborted) break;
@@ -213,11 +239,11 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     if (cases.length === 0 && properties.length === 0) continue;
     const ctorArgs = unit.kind === 'method' || unit.kind === 'getter' ? `[${ctor ? baseArgs(ctor.params).join(', ') : ''}]` : undefined;
     sections.push({ unit, binding: t.binding, ctorArgs, cases, properties });
-    imports.set(t.binding, { specifier: file, kind: t.importKind, exportName: t.exportName, local: t.binding });
+    addImport(t);
     for (const p of properties) {
       for (const used of p.uses) {
-        const ut = targetFor(used, byId, style, file);
-        if (ut) imports.set(ut.binding, { specifier: file, kind: ut.importKind, exportName: ut.exportName, local: ut.binding });
+        const ut = targetFor(used, byId, style, file, existingUnits);
+        if (ut) addImport(ut);
       }
     }
   }
@@ -228,7 +254,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     style,
     sourceLabel: project.relative(file),
     sections: secs,
-    imports: [...imports.values()].map((i) => ({ ...i, specifier: specifierFor(i.specifier, verify) })),
+    imports: [...imports.values(), ...(verify ? reusedImports.values() : [])].map((i) => ({ ...i, specifier: specifierFor(i.specifier, verify) })),
     mode: verify ? 'verify' : 'final',
   });
   const ext = path.extname(testFile);
@@ -284,6 +310,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     for (const p of s.properties) for (const u of p.uses) used.add(bindingOf(u));
   }
   for (const k of [...imports.keys()]) if (!used.has(k)) imports.delete(k);
+  for (const k of [...reusedImports.keys()]) if (!used.has(k)) reusedImports.delete(k);
 
   const deps = ['uvu', ...(current.some((s) => s.properties.length > 0) ? ['fast-check'] : []), ...(style.ts ? ['tsx'] : [])];
   const finalInput = emitInput(false, current);

@@ -1,0 +1,113 @@
+// `testgap generate <files…> [--root DIR] [--json]`: writes verified tests for the untested units of those files.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Project } from '../core/project';
+import { applyInsertions } from '../core/emit';
+import { packageJsonSettingsLayer, resolveSettings } from '../core/settings';
+import { nodeFileHost } from '../io/nodeHost';
+import { writeFileAtomic } from '../io/writeFile';
+import { generateTests, type GenerateResult, type UnitReport } from '../run/generate';
+import { killAllSandboxes } from '../run/sandbox';
+
+export interface GenerateOptions {
+  root: string;
+  files: string[];
+  json: boolean;
+  cwd: string;
+  out: (line: string) => void;
+  err: (text: string) => void;
+  interactive: boolean;
+}
+
+export interface GenerateJson {
+  version: 1;
+  root: string;
+  files: (Omit<GenerateResult, 'text' | 'insertions' | 'sourceFile' | 'testFile'> & { sourceFile: string; testFile: string; written: boolean })[];
+  summary: { units: number; cases: number; properties: number; suspectedBugs: number; notExecutable: number; durationMs: number };
+}
+
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function droppedText(r: UnitReport): string {
+  const parts = Object.entries(r.dropped).map(([why, n]) => `${n} ${why}`);
+  return parts.length > 0 ? `; left out: ${parts.join(', ')}` : '';
+}
+
+/** Exit code: 0 written (or nothing to write), 1 when a suspected bug or a unit that could not run was reported. */
+export async function runGenerate(o: GenerateOptions): Promise<number> {
+  const started = performance.now();
+  const layers: { origin: string; value: unknown }[] = [];
+  const pkg = packageJsonSettingsLayer(nodeFileHost.readFile(path.join(o.root, 'package.json')), 'package.json');
+  if (pkg.layer) layers.push(pkg.layer);
+  if (pkg.warning) o.err(`testgap: warning: ${pkg.warning}\n`);
+  const { settings, warnings } = resolveSettings(layers);
+  for (const w of warnings) o.err(`testgap: warning: ${w}\n`);
+  const project = new Project(o.root, nodeFileHost, settings);
+  project.scan();
+  const json: GenerateJson = { version: 1, root: o.root, files: [], summary: { units: 0, cases: 0, properties: 0, suspectedBugs: 0, notExecutable: 0, durationMs: 0 } };
+  const missing = new Set<string>();
+  const rel = (f: string) => path.relative(o.cwd, f) || f;
+  const unfit = o.files.find((f) => !project.contains(f) || project.isTestFile(f));
+  if (unfit) {
+    o.err(`testgap: ${rel(unfit)}: not a source file to write tests for (a test file, excluded, or not TypeScript/JavaScript) (see testgap --help)\n`);
+    project.dispose();
+    return 2;
+  }
+  try {
+    for (const [i, file] of o.files.entries()) {
+      const testFile = project.expectedTestFile(file);
+      const existing = fs.existsSync(testFile) ? fs.readFileSync(testFile, 'utf8') : undefined;
+      const result = await generateTests({
+        project,
+        file,
+        variant: 'all',
+        settings,
+        existingText: existing,
+        progress: (message) => o.interactive && o.err(`\r\x1b[Ktestgap: [${i + 1}/${o.files.length}] ${project.relative(file)}: ${message}`),
+      });
+      if (o.interactive) o.err('\r\x1b[K');
+      let written = false;
+      if (result.insertions.length > 0) {
+        // The file may have changed while tests ran: insert into what is there now, never overwrite it.
+        const now = fs.existsSync(testFile) ? fs.readFileSync(testFile, 'utf8') : undefined;
+        if (now !== existing) {
+          o.err(`testgap: ${rel(testFile)} changed while tests were generated; run again\n`);
+        } else {
+          writeFileAtomic(testFile, existing === undefined ? result.text : applyInsertions(existing, result.insertions));
+          written = true;
+        }
+      }
+      result.missingDependencies.forEach((d) => missing.add(d));
+      const { text: _t, insertions: _i, ...rest } = result;
+      json.files.push({ ...rest, sourceFile: project.relative(file), testFile: project.relative(testFile), written });
+      const cases = result.units.reduce((n, u) => n + u.cases, 0);
+      const properties = result.units.reduce((n, u) => n + u.properties, 0);
+      json.summary.units += result.units.length;
+      json.summary.cases += cases;
+      json.summary.properties += properties;
+      if (!o.json) {
+        const what = written ? (result.created ? 'created' : 'appended to') : 'nothing written to';
+        o.out(`${rel(file)}: ${what} ${rel(testFile)}: ${count(cases, 'case')}, ${count(properties, 'property', 'properties')} for ${count(result.units.length, 'unit')} (verified in ${count(result.verifyRuns, 'run')})`);
+      }
+      for (const u of result.units) {
+        json.summary.suspectedBugs += u.suspectedBugs.length;
+        if (u.notExecutable) json.summary.notExecutable++;
+        if (o.json) continue;
+        if (u.notExecutable) o.out(`  ${u.name}: not executable: ${u.notExecutable}`);
+        else o.out(`  ${u.name}: ${count(u.cases, 'case')}, ${count(u.properties, 'property', 'properties')}${u.nondeterministic ? ' (results differ between calls: no value assertions)' : ''}${droppedText(u)}`);
+        for (const b of u.suspectedBugs) o.out(`  ${u.name}: suspected bug: for ${b.args} the documentation says ${b.documented}, the code returned ${b.observed}`);
+      }
+      for (const p of result.problems) o.err(`testgap: ${p.severity}: ${p.message}\n`);
+    }
+  } finally {
+    killAllSandboxes();
+    project.dispose();
+  }
+  json.summary.durationMs = Math.round(performance.now() - started);
+  if (o.json) o.out(JSON.stringify(json, null, 2));
+  if (missing.size > 0) o.err(`testgap: the tests need packages this project lacks: npm i -D ${[...missing].join(' ')}\n`);
+  o.err(`testgap: ${count(json.summary.cases, 'case')} and ${count(json.summary.properties, 'property', 'properties')} for ${count(json.summary.units, 'unit')} in ${(json.summary.durationMs / 1000).toFixed(1)} s\n`);
+  return json.summary.suspectedBugs > 0 || json.summary.notExecutable > 0 ? 1 : 0;
+}
