@@ -36,6 +36,20 @@ export const PUSH_CLIENT: ClientCapabilities = {
   window: { workDoneProgress: true },
 };
 
+/** A client like Neovim 0.10+/VS Code: code action literals, lazy edits, documentChanges, file creation. */
+export const FULL_CLIENT: ClientCapabilities = {
+  ...PUSH_CLIENT,
+  textDocument: {
+    ...PUSH_CLIENT.textDocument,
+    codeAction: {
+      codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source'] } },
+      resolveSupport: { properties: ['edit'] },
+      dataSupport: true,
+    },
+  },
+  workspace: { ...PUSH_CLIENT.workspace, applyEdit: true, workspaceEdit: { documentChanges: true, resourceOperations: ['create'] } },
+};
+
 export interface ClientOptions {
   root: string;
   transport: 'stdio' | 'in-process';
@@ -54,6 +68,8 @@ export class TestClient {
   readonly logs: { type: number; message: string }[] = [];
   readonly registrations: Registration[] = [];
   refreshRequests = 0;
+  readonly progress: unknown[] = [];
+  readonly messages: { type: number; message: string }[] = [];
   initializeResult!: InitializeResult;
   stderr = '';
   private readonly waiters = new Set<Waiter>();
@@ -117,6 +133,14 @@ export class TestClient {
       return null;
     });
     c.onRequest('window/workDoneProgress/create', () => null);
+    c.onNotification('$/progress', (p: unknown) => {
+      this.progress.push(p);
+      this.notify();
+    });
+    c.onNotification('window/showMessage', (p: { type: number; message: string }) => {
+      this.messages.push(p);
+      this.notify();
+    });
   }
 
   private notify(): void {

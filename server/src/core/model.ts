@@ -116,7 +116,7 @@ export interface FileFacts {
 }
 
 /** Every diagnostic code the server and the CLI can report (protocol.md lists each; a test keeps them in step). */
-export const DIAGNOSTIC_CODES = ['missing-test'] as const;
+export const DIAGNOSTIC_CODES = ['missing-test', 'suspected-bug', 'not-executable'] as const;
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
 
 export interface Finding {

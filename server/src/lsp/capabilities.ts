@@ -20,6 +20,13 @@ export interface ClientCaps {
   watchedFilesRegistration: boolean;
   workspaceFolders: boolean;
   workDoneProgress: boolean;
+  /** Code action literals: without them a client only understands commands. */
+  codeActionLiterals: boolean;
+  /** `codeAction/resolve` may fill in `edit` lazily. */
+  resolveEdit: boolean;
+  documentChanges: boolean;
+  createFiles: boolean;
+  applyEdit: boolean;
 }
 
 export function readClientCaps(c: ClientCapabilities): ClientCaps {
@@ -34,8 +41,16 @@ export function readClientCaps(c: ClientCapabilities): ClientCaps {
     watchedFilesRegistration: !!c.workspace?.didChangeWatchedFiles?.dynamicRegistration,
     workspaceFolders: !!c.workspace?.workspaceFolders,
     workDoneProgress: !!c.window?.workDoneProgress,
+    codeActionLiterals: !!c.textDocument?.codeAction?.codeActionLiteralSupport,
+    resolveEdit: !!c.textDocument?.codeAction?.resolveSupport?.properties?.includes('edit'),
+    documentChanges: !!c.workspace?.workspaceEdit?.documentChanges,
+    createFiles: !!c.workspace?.workspaceEdit?.resourceOperations?.includes('create'),
+    applyEdit: !!c.workspace?.applyEdit,
   };
 }
+
+export const CODE_ACTION_KINDS = ['quickfix', 'source.addTest.testgap'];
+export const COMMANDS = ['testgap.generateTests'];
 
 export const DIAGNOSTIC_PROVIDER_ID = 'testgap';
 
@@ -50,6 +65,9 @@ export function serverCapabilities(caps: ClientCaps): ServerCapabilities {
     ...(caps.pullDiagnostics
       ? { diagnosticProvider: { identifier: DIAGNOSTIC_PROVIDER_ID, interFileDependencies: true, workspaceDiagnostics: false } }
       : {}),
+    codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS, resolveProvider: caps.resolveEdit },
+    // Zed hides commands that are not listed here (zed-industries/zed#26239).
+    executeCommandProvider: { commands: COMMANDS },
     workspace: {
       workspaceFolders: { supported: true, changeNotifications: true },
     },

@@ -21,6 +21,9 @@ export function startServer(connection: Connection): Session {
   connection.onDidChangeConfiguration((params) => session.didChangeConfiguration(params));
   connection.onDidChangeWatchedFiles((params) => session.didChangeWatchedFiles(params));
   connection.languages.diagnostics.on((params) => session.pullDiagnostics(params));
+  connection.onCodeAction((params) => session.codeActions(params));
+  connection.onCodeActionResolve((action, token) => session.resolveCodeAction(action, token));
+  connection.onExecuteCommand((params, token) => session.executeCommand(params, token));
 
   documents.listen(connection);
   connection.listen();

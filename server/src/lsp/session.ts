@@ -30,7 +30,17 @@ import { LineIndex } from '../core/text';
 import { findPackageRoot, nodeFileHost } from '../io/nodeHost';
 import { DirectoryWatcher } from '../io/watcher';
 import { readClientCaps, serverCapabilities, type ClientCaps } from './capabilities';
+import { codeActions, generationEdit, GENERATE_COMMAND, type ActionHost } from './codeActions';
 import { toDiagnostic } from './convert';
+import { killAllSandboxes } from '../run/sandbox';
+import {
+  ErrorCodes,
+  ResponseError,
+  type CancellationToken,
+  type CodeAction,
+  type CodeActionParams,
+  type ExecuteCommandParams,
+} from 'vscode-languageserver/node';
 import { URI } from './uri';
 
 const CONFIG_FILES = new Set(['package.json', 'tsconfig.json', 'jsconfig.json']);
@@ -62,6 +72,8 @@ export class Session {
   private readonly published = new Map<string, string>();
   private initializedDone = false;
   private shutDown = false;
+  /** Diagnostics a generation run found (suspected bugs, units that could not run), valid for one version. */
+  private readonly generationDiagnostics = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
 
   constructor(private readonly connection: Connection) {}
 
@@ -103,6 +115,7 @@ export class Session {
 
   shutdown(): void {
     this.shutDown = true;
+    killAllSandboxes();
     for (const state of this.projects.values()) {
       clearTimeout(state.timer);
       state.watcher?.close();
@@ -306,11 +319,13 @@ export class Session {
       this.connection.console[p.severity === 'error' ? 'error' : p.severity === 'warning' ? 'warn' : 'info'](p.message);
     }
     const severity = state.settings.diagnosticSeverity;
-    const key = [document.version, severity, ...findings.map((f) => `${f.unit.id}>${f.expectedTestFile}`)].join('\u0000');
-    if (findings.length === 0) return { diagnostics: [], key };
+    const extra = this.generationDiagnostics.get(document.uri);
+    const generated = extra && extra.version === document.version ? extra.diagnostics : [];
+    const key = [document.version, severity, generated.length, ...findings.map((f) => `${f.unit.id}>${f.expectedTestFile}`)].join('\u0000');
+    if (findings.length === 0) return { diagnostics: [...generated], key };
     const index = new LineIndex(document.getText());
     const testFileUri = URI.fromPath(findings[0].expectedTestFile);
-    return { diagnostics: findings.map((f) => toDiagnostic(f, index, severity, this.caps, testFileUri)), key };
+    return { diagnostics: [...findings.map((f) => toDiagnostic(f, index, severity, this.caps, testFileUri)), ...generated], key };
   }
 
   /** Re-analyses a project and publishes (or asks the client to re-pull) what changed. */
@@ -347,6 +362,47 @@ export class Session {
     this.published.set(document.uri, key);
     if (params.previousResultId === resultId) return { kind: 'unchanged', resultId };
     return { kind: 'full', resultId, items };
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Generating tests.
+
+  private get actionHost(): ActionHost {
+    return {
+      caps: this.caps,
+      connection: this.connection,
+      documents: this.documents,
+      projectOf: (file) => {
+        const state = this.projectFor(file);
+        if (!state || !this.owns(state, file)) return undefined;
+        this.syncOverlays(state);
+        return state;
+      },
+      setGenerationDiagnostics: (uri, version, diagnostics) => {
+        this.generationDiagnostics.set(uri, { version, diagnostics });
+        const file = URI.toPath(uri);
+        const state = file ? this.projectFor(file) : undefined;
+        if (state) this.schedule(state, 0);
+      },
+    };
+  }
+
+  codeActions(params: CodeActionParams) {
+    return codeActions(this.actionHost, params);
+  }
+
+  async resolveCodeAction(action: CodeAction, token: CancellationToken): Promise<CodeAction> {
+    if (action.data === undefined) return action;
+    const { edit } = await generationEdit(this.actionHost, action.data, token);
+    return { ...action, edit };
+  }
+
+  async executeCommand(params: ExecuteCommandParams, token: CancellationToken): Promise<unknown> {
+    if (params.command !== GENERATE_COMMAND) throw new ResponseError(ErrorCodes.InvalidParams, `testgap: unknown command ${params.command}`);
+    const { edit } = await generationEdit(this.actionHost, params.arguments?.[0], token);
+    if (!this.caps.applyEdit) throw new ResponseError(ErrorCodes.InvalidRequest, 'testgap: the client cannot apply edits (workspace.applyEdit)');
+    const applied = await this.connection.workspace.applyEdit({ label: 'testgap: generate tests', edit });
+    return { applied: applied.applied, failureReason: applied.failureReason };
   }
 
   /** For benchmarks and tests: the project state of a file (created on demand). */
