@@ -176,7 +176,7 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
         `[name: string, args: ${paramsType}, errorClass: string, message: string]`,
         throws.map((c) => `[${quote(unique(`${c.callText} ${c.async ? 'rejects with' : 'throws'} ${c.errorClass}`, caseIndex(c)))}, ${c.args}, ${quote(c.errorClass)}, ${quote(c.message)}]`),
       );
-      const matches = `(error: unknown) => error instanceof Error && error.constructor.name === errorClass && error.message === message`;
+      const matches = `(error${t ? ': unknown' : ''}) => error instanceof Error && error.constructor.name === errorClass && error.message === message`;
       const syncThrows = throws.filter((c) => !c.async);
       const body = syncThrows.length === throws.length
         ? `${testArgs} => {\n    ${N.assert}.throws(() => ${call('args')}, ${matches});\n  }`

@@ -30,6 +30,8 @@ export function quote(s: string): string {
 }
 
 function key(k: string): string {
+  // `{ '__proto__': x }` sets the prototype even when quoted; only a computed key makes an own property.
+  if (k === '__proto__') return `['__proto__']`;
   return IDENT.test(k) ? k : quote(k);
 }
 

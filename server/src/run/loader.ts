@@ -8,13 +8,15 @@ import { transpileForSandbox } from './instrument';
 
 type Extensions = Record<string, (m: { _compile(code: string, file: string): void }, file: string) => void>;
 
-export function installLoader(projectRoot: string, instrumentFile?: string): { blocks: number } {
+/** `alsoCompile`: files outside the project to load the same way (a generated test file being verified). */
+export function installLoader(projectRoot: string, instrumentFile?: string, alsoCompile: string[] = []): { blocks: number } {
   const state = { blocks: 0 };
   const M = Module as unknown as {
     _extensions: Extensions;
     _resolveFilename: (request: string, parent: unknown, ...rest: unknown[]) => string;
   };
-  const inProject = (file: string) => file.startsWith(projectRoot + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`);
+  const inProject = (file: string) =>
+    alsoCompile.includes(file) || (file.startsWith(projectRoot + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`));
   const compile: Extensions[string] = (m, file) => {
     const instrument = file === instrumentFile;
     const out = transpileForSandbox(file, fs.readFileSync(file, 'utf8'), instrument);

@@ -2,5 +2,7 @@
 // the file appends the name of each failing test to $TESTGAP_FAILURES (core/emit.ts); uvu sets the exit code.
 import { installLoader } from './loader';
 
-installLoader(process.argv[3]);
+// The generated file is compiled to CommonJS like project files, so `uvu` and `fast-check` resolve through
+// NODE_PATH even when the file uses import syntax (Node's ESM resolver ignores NODE_PATH).
+installLoader(process.argv[3], undefined, [process.argv[2]]);
 require(process.argv[2]);

@@ -36,7 +36,7 @@ export async function runTestText(text: string, ext: string, projectRoot: string
       const timer = setTimeout(() => {
         timedOut = true;
         child.kill('SIGKILL');
-      }, limits.timeoutMs * 10 + 20_000);
+      }, Math.max(15_000, limits.timeoutMs * 3));
       const onAbort = () => child.kill('SIGKILL');
       signal?.addEventListener('abort', onAbort);
       child.on('exit', (c, s) => {
@@ -49,7 +49,10 @@ export async function runTestText(text: string, ext: string, projectRoot: string
       fs.readFileSync(failures, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as string),
     );
     if (timedOut) return { failed, broken: 'the test file did not finish in time' };
-    if (code !== 0 && failed.size === 0) return { failed, broken: `the test file did not run (exit ${code ?? sig}): ${stderr.trim().split('\n').slice(-3).join(' | ')}` };
+    if (code !== 0 && failed.size === 0) {
+      const meaningful = stderr.split('\n').filter((l) => l.trim() && !/^\s+at |^Node\.js v|ExperimentalWarning|--trace-warnings|^\s*\^+\s*$/.test(l));
+      return { failed, broken: `the test file did not run (exit ${code ?? sig}): ${meaningful.slice(-2).join(' | ')}` };
+    }
     return { failed };
   } finally {
     fs.rmSync(tmpDir, { recursive: true, force: true });

@@ -1,0 +1,156 @@
+// Golden files of generated tests (gopls style): inline fixture projects go through the whole real pipeline —
+// sandboxed runs, selection, emission, verification — and the written test file must match test/golden/expected/.
+// Run with UPDATE_GOLDEN=1 to rewrite the expected files after an intended change, then read the diff.
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Project } from '../../server/src/core/project';
+import { resolveSettings } from '../../server/src/core/settings';
+import { nodeFileHost } from '../../server/src/io/nodeHost';
+import { generateTests, type GenerateResult } from '../../server/src/run/generate';
+import { tempProject } from '../helpers/tempProject';
+
+const EXPECTED = path.resolve(__dirname, '../../../test/golden/expected');
+
+async function generate(fixture: string, source: string, existing?: string): Promise<{ result: GenerateResult; root: string }> {
+  const p = tempProject(fixture);
+  try {
+    const settings = resolveSettings([]).settings;
+    const project = new Project(p.root, nodeFileHost, settings);
+    project.scan();
+    const result = await generateTests({ project, file: path.join(p.root, source), variant: 'all', settings, existingText: existing });
+    project.dispose();
+    return { result, root: p.root };
+  } finally {
+    p.remove();
+  }
+}
+
+function golden(name: string, text: string): void {
+  const file = path.join(EXPECTED, name);
+  if (process.env.UPDATE_GOLDEN) fs.writeFileSync(file, text);
+  assert.ok(fs.existsSync(file), `${name} exists (run with UPDATE_GOLDEN=1 to create it)`);
+  assert.fixture(text, fs.readFileSync(file, 'utf8'));
+}
+
+test('TS functions: defaults, unions, throws, @example, properties', async () => {
+  const { result } = await generate(
+    `//- /package.json
+{}
+//- /src/text.ts
+export type Case = 'upper' | 'lower';
+
+/**
+ * Changes the case of a word.
+ * @example convert('Hi', 'upper') // 'HI'
+ */
+export function convert(word: string, to: Case = 'lower'): string {
+  return to === 'upper' ? word.toUpperCase() : word.toLowerCase();
+}
+
+export function clamp(n: number, min: number, max: number): number {
+  if (min > max) throw new RangeError('min > max');
+  return Math.min(max, Math.max(min, n));
+}
+`,
+    'src/text.ts',
+  );
+  assert.is(result.testFile.endsWith('test/text.test.ts'), true);
+  golden('ts-functions.test.ts.txt', result.text);
+});
+
+test('TS class: fixture per test, methods, getters, static methods, instances', async () => {
+  const { result } = await generate(
+    `//- /package.json
+{}
+//- /src/stack.ts
+export class Stack {
+  private items: number[] = [];
+  push(n: number): number { this.items.push(n); return this.items.length; }
+  pop(): number | undefined { return this.items.pop(); }
+  get size(): number { return this.items.length; }
+  static of(...ns: number[]): Stack { const s = new Stack(); ns.forEach((n) => s.push(n)); return s; }
+}
+`,
+    'src/stack.ts',
+  );
+  golden('ts-class.test.ts.txt', result.text);
+});
+
+test('async functions: resolved values and rejections', async () => {
+  const { result } = await generate(
+    `//- /package.json
+{}
+//- /src/io.ts
+export async function half(n: number): Promise<number> {
+  if (n % 2 !== 0) throw new TypeError(\`odd: \${n}\`);
+  return n / 2;
+}
+`,
+    'src/io.ts',
+  );
+  golden('async.test.ts.txt', result.text);
+});
+
+test('CommonJS module with JSDoc types: require-style tests', async () => {
+  const { result } = await generate(
+    `//- /package.json
+{}
+//- /lib/strings.js
+/**
+ * @param {string} s
+ * @param {number} n
+ * @returns {string}
+ */
+function pad(s, n) { return s.length >= n ? s : pad(' ' + s, n); }
+module.exports = { pad };
+`,
+    'lib/strings.js',
+  );
+  assert.match(result.text, /require\('uvu'\)/);
+  golden('cjs.test.js.txt', result.text);
+});
+
+test('ESM JavaScript (type: module): import-style tests with extensions', async () => {
+  const { result } = await generate(
+    `//- /package.json
+{ "type": "module" }
+//- /src/math.js
+/** @param {number} a @param {number} b */
+export const add = (a, b) => a + b;
+`,
+    'src/math.js',
+  );
+  assert.match(result.text, /from '\.\.\/src\/math\.js'/);
+  golden('esm.test.js.txt', result.text);
+});
+
+test('appending to an existing test file keeps every byte and reuses its bindings; a second run adds nothing', async () => {
+  const fixture = `//- /package.json
+{}
+//- /src/a.ts
+export function twice(n: number): number { return n * 2; }
+export function half(n: number): number { return n / 2; }
+//- /test/a.test.ts
+import { test } from 'uvu';
+import * as assert from 'node:assert';
+import { twice } from '../src/a';
+test('twice', () => assert.equal(twice(2), 4));
+test.run();
+`;
+  const existing = `import { test } from 'uvu';
+import * as assert from 'node:assert';
+import { twice } from '../src/a';
+test('twice', () => assert.equal(twice(2), 4));
+test.run();
+`;
+  const { result } = await generate(fixture, 'src/a.ts', existing);
+  assert.ok(result.insertions.every((i) => i.offset === existing.indexOf("\ntest('twice'") || i.offset === existing.length), 'only insertions, after the imports and at the end');
+  assert.match(result.text, /import \* as uvuAssert from 'uvu\/assert';/, 'node:assert is already `assert`: uvu\'s gets another name');
+  golden('append.test.ts.txt', result.text);
+  const again = await generate(fixture.replace(existing, result.text), 'src/a.ts', result.text);
+  assert.equal(again.result.insertions, [], 'regenerating is idempotent');
+});
+
+test.run();
