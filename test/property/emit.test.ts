@@ -81,9 +81,27 @@ test('emitted test files always parse, in TS and in both JS module styles', () =
   );
 });
 
+/** Sets and Map keys store -0 as 0 (SameValueZero): what a real Set could have been observed as. */
+function asStored(d: Described, inKey = false): Described {
+  switch (d.t) {
+    case 'number':
+      return inKey && d.v === '-0' ? { t: 'number', v: 0 } : d;
+    case 'array':
+      return { t: 'array', items: d.items.map((x) => asStored(x)) };
+    case 'object':
+      return { t: 'object', entries: d.entries.map(([k, v]) => [k, asStored(v)]) };
+    case 'set':
+      return { t: 'set', items: d.items.map((x) => asStored(x, true)) };
+    case 'map':
+      return { t: 'map', entries: d.entries.map(([k, v]) => [asStored(k, true), asStored(v)]) };
+    default:
+      return d;
+  }
+}
+
 test('literals evaluate to the value they describe', () => {
   fc.assert(
-    fc.property(described, (d) => {
+    fc.property(described.map((d) => asStored(d)), (d) => {
       const src = literal(d);
       if (src === undefined) return;
       const value = new Function(`return (${src});`)();
