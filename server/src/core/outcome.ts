@@ -5,6 +5,28 @@ export interface ErrorInfo {
   name: string;
   message: string;
   className: string;
+  /** `error.code`, e.g. ERR_ACCESS_DENIED when the sandbox refused something. */
+  code?: string;
+  /** For ERR_ACCESS_DENIED: what was refused (Node's `permission` and `resource`). */
+  permission?: string;
+  resource?: string;
+}
+
+/** What the unit tried that the sandbox refused, in words, or undefined for an ordinary error. */
+export function sandboxRefusal(e: ErrorInfo): string | undefined {
+  if (e.code !== 'ERR_ACCESS_DENIED') return undefined;
+  switch (e.permission) {
+    case 'FileSystemWrite':
+      return `writes to ${e.resource ?? 'a file outside its temp folder'}`;
+    case 'FileSystemRead':
+      return `reads ${e.resource ?? 'a file it may not read'}`;
+    case 'ChildProcess':
+      return 'starts a child process';
+    case 'WorkerThreads':
+      return 'starts a worker thread';
+    default:
+      return `needs access the sandbox refuses (${e.message})`;
+  }
 }
 
 export type Outcome =

@@ -1,7 +1,7 @@
 // From observed outcomes to the cases worth writing: the fewest that keep every block the candidates reached and
 // every distinct kind of outcome, with documented results checked against what happened.
 import type { Candidate, UnitPlan } from './plan';
-import type { Observed, Outcome } from './outcome';
+import { sandboxRefusal, type Observed, type Outcome } from './outcome';
 import { literal, show, type Described } from './values';
 
 export interface ReturnCase {
@@ -36,6 +36,8 @@ export interface SuspectedBug {
 
 export interface Selection {
   cases: Case[];
+  /** What the unit tried that the sandbox refused (each distinct), for a not-executable report. */
+  refused: string[];
   suspectedBugs: SuspectedBug[];
   /** Candidates left out and why (a count per reason). */
   dropped: Record<string, number>;
@@ -109,6 +111,7 @@ export function selectCases(plan: UnitPlan, observed: (Observed | undefined)[], 
     dropped[why] = (dropped[why] ?? 0) + 1;
   };
   const suspectedBugs: SuspectedBug[] = [];
+  const refused = new Set<string>();
   let nondeterministic = false;
   const pool: { c: Case; hits: number[]; cls: string; rank: number; index: number }[] = [];
   const reached = new Set<number>();
@@ -116,6 +119,12 @@ export function selectCases(plan: UnitPlan, observed: (Observed | undefined)[], 
     const o = observed[index];
     if (!o) return drop('not run');
     for (const h of o.hits) reached.add(h);
+    // An error the sandbox caused says nothing about the code outside it: never a test.
+    const refusal = (o.outcome.kind === 'throw' || o.outcome.kind === 'reject') && sandboxRefusal(o.outcome.error);
+    if (refusal) {
+      refused.add(refusal);
+      return drop('needs access the sandbox refuses');
+    }
     if (!o.stable) {
       nondeterministic = true;
       return drop('different result on a second call');
@@ -153,7 +162,7 @@ export function selectCases(plan: UnitPlan, observed: (Observed | undefined)[], 
     for (const h of p.hits) covered.add(h);
     classes.add(p.cls);
   }
-  return { cases: kept, suspectedBugs, dropped, nondeterministic, blocksReached: reached.size, blocksKept: covered.size };
+  return { cases: kept, refused: [...refused], suspectedBugs, dropped, nondeterministic, blocksReached: reached.size, blocksKept: covered.size };
 }
 
 /** Whether two JS expressions are the same value as written (`'$1'` vs `"$1"`, spacing). */

@@ -225,6 +225,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
       continue;
     }
     const selection = selectCases(plan, run.results, unit.name);
+    if (selection.refused.length > 0) report.notExecutable = selection.refused.join('; ');
     Object.assign(report, {
       dropped: selection.dropped,
       suspectedBugs: selection.suspectedBugs,

@@ -6,7 +6,7 @@
 import { describe } from './describe';
 import { HIT_FUNCTION } from './instrument';
 import { installLoader } from './loader';
-import type { ChildMessage, Job, Outcome } from './protocol';
+import type { ChildMessage, ErrorInfo, Job, Outcome } from './protocol';
 
 const send = (m: ChildMessage) => process.send!(m);
 
@@ -19,8 +19,15 @@ process.on('unhandledRejection', () => undefined);
 let hits = new Set<number>();
 (globalThis as Record<string, unknown>)[HIT_FUNCTION] = (id: number) => hits.add(id);
 
-function errorOf(e: unknown): { name: string; message: string; className: string } {
-  if (e instanceof Error) return { name: e.name, message: String(e.message), className: e.constructor?.name ?? e.name };
+function errorOf(e: unknown): ErrorInfo {
+  if (e instanceof Error) {
+    const x = e as Error & { code?: unknown; permission?: unknown; resource?: unknown };
+    const info: ErrorInfo = { name: e.name, message: String(e.message), className: e.constructor?.name ?? e.name };
+    if (typeof x.code === 'string') info.code = x.code;
+    if (typeof x.permission === 'string') info.permission = x.permission;
+    if (typeof x.resource === 'string') info.resource = x.resource;
+    return info;
+  }
   return { name: typeof e, message: String(e), className: '' };
 }
 
