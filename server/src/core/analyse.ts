@@ -375,6 +375,25 @@ class ModuleWalker {
     return units;
   }
 
+  /** Bodies of this module's functions that `body` calls, two levels deep: their literals guard the unit's paths too. */
+  private calleeBodies(body: ts.Node, depth = 0, seen = new Set<ts.Node>()): ts.Node[] {
+    if (depth >= 2) return [];
+    const out: ts.Node[] = [];
+    const visit = (n: ts.Node): void => {
+      if (ts.isCallExpression(n) && ts.isIdentifier(n.expression)) {
+        const callee = this.locals.get(n.expression.text)?.node;
+        const calleeBody = callee && !ts.isClassDeclaration(callee) && !ts.isClassExpression(callee) ? callee.body : undefined;
+        if (calleeBody && !seen.has(calleeBody)) {
+          seen.add(calleeBody);
+          out.push(calleeBody, ...this.calleeBodies(calleeBody, depth + 1, seen));
+        }
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(body);
+    return out;
+  }
+
   private hasImplementation(node: ClassLike, name: string, isStatic: boolean): boolean {
     return node.members.some(
       (x) =>
@@ -467,7 +486,7 @@ class ModuleWalker {
       async: isFunction && hasModifier(fn!, ts.SyntaxKind.AsyncKeyword),
       generator: isFunction && 'asteriskToken' in fn! && !!fn.asteriskToken,
       jsDoc,
-      ...(checker && fn && 'body' in fn && fn.body ? { constants: mineConstants(fn.body) } : {}),
+      ...(checker && fn && 'body' in fn && fn.body ? { constants: mineConstants([fn.body, ...this.calleeBodies(fn.body)], fn.parameters) } : {}),
       typeFrom: checker ? 'checker' : 'syntax',
     };
   }
@@ -475,12 +494,23 @@ class ModuleWalker {
 
 const MAX_CONSTANTS = 8;
 
-/** Number and string literals of a function body, in source order, without duplicates. */
-function mineConstants(body: ts.Node): { numbers: number[]; strings: string[] } {
+/** Number, string and regex literals of a function body (source order, no duplicates), and parameter properties read. */
+function mineConstants(bodies: ts.Node[], params: readonly ts.ParameterDeclaration[]): NonNullable<Unit['constants']> {
   const numbers = new Set<number>();
   const strings = new Set<string>();
+  const regexps = new Map<string, { source: string; flags: string }>();
+  const paramNames = new Set(params.flatMap((p) => (ts.isIdentifier(p.name) ? [p.name.text] : [])));
+  const paramProperties: Record<string, string[]> = {};
   const visit = (n: ts.Node): void => {
-    if (numbers.size >= MAX_CONSTANTS && strings.size >= MAX_CONSTANTS) return;
+    if (ts.isRegularExpressionLiteral(n) && regexps.size < MAX_CONSTANTS) {
+      const m = /^\/(.*)\/([a-z]*)$/s.exec(n.text);
+      if (m) regexps.set(n.text, { source: m[1], flags: m[2] });
+    }
+    if (ts.isPropertyAccessExpression(n) && ts.isIdentifier(n.expression) && paramNames.has(n.expression.text)) {
+      const list = (paramProperties[n.expression.text] ??= []);
+      if (!list.includes(n.name.text) && list.length < MAX_CONSTANTS) list.push(n.name.text);
+    }
+    if (numbers.size >= MAX_CONSTANTS && strings.size >= MAX_CONSTANTS) return ts.forEachChild(n, visit);
     if (ts.isNumericLiteral(n)) {
       const negative = ts.isPrefixUnaryExpression(n.parent) && n.parent.operator === ts.SyntaxKind.MinusToken;
       const v = Number(n.text) * (negative ? -1 : 1);
@@ -490,8 +520,13 @@ function mineConstants(body: ts.Node): { numbers: number[]; strings: string[] } 
     }
     ts.forEachChild(n, visit);
   };
-  visit(body);
-  return { numbers: [...numbers], strings: [...strings] };
+  for (const body of bodies) visit(body);
+  return {
+    numbers: [...numbers],
+    strings: [...strings],
+    ...(regexps.size > 0 ? { regexps: [...regexps.values()] } : {}),
+    ...(Object.keys(paramProperties).length > 0 ? { paramProperties } : {}),
+  };
 }
 
 function typeText(checker: ts.TypeChecker, type: ts.Type): string {

@@ -65,7 +65,14 @@ export interface Unit {
   generator: boolean;
   jsDoc?: JsDocInfo;
   /** Literals in the body (comparisons, switch cases, prefixes): inputs worth trying. Filled on the typed path. */
-  constants?: { numbers: number[]; strings: string[] };
+  constants?: {
+    numbers: number[];
+    strings: string[];
+    /** Regular expression literals of the body (`source`, `flags`): inputs that match them reach their branches. */
+    regexps?: { source: string; flags: string }[];
+    /** Properties the body reads off each parameter (`options.long`): option objects worth trying. */
+    paramProperties?: Record<string, string[]>;
+  };
   typeFrom: 'syntax' | 'checker';
 }
 

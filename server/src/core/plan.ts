@@ -4,6 +4,7 @@
 // Strategy: a base call (the first typical value of every parameter), then one parameter varied at a time through
 // its typical, mined, boundary and invalid values (one-factor-at-a-time keeps the count linear in the parameters),
 // optional parameters omitted, and the calls written in JSDoc @example lines with their documented results.
+import fc from 'fast-check';
 import ts from 'typescript';
 import type { Param, TypeShape, Unit } from './model';
 import { quote } from './values';
@@ -34,7 +35,7 @@ interface Values {
 }
 
 const NUMBER: Values = { typical: ['1', '0', '42'], boundary: ['-1', '0.5', '-0', 'Number.MAX_SAFE_INTEGER'], invalid: ['NaN', 'Infinity', '-Infinity'] };
-const STRING: Values = { typical: ["'a'", "'hello world'"], boundary: ["''", "'ünïcødé 😀'", "'  padded  '", "'x'.repeat(1000)"], invalid: [] };
+const STRING: Values = { typical: ["'a'", "'hello world'", "'fooBar'"], boundary: ["''", "'foo-bar_baz'", "'ünïcødé 😀'", "'  padded  '", "'x'.repeat(1000)"], invalid: [] };
 
 function uniq(xs: string[]): string[] {
   return [...new Set(xs)];
@@ -122,9 +123,41 @@ export function valuesForShape(shape: TypeShape | undefined, name: string, depth
   }
 }
 
+const REGEX_SAMPLES = 6;
+const STRING_METHODS = new Set(['length', 'trim', 'split', 'slice', 'substring', 'toLowerCase', 'toUpperCase', 'replace', 'startsWith', 'endsWith', 'includes', 'indexOf', 'match', 'charAt', 'charCodeAt', 'padStart', 'padEnd', 'repeat', 'concat', 'normalize', 'at']);
+
+/** Strings matching the body's regular expressions (seeded: the same plan every time). */
+function regexSamples(unit: Unit): string[] {
+  const out: string[] = [];
+  for (const r of unit.constants?.regexps ?? []) {
+    try {
+      // fast-check samples case-sensitively only; without `i` the samples still match the original pattern.
+      const flags = r.flags.replace(/[gyi]/g, '');
+      out.push(...fc.sample(fc.stringMatching(new RegExp(r.source, flags), { size: 'xsmall' }), { seed: 42, numRuns: REGEX_SAMPLES }));
+      // Optional groups are where the interesting alternatives hide (units, suffixes); sampling takes the short way
+      // round them, so also sample with those groups required. Every such string matches the original too.
+      const required = r.source.replace(/\)\?(?![?*+{])/g, ')');
+      if (required !== r.source) out.push(...fc.sample(fc.stringMatching(new RegExp(required, flags), { size: 'xsmall' }), { seed: 42, numRuns: REGEX_SAMPLES }));
+    } catch {
+      // a regex fast-check cannot sample (backreferences, lookbehind): no inputs from it
+    }
+  }
+  return [...new Set(out)].filter((x) => x.length <= 60);
+}
+
 function mined(param: Param, unit: Unit): string[] {
   const kind = param.shape?.kind;
   const out: string[] = [];
+  const couldBeString = kind === 'string' || !param.shape || kind === 'any' || kind === 'unknown' || (kind === 'union' && param.shape!.kind === 'union' && param.shape!.members.some((m) => m.kind === 'string'));
+  if (couldBeString) out.push(...regexSamples(unit).map(quote));
+  // Properties the body reads off an options-like parameter: try each one switched on, then all of them.
+  const props = (unit.constants?.paramProperties?.[param.name] ?? []).filter((p) => !STRING_METHODS.has(p));
+  const objectLike = !param.shape || kind === 'object' || kind === 'any' || kind === 'unknown' || (kind === 'union' && param.shape!.kind === 'union' && param.shape!.members.some((m) => m.kind === 'object'));
+  if (objectLike && props.length > 0) {
+    const key = (p: string) => (/^[A-Za-z_$][\w$]*$/.test(p) ? p : quote(p));
+    out.push(...props.map((p) => `{ ${key(p)}: true }`));
+    if (props.length > 1) out.push(`{ ${props.map((p) => `${key(p)}: true`).join(', ')} }`);
+  }
   if (kind === 'number' || (!param.shape && unit.constants)) {
     for (const n of unit.constants?.numbers ?? []) out.push(String(n), String(n - 1), String(n + 1));
   }
@@ -202,17 +235,37 @@ export function planUnit(unit: Unit, ctor?: Unit): UnitPlan {
     const firstOptional = params.findIndex((p) => p.optional || p.rest);
     if (firstOptional >= 0) add(base.slice(0, firstOptional), 'omitted');
     params.forEach((p, i) => {
-      const values = valuesForShape(p.shape, p.name);
+      // A rest parameter takes elements, spread: `of(1)`, `of(1, 0)`, not `of([1])`.
+      const elementShape = p.rest && p.shape?.kind === 'array' ? p.shape.element : undefined;
+      // A copy: valuesForShape hands out shared tables.
+      const values = { ...(p.rest ? valuesForShape(elementShape, p.name) : valuesForShape(p.shape, p.name)) };
+      if (p.rest) {
+        const [a, b = a] = values.typical;
+        values.typical = [a, `${a}, ${b}`, ...values.typical.slice(1)];
+      }
       const vary = (vs: string[], origin: CandidateOrigin) => {
         for (const v of vs) {
           const args = [...base];
-          if (p.rest) args[i] = v;
-          else args[i] = v;
+          args[i] = v;
           add(args, origin);
         }
       };
-      vary(values.typical.slice(1), 'typical');
-      vary(mined(p, unit), 'constant');
+      vary(p.rest ? values.typical : values.typical.slice(1), 'typical');
+      const fromBody = mined(p, unit);
+      vary(fromBody, 'constant');
+      // An option object only matters together with the inputs it changes the handling of: cross each mined object
+      // with the other parameters' typical values.
+      for (const o of fromBody.filter((v) => v.startsWith('{'))) {
+        params.forEach((q, j) => {
+          if (j === i || q.rest) return;
+          for (const v of valuesForShape(q.shape, q.name).typical) {
+            const args = [...base];
+            args[i] = o;
+            args[j] = v;
+            add(args, 'constant');
+          }
+        });
+      }
       vary(values.boundary, 'boundary');
       // In TypeScript, values outside the declared type would not compile in the emitted test; JS has no such limit.
       vary(isTs && p.shape ? values.invalid : [...values.invalid, ...(p.shape ? ['undefined', 'null'] : [])], 'invalid');

@@ -43,6 +43,9 @@ export function shapeOfType(checker: ts.TypeChecker, type: ts.Type, depth = 0): 
   const name = symbol?.getName();
   const args = (type as ts.TypeReference).target ? checker.getTypeArguments(type as ts.TypeReference) : [];
   const arg = (i: number): TypeShape => (args[i] ? shapeOfType(checker, args[i], depth + 1) : { kind: 'unknown' });
+  // JSDoc's `{Object}` / `{Function}`: any object, any function — not the members of the global interfaces.
+  if (name === 'Object' && !(type.flags & ts.TypeFlags.Union)) return { kind: 'object', properties: [] };
+  if (name === 'Function') return { kind: 'function' };
   if (name === 'Date') return { kind: 'date' };
   if (name === 'RegExp') return { kind: 'regexp' };
   if (name === 'Map' || name === 'ReadonlyMap') return { kind: 'map', key: arg(0), value: arg(1) };
@@ -51,7 +54,7 @@ export function shapeOfType(checker: ts.TypeChecker, type: ts.Type, depth = 0): 
   if (type.getCallSignatures().length > 0) return { kind: 'function' };
   if (symbol && symbol.flags & ts.SymbolFlags.Class) return { kind: 'instance', className: symbol.getName() };
   if (f & ts.TypeFlags.Object) {
-    const properties = checker.getPropertiesOfType(type).map((p) => ({
+    const properties = checker.getPropertiesOfType(type).filter((p) => !p.getName().startsWith('__@')).map((p) => ({
       name: p.getName(),
       optional: (p.flags & ts.SymbolFlags.Optional) !== 0,
       shape: shapeOfType(checker, checker.getTypeOfSymbol(p), depth + 1),

@@ -48,7 +48,6 @@ export function sandboxArgs(tmpDir: string, limits: Limits): string[] {
     '--allow-fs-read=*',
     `--allow-fs-write=${tmpDir}/*`,
     '--disable-warning=ExperimentalWarning',
-    '--stack-size=2000',
   ];
 }
 
