@@ -71,6 +71,7 @@ test('initialize → open → exactly the expected diagnostics; a saved new test
     assert.equal(client.latest('test/discount.test.ts')?.diagnostics ?? [], [], 'test files get no diagnostics');
     assert.is(await client.stop(), 0);
   } finally {
+    client.dispose();
     p.remove();
   }
 });
@@ -91,6 +92,7 @@ test('edits are analysed for the version they were made in (incremental sync)', 
     assert.equal(d.diagnostics[0].range, { start: { line: 6, character: 13 }, end: { line: 6, character: 19 } });
     assert.is(await client.stop(), 0);
   } finally {
+    client.dispose();
     p.remove();
   }
 });
@@ -111,6 +113,7 @@ test('without watcher registration the server watches the disk itself', async ()
     await client.waitForDiagnostics('src/pricing.ts', (d) => d.length === 2, 'Cart diagnostic back after the test is deleted');
     assert.is(await client.stop(), 0);
   } finally {
+    client.dispose();
     p.remove();
   }
 });
@@ -130,6 +133,7 @@ test('bad input: a 5 MB file and a binary file are skipped with a logged reason;
     assert.is((await client.waitForDiagnostics('src/pricing.ts')).diagnostics.length, 2);
     assert.is(await client.stop(), 0);
   } finally {
+    client.dispose();
     p.remove();
   }
 });
@@ -150,6 +154,7 @@ test('bad settings: an unknown value falls back to the default with a logged war
     assert.ok(warnings.includes('settings: initializationOptions: unknown setting testgap.noSuchSetting ignored'));
     assert.is(await client.stop(), 0);
   } finally {
+    client.dispose();
     p.remove();
   }
 });
@@ -165,6 +170,7 @@ test('an editor that dies (stdin closed, no exit) takes the server with it', asy
     child.stdin!.end();
     assert.is(await exited, 1, 'exit without shutdown is code 1 (LSP spec)');
   } finally {
+    client.dispose();
     p.remove();
   }
 });

@@ -126,6 +126,33 @@ export const add = (a, b) => a + b;
   golden('esm.test.js.txt', result.text);
 });
 
+test('file-system units: a fresh temporary working folder per test, paths relative to it', async () => {
+  const { result } = await generate(
+    `//- /package.json
+{}
+//- /src/files.ts
+import fs from 'node:fs';
+
+/** Counts the lines of a text file. */
+export function countLines(file: string): number {
+  return fs.readFileSync(file, 'utf8').split('\\n').length - 1;
+}
+
+export class Journal {
+  constructor(private readonly path: string) {}
+  append(entry: string): number {
+    fs.appendFileSync(this.path, entry + '\\n');
+    return fs.readFileSync(this.path, 'utf8').length;
+  }
+}
+`,
+    'src/files.ts',
+  );
+  assert.match(result.text, /before\.each\(\(context\) => \{\n  context\.cwd = process\.cwd\(\);/);
+  assert.not.match(result.text, /testgap-sandbox-/, 'no sandbox path in any expectation');
+  golden('fs-fixture.test.ts.txt', result.text);
+});
+
 test('appending to an existing test file keeps every byte and reuses its bindings; a second run adds nothing', async () => {
   const fixture = `//- /package.json
 {}

@@ -214,6 +214,13 @@ export class TestClient {
     await this.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: this.uri(rel), type }] });
   }
 
+  /** For `finally` blocks: ends the server process whatever state the test left it in (a failed assertion skips
+   * `stop()`, and a live child would keep the test runner from exiting). */
+  dispose(): void {
+    this.connection.dispose();
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+
   /** shutdown; over stdio also `exit` and wait for the process to end. Returns the exit code (stdio) or null. */
   async stop(): Promise<number | null> {
     await this.connection.sendRequest('shutdown');

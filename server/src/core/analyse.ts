@@ -493,6 +493,13 @@ class ModuleWalker {
 }
 
 const MAX_CONSTANTS = 8;
+const FS_FUNCTIONS = new Set([
+  'readFile', 'readFileSync', 'writeFile', 'writeFileSync', 'appendFile', 'appendFileSync', 'existsSync', 'exists',
+  'mkdir', 'mkdirSync', 'mkdtemp', 'mkdtempSync', 'readdir', 'readdirSync', 'stat', 'statSync', 'lstat', 'lstatSync',
+  'unlink', 'unlinkSync', 'rm', 'rmSync', 'rmdir', 'rmdirSync', 'copyFile', 'copyFileSync', 'rename', 'renameSync',
+  'access', 'accessSync', 'open', 'openSync', 'createReadStream', 'createWriteStream', 'outputFile', 'outputFileSync',
+  'readJson', 'readJsonSync', 'writeJson', 'writeJsonSync', 'ensureDir', 'ensureDirSync', 'pathExists', 'pathExistsSync',
+]);
 
 /** Number, string and regex literals of a function body (source order, no duplicates), and parameter properties read. */
 function mineConstants(bodies: ts.Node[], params: readonly ts.ParameterDeclaration[]): NonNullable<Unit['constants']> {
@@ -501,7 +508,13 @@ function mineConstants(bodies: ts.Node[], params: readonly ts.ParameterDeclarati
   const regexps = new Map<string, { source: string; flags: string }>();
   const paramNames = new Set(params.flatMap((p) => (ts.isIdentifier(p.name) ? [p.name.text] : [])));
   const paramProperties: Record<string, string[]> = {};
+  let fileSystem = false;
   const visit = (n: ts.Node): void => {
+    if (ts.isCallExpression(n)) {
+      const callee = n.expression;
+      const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+      if (FS_FUNCTIONS.has(name)) fileSystem = true;
+    }
     if (ts.isRegularExpressionLiteral(n) && regexps.size < MAX_CONSTANTS) {
       const m = /^\/(.*)\/([a-z]*)$/s.exec(n.text);
       if (m) regexps.set(n.text, { source: m[1], flags: m[2] });
@@ -526,6 +539,7 @@ function mineConstants(bodies: ts.Node[], params: readonly ts.ParameterDeclarati
     strings: [...strings],
     ...(regexps.size > 0 ? { regexps: [...regexps.values()] } : {}),
     ...(Object.keys(paramProperties).length > 0 ? { paramProperties } : {}),
+    ...(fileSystem ? { fileSystem } : {}),
   };
 }
 

@@ -7,6 +7,7 @@
 // byte for byte.
 import ts from 'typescript';
 import type { Unit } from './model';
+import { FIXTURE_FILE } from './plan';
 import type { PropertyCase } from './properties';
 import type { Case, ReturnCase, ThrowCase } from './select';
 import { quote } from './values';
@@ -26,6 +27,8 @@ export interface UnitSection {
   ctorArgs?: string;
   cases: Case[];
   properties: PropertyCase[];
+  /** `tempDir`: each test runs in a fresh temporary working folder holding FIXTURE_FILE (as the cases were observed). */
+  fixture?: 'tempDir';
 }
 
 export interface ImportNeed {
@@ -86,6 +89,9 @@ export interface HelperNames {
   suite: string;
   assert: string;
   fc: string;
+  fs: string;
+  os: string;
+  path: string;
 }
 
 /** Section of one unit. */
@@ -100,11 +106,30 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
   const member = unit.memberName;
   const instance = unit.kind === 'method' || unit.kind === 'getter';
   const fixture = instance ? identifierFrom(binding) : undefined;
-  if (instance) {
-    lines.push(t ? `const ${suiteVar} = ${N.suite}<{ ${fixture}: ${binding} }>(${quote(unit.name)}, {} as { ${fixture}: ${binding} });` : `const ${suiteVar} = ${N.suite}(${quote(unit.name)});`);
-    lines.push(`${suiteVar}.before.each((context) => {`, `  context.${fixture} = new ${binding}(${s.ctorArgs!.slice(1, -1)});`, '});');
+  const fields = [...(instance ? [`${fixture}: ${binding}`] : []), ...(s.fixture ? ['dir: string', 'cwd: string'] : [])];
+  if (fields.length > 0 && t) {
+    const type = `{ ${fields.join('; ')} }`;
+    lines.push(`const ${suiteVar} = ${N.suite}<${type}>(${quote(unit.name)}, {} as ${type});`);
   } else {
     lines.push(`const ${suiteVar} = ${N.suite}(${quote(unit.name)});`);
+  }
+  if (s.fixture) {
+    lines.push(
+      `// Each test runs in a fresh temporary folder holding ${FIXTURE_FILE.name}, as when its expectations were observed.`,
+      `${suiteVar}.before.each((context) => {`,
+      '  context.cwd = process.cwd();',
+      `  context.dir = ${N.fs}.mkdtempSync(${N.path}.join(${N.os}.tmpdir(), 'testgap-'));`,
+      '  process.chdir(context.dir);',
+      `  ${N.fs}.writeFileSync(${quote(FIXTURE_FILE.name)}, ${quote(FIXTURE_FILE.text)});`,
+      ...(instance ? [`  context.${fixture} = new ${binding}(${s.ctorArgs!.slice(1, -1)});`] : []),
+      '});',
+      `${suiteVar}.after.each((context) => {`,
+      '  process.chdir(context.cwd);',
+      `  ${N.fs}.rmSync(context.dir, { recursive: true, force: true });`,
+      '});',
+    );
+  } else if (instance) {
+    lines.push(`${suiteVar}.before.each((context) => {`, `  context.${fixture} = new ${binding}(${s.ctorArgs!.slice(1, -1)});`, '});');
   }
   // How a case calls the unit, given the expression of its arguments array.
   const target =
@@ -203,7 +228,14 @@ export function helperNames(existing: Map<string, string> = new Map()): HelperNa
     while (existing.has(name) && existing.get(name) !== meaning) name += '_';
     return name;
   };
-  return { suite: pick('suite', 'uvu#suite', 'uvuSuite'), assert: pick('assert', 'uvu/assert#*', 'uvuAssert'), fc: pick('fc', 'fast-check#default', 'fastCheck') };
+  return {
+    suite: pick('suite', 'uvu#suite', 'uvuSuite'),
+    assert: pick('assert', 'uvu/assert#*', 'uvuAssert'),
+    fc: pick('fc', 'fast-check#default', 'fastCheck'),
+    fs: pick('fs', 'node:fs#default', 'nodeFs'),
+    os: pick('os', 'node:os#default', 'nodeOs'),
+    path: pick('path', 'node:path#default', 'nodePath'),
+  };
 }
 
 export function emitSections(input: EmitInput, existing: Map<string, string> = new Map()): Emitted {
@@ -213,6 +245,7 @@ export function emitSections(input: EmitInput, existing: Map<string, string> = n
   const names: TestName[] = [];
   const sections = input.sections.map((s, i) => section(s, i, input, used, N, names));
   const needsFc = input.sections.some((s) => s.properties.length > 0);
+  const needsFs = input.sections.some((s) => s.fixture === 'tempDir');
   const lines: string[] = [];
   const as = (exported: string, local: string, esm: boolean) => (exported === local ? local : esm ? `${exported} as ${local}` : `${exported}: ${local}`);
   // One line per module: `import { a, b } from './m'`, `import m from './m'`.
@@ -222,9 +255,11 @@ export function emitSections(input: EmitInput, existing: Map<string, string> = n
   if (esm) {
     lines.push(`import { ${as('suite', N.suite, true)} } from 'uvu';`, `import * as ${N.assert} from 'uvu/assert';`);
     if (needsFc) lines.push(`import ${N.fc} from 'fast-check';`);
+    if (needsFs) lines.push(`import ${N.fs} from 'node:fs';`, `import ${N.os} from 'node:os';`, `import ${N.path} from 'node:path';`);
   } else {
     lines.push(`const { ${as('suite', N.suite, false)} } = require('uvu');`, `const ${N.assert} = require('uvu/assert');`);
     if (needsFc) lines.push(`const ${N.fc} = require('fast-check');`);
+    if (needsFs) lines.push(`const ${N.fs} = require('node:fs');`, `const ${N.os} = require('node:os');`, `const ${N.path} = require('node:path');`);
   }
   for (const [specifier, needs] of bySpecifier) {
     const named = needs.filter((i) => i.kind === 'named').map((i) => as(i.exportName, i.local, esm));

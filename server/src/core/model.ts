@@ -72,6 +72,8 @@ export interface Unit {
     regexps?: { source: string; flags: string }[];
     /** Properties the body reads off each parameter (`options.long`): option objects worth trying. */
     paramProperties?: Record<string, string[]>;
+    /** The body (or a helper it calls) uses file-system functions: tests get a temporary working folder. */
+    fileSystem?: boolean;
   };
   typeFrom: 'syntax' | 'checker';
 }

@@ -42,4 +42,6 @@ export interface Observed {
   hits: number[];
   /** False when a second call with the same input gave a different outcome. */
   stable: boolean;
+  /** The outcome mentions the sandbox's own folder: true of that run only, never an expectation. */
+  local?: boolean;
 }

@@ -19,8 +19,13 @@ export interface Candidate {
   expected?: string;
 }
 
+/** The file every temp-folder fixture starts with, in sandbox runs and in the emitted tests alike. */
+export const FIXTURE_FILE = { name: 'existing.txt', text: 'hello\n' };
+
 export interface UnitPlan {
   unit: Unit;
+  /** `tempDir`: each call runs in a fresh temporary working folder holding FIXTURE_FILE. */
+  fixture?: 'tempDir';
   /** For instance members: JS source of the constructor arguments used for every call. */
   ctorArgs?: string;
   candidates: Candidate[];
@@ -49,6 +54,15 @@ function guessByName(name: string): Values {
   if (/^(is|has|should|can|enable|disable)[A-Z_]|^(flag|force|strict|loose)$/.test(name)) return { typical: ['true', 'false'], boundary: [], invalid: [] };
   if (/^(fn|cb|callback|handler|predicate|iteratee|mapper)$/.test(name)) return { typical: ['(x) => x'], boundary: ['() => undefined'], invalid: [] };
   return { typical: ['1', "'a'"], boundary: ['[1, 2]', '{ a: 1 }', 'null', 'undefined', 'true'], invalid: [] };
+}
+
+const PATH_NAME = /^(path|file|filename|filepath|dir|directory|dirname|dest|destination|src|source|target|cwd|folder|p)$|(Path|File|Dir|Directory|Folder)$/i;
+const PATH_VALUES: Values = { typical: [`'${FIXTURE_FILE.name}'`, "'new.txt'"], boundary: ["'dir/new.txt'", "'missing/x.txt'", "'.'"], invalid: [] };
+
+/** A parameter that names a file, for a unit that uses the file system: relative paths in the temp folder. */
+function isPathParam(p: Param, unit: Unit): boolean {
+  const kind = p.shape?.kind;
+  return !!unit.constants?.fileSystem && PATH_NAME.test(p.name) && (!p.shape || kind === 'string' || kind === 'any' || kind === 'unknown' || (kind === 'union' && p.shape!.kind === 'union' && p.shape!.members.some((m) => m.kind === 'string')));
 }
 
 export function valuesForShape(shape: TypeShape | undefined, name: string, depth = 0): Values {
@@ -168,8 +182,8 @@ function mined(param: Param, unit: Unit): string[] {
 }
 
 /** The first typical value of each parameter: what the base call and the constructor use. */
-export function baseArgs(params: Param[]): string[] {
-  return params.filter((p) => !p.rest).map((p) => valuesForShape(p.shape, p.name).typical[0]);
+export function baseArgs(params: Param[], unit?: Unit): string[] {
+  return params.filter((p) => !p.rest).map((p) => (unit && isPathParam(p, unit) ? PATH_VALUES : valuesForShape(p.shape, p.name)).typical[0]);
 }
 
 /** Calls to `name` written in the unit's `@example` lines, with the result a trailing comment states. */
@@ -221,7 +235,7 @@ function isExpression(text: string): boolean {
 export function planUnit(unit: Unit, ctor?: Unit): UnitPlan {
   const isTs = /\.[cm]?tsx?$/.test(unit.file);
   const params = unit.params;
-  const base = baseArgs(params);
+  const base = baseArgs(params, unit);
   const candidates: Candidate[] = [...examplesFor(unit)];
   const seen = new Set(candidates.map((c) => c.args));
   const add = (args: string[], origin: CandidateOrigin) => {
@@ -238,7 +252,7 @@ export function planUnit(unit: Unit, ctor?: Unit): UnitPlan {
       // A rest parameter takes elements, spread: `of(1)`, `of(1, 0)`, not `of([1])`.
       const elementShape = p.rest && p.shape?.kind === 'array' ? p.shape.element : undefined;
       // A copy: valuesForShape hands out shared tables.
-      const values = { ...(p.rest ? valuesForShape(elementShape, p.name) : valuesForShape(p.shape, p.name)) };
+      const values = { ...(isPathParam(p, unit) ? PATH_VALUES : p.rest ? valuesForShape(elementShape, p.name) : valuesForShape(p.shape, p.name)) };
       if (p.rest) {
         const [a, b = a] = values.typical;
         values.typical = [a, `${a}, ${b}`, ...values.typical.slice(1)];
@@ -273,7 +287,7 @@ export function planUnit(unit: Unit, ctor?: Unit): UnitPlan {
   } else {
     add([], 'typical');
   }
-  const plan: UnitPlan = { unit, candidates };
-  if (unit.parent && (unit.kind === 'method' || unit.kind === 'getter')) plan.ctorArgs = `[${ctor ? baseArgs(ctor.params).join(', ') : ''}]`;
+  const plan: UnitPlan = { unit, candidates, ...(unit.constants?.fileSystem ? { fixture: 'tempDir' as const } : {}) };
+  if (unit.parent && (unit.kind === 'method' || unit.kind === 'getter')) plan.ctorArgs = `[${ctor ? baseArgs(ctor.params, ctor).join(', ') : ''}]`;
   return plan;
 }

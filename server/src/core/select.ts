@@ -128,6 +128,7 @@ export function selectCases(plan: UnitPlan, observed: (Observed | undefined)[], 
       refused.add(refusal);
       return drop('needs access the sandbox refuses');
     }
+    if (o.local) return drop('result names the sandbox folder');
     if (!o.stable) {
       nondeterministic = true;
       return drop('different result on a second call');

@@ -2,7 +2,7 @@
 // the insertions that add the surviving tests to the test file. Nothing that failed or flipped is ever returned.
 import fs from 'node:fs';
 import path from 'node:path';
-import { baseArgs, planUnit } from '../core/plan';
+import { baseArgs, FIXTURE_FILE, planUnit } from '../core/plan';
 import type { Problem, Unit } from '../core/model';
 import type { Project } from '../core/project';
 import { propertiesFor, type PropertyCase } from '../core/properties';
@@ -214,6 +214,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
         ctorArgs: plan.ctorArgs,
         candidates: plan.candidates.map((c) => c.args),
         instrument: true,
+        ...(plan.fixture ? { fixture: plan.fixture, fixtureFile: FIXTURE_FILE } : {}),
       },
       limits,
       req.signal,
@@ -224,7 +225,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
       report.notExecutable = `${run.loadError.className || run.loadError.name}: ${run.loadError.message}`;
       continue;
     }
-    const selection = selectCases(plan, run.results, unit.name);
+    const selection = selectCases(plan, run.results, unit.kind === 'class' ? `new ${unit.name}` : unit.name);
     if (selection.refused.length > 0) report.notExecutable = selection.refused.join('; ');
     Object.assign(report, {
       dropped: selection.dropped,
@@ -238,8 +239,8 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
         ? []
         : propertiesFor(unit, typed.value.filter((u) => u.id !== unit.id), { numRuns: settings.propertyRuns.default, seed, binding: bindingOf, assert: N.assert, fc: N.fc });
     if (cases.length === 0 && properties.length === 0) continue;
-    const ctorArgs = unit.kind === 'method' || unit.kind === 'getter' ? `[${ctor ? baseArgs(ctor.params).join(', ') : ''}]` : undefined;
-    sections.push({ unit, binding: t.binding, ctorArgs, cases, properties });
+    const ctorArgs = unit.kind === 'method' || unit.kind === 'getter' ? `[${ctor ? baseArgs(ctor.params, ctor).join(', ') : ''}]` : undefined;
+    sections.push({ unit, binding: t.binding, ctorArgs, cases, properties, ...(plan.fixture ? { fixture: plan.fixture } : {}) });
     addImport(t);
     for (const p of properties) {
       for (const used of p.uses) {

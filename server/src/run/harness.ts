@@ -3,6 +3,8 @@
 //
 // Runs under Node's permission model (see sandbox.ts): reads anywhere, writes only in its temp dir, no child
 // processes, no workers, no inspector.
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe } from './describe';
 import { HIT_FUNCTION } from './instrument';
 import { installLoader } from './loader';
@@ -41,7 +43,21 @@ function target(mod: Record<string, unknown>, exportName: string): unknown {
   return mod[exportName];
 }
 
+const home = process.cwd();
+
+/** A fresh working folder with the fixture file, as the emitted before.each makes it. */
+function resetWorkingFolder(job: Job): void {
+  if (job.fixture !== 'tempDir') return;
+  process.chdir(home);
+  const work = path.join(home, 'work');
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.mkdirSync(work);
+  if (job.fixtureFile) fs.writeFileSync(path.join(work, job.fixtureFile.name), job.fixtureFile.text);
+  process.chdir(work);
+}
+
 async function callOnce(job: Job, mod: Record<string, unknown>, args: unknown[]): Promise<Outcome> {
+  resetWorkingFolder(job);
   const t = target(mod, job.exportName) as (...a: unknown[]) => unknown;
   let result: unknown;
   try {
@@ -90,7 +106,8 @@ async function main(job: Job): Promise<void> {
     const covered = [...hits].sort((a, b) => a - b);
     // A second call with freshly evaluated arguments: a different result means the unit is not deterministic.
     const second = await callOnce(job, mod, evaluate(job.candidates[index]));
-    send({ type: 'outcome', index, outcome: first, hits: covered, stable: JSON.stringify(first) === JSON.stringify(second) });
+    const local = JSON.stringify(first).includes(home);
+    send({ type: 'outcome', index, outcome: first, hits: covered, stable: JSON.stringify(first) === JSON.stringify(second), ...(local ? { local } : {}) });
   }
   send({ type: 'done' });
 }

@@ -13,6 +13,9 @@ export interface Job {
   candidates: string[];
   startAt: number;
   instrument: boolean;
+  /** `tempDir`: every call starts in a freshly made working folder holding the fixture file (core/plan.ts). */
+  fixture?: 'tempDir';
+  fixtureFile?: { name: string; text: string };
 }
 
 export type { ErrorInfo, Outcome } from '../core/outcome';
@@ -22,5 +25,5 @@ export type ChildMessage =
   | { type: 'loaded'; blocks: number }
   | { type: 'load-error'; error: ErrorInfo }
   | { type: 'start'; index: number }
-  | { type: 'outcome'; index: number; outcome: Outcome; hits: number[]; stable: boolean }
+  | { type: 'outcome'; index: number; outcome: Outcome; hits: number[]; stable: boolean; local?: boolean }
   | { type: 'done' };

@@ -18,6 +18,7 @@ export interface CandidateResult {
   outcome: Outcome;
   hits: number[];
   stable: boolean;
+  local?: boolean;
 }
 
 export interface SandboxRun {
@@ -128,7 +129,7 @@ function runChild(job: Job, limits: Limits, tmpDir: string, signal: AbortSignal 
           arm(limits.timeoutMs * 2); // two calls per candidate (the determinism check)
           break;
         case 'outcome':
-          onResult(m.index, { outcome: m.outcome, hits: m.hits, stable: m.stable });
+          onResult(m.index, { outcome: m.outcome, hits: m.hits, stable: m.stable, ...(m.local ? { local: true } : {}) });
           current = undefined;
           break;
         case 'done':

@@ -26,7 +26,8 @@ export async function runTestText(text: string, ext: string, projectRoot: string
     const { code, signal: sig, stderr, timedOut } = await new Promise<{ code: number | null; signal: string | null; stderr: string; timedOut: boolean }>((resolve) => {
       const child = spawn(process.execPath, [...sandboxArgs(tmpDir, limits), RUNNER, file, projectRoot], {
         cwd: tmpDir,
-        env: sandboxEnv({ NODE_PATH: nodePath, TESTGAP_FAILURES: failures }),
+        // os.tmpdir() (temp-folder fixtures) must point where the sandbox may write.
+        env: sandboxEnv({ NODE_PATH: nodePath, TESTGAP_FAILURES: failures, TMPDIR: tmpDir }),
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       let stderr = '';
