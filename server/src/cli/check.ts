@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { Finding, Problem, Unit } from '../core/model';
 import { Project } from '../core/project';
-import { packageJsonSettingsLayer, resolveSettings, type Severity } from '../core/settings';
+import { packageJsonSettingsLayer, resolveSettings, type Settings, type Severity } from '../core/settings';
 import { humanPosition, LineIndex } from '../core/text';
 import { nodeFileHost } from '../io/nodeHost';
 
@@ -43,16 +43,22 @@ export interface CheckJson {
   problems: Problem[];
 }
 
-/** Runs the check and returns the exit code: 0 clean, 1 findings. */
-export function runCheck(o: CheckOptions): number {
-  const started = performance.now();
-  const layers: { origin: string; value: unknown }[] = [];
+/** The CLI's settings: defaults and the project's package.json "testgap" field; problems are warnings to print. */
+export function projectSettings(root: string): { settings: Settings; problems: Problem[] } {
   const problems: Problem[] = [];
-  const pkg = packageJsonSettingsLayer(nodeFileHost.readFile(path.join(o.root, 'package.json')), 'package.json');
+  const layers: { origin: string; value: unknown }[] = [];
+  const pkg = packageJsonSettingsLayer(nodeFileHost.readFile(path.join(root, 'package.json')), 'package.json');
   if (pkg.layer) layers.push(pkg.layer);
   if (pkg.warning) problems.push({ severity: 'warning', message: pkg.warning });
   const { settings, warnings } = resolveSettings(layers);
   for (const w of warnings) problems.push({ severity: 'warning', message: w });
+  return { settings, problems };
+}
+
+/** Runs the check and returns the exit code: 0 clean, 1 findings. */
+export function runCheck(o: CheckOptions): number {
+  const started = performance.now();
+  const { settings, problems } = projectSettings(o.root);
 
   const project = new Project(o.root, nodeFileHost, settings);
   project.scan();

@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Project } from '../core/project';
 import { applyInsertions } from '../core/emit';
-import { packageJsonSettingsLayer, resolveSettings } from '../core/settings';
 import { nodeFileHost } from '../io/nodeHost';
 import { writeFileAtomic } from '../io/writeFile';
 import { generateTests, type GenerateResult, type UnitReport } from '../run/generate';
+import { projectSettings } from './check';
 import { killAllSandboxes } from '../run/sandbox';
 
 export interface GenerateOptions {
@@ -38,12 +38,8 @@ function droppedText(r: UnitReport): string {
 /** Exit code: 0 written (or nothing to write), 1 when a suspected bug or a unit that could not run was reported. */
 export async function runGenerate(o: GenerateOptions): Promise<number> {
   const started = performance.now();
-  const layers: { origin: string; value: unknown }[] = [];
-  const pkg = packageJsonSettingsLayer(nodeFileHost.readFile(path.join(o.root, 'package.json')), 'package.json');
-  if (pkg.layer) layers.push(pkg.layer);
-  if (pkg.warning) o.err(`testgap: warning: ${pkg.warning}\n`);
-  const { settings, warnings } = resolveSettings(layers);
-  for (const w of warnings) o.err(`testgap: warning: ${w}\n`);
+  const { settings, problems } = projectSettings(o.root);
+  for (const p of problems) o.err(`testgap: ${p.severity}: ${p.message}\n`);
   const project = new Project(o.root, nodeFileHost, settings);
   project.scan();
   const json: GenerateJson = { version: 1, root: o.root, files: [], summary: { units: 0, cases: 0, properties: 0, suspectedBugs: 0, notExecutable: 0, durationMs: 0 } };

@@ -65,8 +65,20 @@ function isPathParam(p: Param, unit: Unit): boolean {
   return !!unit.constants?.fileSystem && PATH_NAME.test(p.name) && (!p.shape || kind === 'string' || kind === 'any' || kind === 'unknown' || (kind === 'union' && p.shape!.kind === 'union' && p.shape!.members.some((m) => m.kind === 'string')));
 }
 
+/**
+ * An untyped JS parameter can receive anything, and functions taking one often exist to tell kinds apart
+ * (is-number, kind-of): after the guessed kind, values of the other kinds.
+ */
+function untyped(name: string): Values {
+  const guess = guessByName(name);
+  const others = ["'1'", "'a'", '1', '[1, 2]', '{ a: 1 }', 'null', 'true'].filter((v) => !guess.typical.includes(v));
+  return { typical: guess.typical, boundary: [...guess.boundary, ...others], invalid: guess.invalid };
+}
+
 export function valuesForShape(shape: TypeShape | undefined, name: string, depth = 0): Values {
-  if (!shape || depth > 3) return guessByName(name);
+  // The checker calls an untyped JS parameter `any`: the same as no type at all.
+  if (!shape || ((shape.kind === 'any' || shape.kind === 'unknown') && depth === 0)) return depth === 0 ? untyped(name) : guessByName(name);
+  if (depth > 3) return guessByName(name);
   switch (shape.kind) {
     case 'number':
       return NUMBER;
