@@ -153,6 +153,28 @@ export class Journal {
   golden('fs-fixture.test.ts.txt', result.text);
 });
 
+test('units that change globals: each test restores the global object; pure units get no hooks', async () => {
+  const { result } = await generate(
+    `//- /package.json
+{}
+//- /src/registry.ts
+export function register(name: string): number {
+  const g = globalThis as { __plugins?: string[] };
+  g.__plugins ??= [];
+  g.__plugins.push(name);
+  return g.__plugins.length;
+}
+
+export function triple(n: number): number {
+  return n * 3;
+}
+`,
+    'src/registry.ts',
+  );
+  assert.is(result.text.match(/getOwnPropertyDescriptors\(globalThis\)/g)?.length, 1, 'hooks for register only');
+  golden('globals.test.ts.txt', result.text);
+});
+
 test('appending to an existing test file keeps every byte and reuses its bindings; a second run adds nothing', async () => {
   const fixture = `//- /package.json
 {}

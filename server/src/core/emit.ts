@@ -29,6 +29,8 @@ export interface UnitSection {
   properties: PropertyCase[];
   /** `tempDir`: each test runs in a fresh temporary working folder holding FIXTURE_FILE (as the cases were observed). */
   fixture?: 'tempDir';
+  /** The unit changes globals: each test puts the global object back afterwards (as the sandbox did between calls). */
+  restoreGlobals?: boolean;
 }
 
 export interface ImportNeed {
@@ -106,7 +108,11 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
   const member = unit.memberName;
   const instance = unit.kind === 'method' || unit.kind === 'getter';
   const fixture = instance ? identifierFrom(binding) : undefined;
-  const fields = [...(instance ? [`${fixture}: ${binding}`] : []), ...(s.fixture ? ['dir: string', 'cwd: string'] : [])];
+  const fields = [
+    ...(instance ? [`${fixture}: ${binding}`] : []),
+    ...(s.fixture ? ['dir: string', 'cwd: string'] : []),
+    ...(s.restoreGlobals ? ['globals: PropertyDescriptorMap'] : []),
+  ];
   if (fields.length > 0 && t) {
     const type = `{ ${fields.join('; ')} }`;
     lines.push(`const ${suiteVar} = ${N.suite}<${type}>(${quote(unit.name)}, {} as ${type});`);
@@ -130,6 +136,25 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
     );
   } else if (instance) {
     lines.push(`${suiteVar}.before.each((context) => {`, `  context.${fixture} = new ${binding}(${s.ctorArgs!.slice(1, -1)});`, '});');
+  }
+  if (s.restoreGlobals) {
+    const any = t ? ' as Record<string | symbol, unknown>' : '';
+    lines.push(
+      `// ${unit.name} changes globals: each test puts the global object back as it found it.`,
+      `${suiteVar}.before.each((context) => {`,
+      '  context.globals = Object.getOwnPropertyDescriptors(globalThis);',
+      '});',
+      `${suiteVar}.after.each((context) => {`,
+      `  for (const key of Reflect.ownKeys(globalThis)) if (!(key in context.globals)) delete (globalThis${any})[key];`,
+      '  for (const key of Reflect.ownKeys(context.globals)) {',
+      '    try {',
+      `      Object.defineProperty(globalThis, key, context.globals[key${t ? ' as string' : ''}]);`,
+      '    } catch {',
+      '      // non-configurable globals cannot have changed',
+      '    }',
+      '  }',
+      '});',
+    );
   }
   // How a case calls the unit, given the expression of its arguments array.
   const target =

@@ -240,7 +240,8 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
         : propertiesFor(unit, typed.value.filter((u) => u.id !== unit.id), { numRuns: settings.propertyRuns.default, seed, binding: bindingOf, assert: N.assert, fc: N.fc });
     if (cases.length === 0 && properties.length === 0) continue;
     const ctorArgs = unit.kind === 'method' || unit.kind === 'getter' ? `[${ctor ? baseArgs(ctor.params, ctor).join(', ') : ''}]` : undefined;
-    sections.push({ unit, binding: t.binding, ctorArgs, cases, properties, ...(plan.fixture ? { fixture: plan.fixture } : {}) });
+    const touchesGlobals = run.results.some((r) => r?.globals);
+    sections.push({ unit, binding: t.binding, ctorArgs, cases, properties, ...(plan.fixture ? { fixture: plan.fixture } : {}), ...(touchesGlobals ? { restoreGlobals: true } : {}) });
     addImport(t);
     for (const p of properties) {
       for (const used of p.uses) {

@@ -82,6 +82,39 @@ async function callOnce(job: Job, mod: Record<string, unknown>, args: unknown[])
   return { kind: 'return', value: describe(result) };
 }
 
+/** The global object's own properties, to put back after every call (what the emitted after.each does too). */
+type GlobalSnapshot = Map<string | symbol, PropertyDescriptor>;
+
+function snapshotGlobals(): GlobalSnapshot {
+  return new Map(Reflect.ownKeys(globalThis).map((k) => [k, Object.getOwnPropertyDescriptor(globalThis, k)!]));
+}
+
+/**
+ * Restores `snap`; true when the call changed globals: a key added or removed, or a data property's value replaced.
+ * Node defines some globals as lazy getters that turn into data properties on first use; that is not a change.
+ */
+function restoreGlobals(snap: GlobalSnapshot): boolean {
+  let changed = false;
+  const g = globalThis as Record<string | symbol, unknown>;
+  for (const k of Reflect.ownKeys(globalThis)) {
+    if (!snap.has(k)) {
+      changed = true;
+      delete g[k];
+    }
+  }
+  for (const [k, d] of snap) {
+    const now = Object.getOwnPropertyDescriptor(globalThis, k);
+    if (now && Object.is(now.value, d.value) && now.get === d.get && now.set === d.set) continue;
+    if (!now || 'value' in d) changed = true;
+    try {
+      Object.defineProperty(globalThis, k, d);
+    } catch {
+      // non-configurable: nothing a test could restore either
+    }
+  }
+  return changed;
+}
+
 async function main(job: Job): Promise<void> {
   const loader = installLoader(job.projectRoot, job.instrument ? job.modulePath : undefined);
   let mod: Record<string, unknown>;
@@ -92,6 +125,7 @@ async function main(job: Job): Promise<void> {
     return;
   }
   send({ type: 'loaded', blocks: loader.blocks });
+  const globals = snapshotGlobals();
   for (let index = job.startAt; index < job.candidates.length; index++) {
     send({ type: 'start', index });
     let args: unknown[];
@@ -104,10 +138,20 @@ async function main(job: Job): Promise<void> {
     hits = new Set();
     const first = await callOnce(job, mod, args);
     const covered = [...hits].sort((a, b) => a - b);
+    const touchedGlobals = restoreGlobals(globals);
     // A second call with freshly evaluated arguments: a different result means the unit is not deterministic.
     const second = await callOnce(job, mod, evaluate(job.candidates[index]));
+    restoreGlobals(globals);
     const local = JSON.stringify(first).includes(home);
-    send({ type: 'outcome', index, outcome: first, hits: covered, stable: JSON.stringify(first) === JSON.stringify(second), ...(local ? { local } : {}) });
+    send({
+      type: 'outcome',
+      index,
+      outcome: first,
+      hits: covered,
+      stable: JSON.stringify(first) === JSON.stringify(second),
+      ...(local ? { local } : {}),
+      ...(touchedGlobals ? { globals: true } : {}),
+    });
   }
   send({ type: 'done' });
 }

@@ -25,5 +25,5 @@ export type ChildMessage =
   | { type: 'loaded'; blocks: number }
   | { type: 'load-error'; error: ErrorInfo }
   | { type: 'start'; index: number }
-  | { type: 'outcome'; index: number; outcome: Outcome; hits: number[]; stable: boolean; local?: boolean }
+  | { type: 'outcome'; index: number; outcome: Outcome; hits: number[]; stable: boolean; local?: boolean; globals?: boolean }
   | { type: 'done' };

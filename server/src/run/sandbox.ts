@@ -19,6 +19,8 @@ export interface CandidateResult {
   hits: number[];
   stable: boolean;
   local?: boolean;
+  /** The call changed the global object (the harness put it back). */
+  globals?: boolean;
 }
 
 export interface SandboxRun {
@@ -129,7 +131,7 @@ function runChild(job: Job, limits: Limits, tmpDir: string, signal: AbortSignal 
           arm(limits.timeoutMs * 2); // two calls per candidate (the determinism check)
           break;
         case 'outcome':
-          onResult(m.index, { outcome: m.outcome, hits: m.hits, stable: m.stable, ...(m.local ? { local: true } : {}) });
+          onResult(m.index, { outcome: m.outcome, hits: m.hits, stable: m.stable, ...(m.local ? { local: true } : {}), ...(m.globals ? { globals: true } : {}) });
           current = undefined;
           break;
         case 'done':
