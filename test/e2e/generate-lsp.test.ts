@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import type { CodeAction, WorkspaceEdit } from 'vscode-languageserver/node';
 import { applyEditToDisk } from '../helpers/applyEdit';
 import { FULL_CLIENT, TestClient } from '../helpers/lspClient';
@@ -108,6 +109,38 @@ test('a resolve for a version that is no longer current is refused with ContentM
     );
     assert.is(error?.code, -32801);
     assert.match(error!.message, /changed since this action was offered/);
+    assert.is(await client.stop(), 0);
+  } finally {
+    client.dispose();
+    p.remove();
+  }
+});
+
+test('$/cancelRequest stops a running resolve: RequestCancelled, and no sandbox process is left', async () => {
+  const p = project();
+  const client = await TestClient.start({ root: p.root, transport: 'stdio', capabilities: FULL_CLIENT });
+  try {
+    await client.open('src/pricing.ts', SOURCE);
+    const [diagnostic] = (await client.waitForDiagnostics('src/pricing.ts', (d) => d.length === 1)).diagnostics;
+    const [action] = await client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: client.uri('src/pricing.ts') },
+      range: diagnostic.range,
+      context: { diagnostics: [diagnostic] },
+    });
+    const source = new CancellationTokenSource();
+    const pending = client.connection.sendRequest('codeAction/resolve', action, source.token).then(
+      () => undefined,
+      (e: { code: number }) => e,
+    );
+    // Cancel once the server reports that generation has started.
+    await client.waitFor('progress', () => client.progress.length > 0);
+    source.cancel();
+    const error = await pending;
+    assert.is(error?.code, -32800, 'RequestCancelled');
+    const serverPid = String((client as unknown as { child: { pid: number } }).child.pid);
+    const children = spawnSync('ps', ['-o', 'pid=,args=', '--ppid', serverPid], { encoding: 'utf8' }).stdout.trim();
+    assert.not.match(children, /harness\.js|testRunner\.js/, 'the sandbox child was killed');
+    assert.not.ok(fs.existsSync(path.join(p.root, 'test/pricing.test.ts')) && p.read('test/pricing.test.ts').includes('testgap:'), 'nothing written');
     assert.is(await client.stop(), 0);
   } finally {
     client.dispose();
