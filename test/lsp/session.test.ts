@@ -202,6 +202,22 @@ test('a skipped file is logged once, not on every edit', async () => {
   });
 });
 
+test('removing a workspace folder closes its projects once none of their documents is open', async () => {
+  await withClient(FIXTURE(), {}, async (client, p) => {
+    await client.open('src/m.ts', SOURCE);
+    await client.waitForDiagnostics('src/m.ts', (d) => d.length === 1);
+    const folder = { uri: client.uri(''), name: 'root' };
+    await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [folder] } });
+    await client.close('src/m.ts');
+    await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [folder], removed: [folder] } });
+    await client.waitFor('close log', () => client.logs.find((l) => l.message === `project ${p.root}: closed (its workspace folder was removed)`));
+    // Opening a file again makes a fresh project.
+    await client.open('src/m.ts', SOURCE);
+    await client.waitForDiagnostics('src/m.ts', (d) => d.length === 1);
+    assert.is(client.logs.filter((l) => l.message.startsWith(`project ${p.root}: 1 source files`)).length, 2);
+  });
+});
+
 test('hostile settings from workspace/configuration do not stop the server', async () => {
   await withClient(FIXTURE(), { settings: () => JSON.parse('{"hasOwnProperty": true, "__proto__": {"x": 1}}') }, async (client) => {
     await client.open('src/m.ts', SOURCE);

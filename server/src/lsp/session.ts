@@ -223,8 +223,25 @@ export class Session {
   }
 
   didChangeWorkspaceFolders(event: WorkspaceFoldersChangeEvent): void {
-    const removed = new Set(event.removed.map((f) => URI.toPath(f.uri)));
-    this.folders = [...this.folders.filter((f) => !removed.has(f)), ...event.added.map((f) => URI.toPath(f.uri)).filter((f): f is string => !!f)];
+    const removed = event.removed.map((f) => URI.toPath(f.uri)).filter((f): f is string => !!f);
+    this.folders = [...this.folders.filter((f) => !removed.includes(f)), ...event.added.map((f) => URI.toPath(f.uri)).filter((f): f is string => !!f)];
+    // Projects of a folder that left the workspace go with it (their watchers too), unless a document of theirs is
+    // still open; roots are decided again for files the next time they are seen.
+    const inside = (p: string, folder: string) => p === folder || p.startsWith(folder + path.sep);
+    for (const [root, state] of [...this.projects]) {
+      if (!removed.some((f) => inside(root, f))) continue;
+      const stillOpen = this.documents.all().some((d) => {
+        const file = URI.toPath(d.uri);
+        return !!file && this.rootByFile.get(file) === root;
+      });
+      if (stillOpen) continue;
+      clearTimeout(state.timer);
+      state.watcher?.close();
+      state.project.dispose();
+      this.projects.delete(root);
+      this.connection.console.info(`project ${root}: closed (its workspace folder was removed)`);
+    }
+    this.rootByFile.clear();
   }
 
   // -------------------------------------------------------------------------------------------------------------
