@@ -39,6 +39,20 @@ test.run();
   return p;
 }
 
+/** A project, the server over stdio, src/pricing.ts open with its one missing-test, and the first action offered. */
+async function actionForTheDiagnostic() {
+  const p = project();
+  const client = await TestClient.start({ root: p.root, transport: 'stdio', capabilities: FULL_CLIENT });
+  await client.open('src/pricing.ts', SOURCE);
+  const [diagnostic] = (await client.waitForDiagnostics('src/pricing.ts', (d) => d.length === 1)).diagnostics;
+  const [action] = await client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
+    textDocument: { uri: client.uri('src/pricing.ts') },
+    range: diagnostic.range,
+    context: { diagnostics: [diagnostic] },
+  });
+  return { p, client, action };
+}
+
 test('diagnostic → code action → resolve → edit applied → tests pass under uvu → diagnostic gone', async () => {
   const p = project();
   const client = await TestClient.start({ root: p.root, transport: 'stdio', capabilities: FULL_CLIENT });
@@ -92,16 +106,8 @@ test('diagnostic → code action → resolve → edit applied → tests pass und
 });
 
 test('a resolve for a version that is no longer current is refused with ContentModified', async () => {
-  const p = project();
-  const client = await TestClient.start({ root: p.root, transport: 'stdio', capabilities: FULL_CLIENT });
+  const { p, client, action } = await actionForTheDiagnostic();
   try {
-    await client.open('src/pricing.ts', SOURCE);
-    const [diagnostic] = (await client.waitForDiagnostics('src/pricing.ts', (d) => d.length === 1)).diagnostics;
-    const [action] = await client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
-      textDocument: { uri: client.uri('src/pricing.ts') },
-      range: diagnostic.range,
-      context: { diagnostics: [diagnostic] },
-    });
     await client.change('src/pricing.ts', [{ text: SOURCE + '\n' }]);
     const error = await client.connection.sendRequest('codeAction/resolve', action).then(
       () => undefined,
@@ -117,16 +123,8 @@ test('a resolve for a version that is no longer current is refused with ContentM
 });
 
 test('$/cancelRequest stops a running resolve: RequestCancelled, and no sandbox process is left', async () => {
-  const p = project();
-  const client = await TestClient.start({ root: p.root, transport: 'stdio', capabilities: FULL_CLIENT });
+  const { p, client, action } = await actionForTheDiagnostic();
   try {
-    await client.open('src/pricing.ts', SOURCE);
-    const [diagnostic] = (await client.waitForDiagnostics('src/pricing.ts', (d) => d.length === 1)).diagnostics;
-    const [action] = await client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
-      textDocument: { uri: client.uri('src/pricing.ts') },
-      range: diagnostic.range,
-      context: { diagnostics: [diagnostic] },
-    });
     const source = new CancellationTokenSource();
     const pending = client.connection.sendRequest('codeAction/resolve', action, source.token).then(
       () => undefined,

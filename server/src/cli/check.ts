@@ -6,10 +6,9 @@ import { packageJsonSettingsLayer, resolveSettings, type Settings, type Severity
 import { humanPosition, LineIndex } from '../core/text';
 import { nodeFileHost } from '../io/nodeHost';
 
-export interface CheckOptions {
+/** What every CLI command gets: where it runs and how it talks. */
+export interface CliIo {
   root: string;
-  /** Absolute files or folders to report on; empty = the whole project. */
-  paths: string[];
   json: boolean;
   cwd: string;
   out: (line: string) => void;
@@ -17,6 +16,11 @@ export interface CheckOptions {
   err: (text: string) => void;
   /** Whether `err` is a terminal that can redraw a progress line. */
   interactive: boolean;
+}
+
+export interface CheckOptions extends CliIo {
+  /** Absolute files or folders to report on; empty = the whole project. */
+  paths: string[];
   /** Called for a named path that selects no source file (the caller reports it as a usage error). */
   onEmptyPath?: (path: string) => void;
 }

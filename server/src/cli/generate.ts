@@ -6,17 +6,12 @@ import { applyInsertions } from '../core/emit';
 import { nodeFileHost } from '../io/nodeHost';
 import { writeFileAtomic } from '../io/writeFile';
 import { generateTests, type GenerateResult, type UnitReport } from '../run/generate';
-import { projectSettings } from './check';
+import { projectSettings, type CliIo } from './check';
 import { killAllSandboxes } from '../run/sandbox';
 
-export interface GenerateOptions {
-  root: string;
+export interface GenerateOptions extends CliIo {
+  /** Absolute paths of the source files to write tests for. */
   files: string[];
-  json: boolean;
-  cwd: string;
-  out: (line: string) => void;
-  err: (text: string) => void;
-  interactive: boolean;
 }
 
 export interface GenerateJson {
