@@ -96,6 +96,47 @@ export function cents(dollars: number): number {
   }
 });
 
+test('members are called on an instance the class accepted; one that cannot be built is reported, the rest written', () => {
+  const p = tempProject(`//- /package.json
+{ "name": "versions" }
+//- /src/version.ts
+export class Version {
+  constructor(readonly text: string) {
+    if (!/^\\d+\\.\\d+$/.test(text)) throw new TypeError(\`not a version: \${text}\`);
+  }
+  get major(): number {
+    return Number(this.text.split('.')[0]);
+  }
+}
+export class Session {
+  constructor(readonly key: string) {
+    if (key.length !== 32) throw new RangeError('key must be 32 characters');
+  }
+  get short(): string {
+    return this.key.slice(0, 4);
+  }
+}
+export function bump(n: number): number {
+  return n + 1;
+}
+`);
+  fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(p.root, 'node_modules'));
+  try {
+    const r = generate(p.root, ['src/version.ts']);
+    assert.is(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /Session\.short: not executable: could not construct the instance with \['a'\]: RangeError: key must be 32 characters/);
+    const written = fs.readFileSync(path.join(p.root, 'test/version.test.ts'), 'utf8');
+    assert.match(written, /\/\/ testgap: src\/version\.ts#bump/);
+    assert.match(written, /new Version\(\\'a\\'\) throws TypeError/, 'the constructor itself is tested');
+    assert.match(written, /\/\/ testgap: src\/version\.ts#Version\.prototype\.major/, 'the getter got an instance the class accepted');
+    assert.not.match(written, /Session\.short/, 'no case built on an instance that cannot exist');
+    const run = spawnSync(process.execPath, [path.join(REPO, 'node_modules/uvu/bin.js'), '-r', 'tsx', 'test'], { cwd: p.root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    assert.is(run.status, 0, run.stdout + run.stderr);
+  } finally {
+    p.remove();
+  }
+});
+
 test('usage: generate needs source files; test files and folders are refused with exit 2', () => {
   const p = tempProject(`//- /package.json
 {}

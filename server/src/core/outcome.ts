@@ -12,6 +12,9 @@ export interface ErrorInfo {
   resource?: string;
 }
 
+/** Prefix of a bad-input message when the instance for a member call could not be constructed. */
+export const CONSTRUCTION_FAILED = 'constructing the instance: ';
+
 /** What the unit tried that the sandbox refused, in words, or undefined for an ordinary error. */
 export function sandboxRefusal(e: ErrorInfo): string | undefined {
   if (e.code !== 'ERR_ACCESS_DENIED') return undefined;

@@ -1,7 +1,7 @@
 // From observed outcomes to the cases worth writing: the fewest that keep every block the candidates reached and
 // every distinct kind of outcome, with documented results checked against what happened.
 import type { Candidate, UnitPlan } from './plan';
-import { sandboxRefusal, type Observed, type Outcome } from './outcome';
+import { CONSTRUCTION_FAILED, sandboxRefusal, type Observed, type Outcome } from './outcome';
 import { literal, show, type Described } from './values';
 
 export interface ReturnCase {
@@ -38,6 +38,8 @@ export interface Selection {
   cases: Case[];
   /** What the unit tried that the sandbox refused (each distinct), for a not-executable report. */
   refused: string[];
+  /** For members: the planned constructor arguments did not build an instance (the error). */
+  constructionFailed?: string;
   suspectedBugs: SuspectedBug[];
   /** Candidates left out and why (a count per reason). */
   dropped: Record<string, number>;
@@ -114,6 +116,7 @@ export function selectCases(plan: UnitPlan, observed: (Observed | undefined)[], 
   };
   const suspectedBugs: SuspectedBug[] = [];
   const refused = new Set<string>();
+  let constructionFailed: string | undefined;
   let nondeterministic = false;
   const pool: { c: Case; hits: number[]; cls: string; rank: number; index: number }[] = [];
   const order = new Map<Case, number>();
@@ -129,6 +132,10 @@ export function selectCases(plan: UnitPlan, observed: (Observed | undefined)[], 
       return drop('needs access the sandbox refuses');
     }
     if (o.local) return drop('result names the sandbox folder');
+    if (o.outcome.kind === 'bad-input' && o.outcome.error.message.startsWith(CONSTRUCTION_FAILED)) {
+      constructionFailed = o.outcome.error.message.slice(CONSTRUCTION_FAILED.length);
+      return drop('the constructor threw with the planned arguments');
+    }
     if (!o.stable) {
       nondeterministic = true;
       return drop('different result on a second call');
@@ -179,7 +186,7 @@ export function selectCases(plan: UnitPlan, observed: (Observed | undefined)[], 
   for (const p of pool) drop(perKind[p.c.kind] >= MAX_CASES_PER_KIND && !classes.has(p.cls) ? 'table full' : 'adds no coverage or new outcome');
   // Tables read best in the order inputs were planned (typical first), not in the order they were chosen.
   kept.sort((a, b) => order.get(a)! - order.get(b)!);
-  return { cases: kept, refused: [...refused], suspectedBugs, dropped, nondeterministic, blocksReached: reached.size, blocksKept: covered.size };
+  return { cases: kept, refused: [...refused], ...(constructionFailed ? { constructionFailed } : {}), suspectedBugs, dropped, nondeterministic, blocksReached: reached.size, blocksKept: covered.size };
 }
 
 /** Whether two JS expressions are the same value as written (`'$1'` vs `"$1"`, spacing). */

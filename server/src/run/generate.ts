@@ -2,7 +2,7 @@
 // the insertions that add the surviving tests to the test file. Nothing that failed or flipped is ever returned.
 import fs from 'node:fs';
 import path from 'node:path';
-import { baseArgs, FIXTURE_FILE, planUnit } from '../core/plan';
+import { FIXTURE_FILE, planUnit } from '../core/plan';
 import type { Problem, Unit } from '../core/model';
 import type { Project } from '../core/project';
 import { propertiesFor, type PropertyCase } from '../core/properties';
@@ -193,11 +193,15 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     if (t) targets.push(t);
   }
 
+  const constructorArgsThatWorked = new Map<string, string>();
   for (const [i, t] of targets.entries()) {
     if (req.signal?.aborted) break;
     const { unit } = t;
     const ctor = unit.parent ? typed.value.find((u) => u.parent === unit.parent && u.kind === 'constructor') : undefined;
     const plan = planUnit(unit, ctor);
+    // Members are called on an instance built with arguments the class was seen to accept, when its own run found some.
+    const accepted = unit.parent ? constructorArgsThatWorked.get(unit.parent) : undefined;
+    if (accepted && plan.ctorArgs !== undefined) plan.ctorArgs = accepted;
     req.progress?.(`${unit.name}: running ${plan.candidates.length} inputs`, i / Math.max(1, targets.length));
     const member =
       unit.kind === 'class'
@@ -225,8 +229,15 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
       report.notExecutable = `${run.loadError.className || run.loadError.name}: ${run.loadError.message}`;
       continue;
     }
+    if (unit.kind === 'class') {
+      const worked = plan.candidates.findIndex((_, i) => run.results[i]?.outcome.kind === 'return' && run.results[i]?.stable);
+      if (worked >= 0) constructorArgsThatWorked.set(unit.id, plan.candidates[worked].args);
+    }
     const selection = selectCases(plan, run.results, unit.kind === 'class' ? `new ${unit.name}` : unit.name);
     if (selection.refused.length > 0) report.notExecutable = selection.refused.join('; ');
+    if (selection.constructionFailed && selection.cases.length === 0) {
+      report.notExecutable = `could not construct the instance with ${plan.ctorArgs}: ${selection.constructionFailed}`;
+    }
     Object.assign(report, {
       dropped: selection.dropped,
       suspectedBugs: selection.suspectedBugs,
@@ -239,7 +250,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
         ? []
         : propertiesFor(unit, typed.value.filter((u) => u.id !== unit.id), { numRuns: settings.propertyRuns.default, seed, binding: bindingOf, assert: N.assert, fc: N.fc });
     if (cases.length === 0 && properties.length === 0) continue;
-    const ctorArgs = unit.kind === 'method' || unit.kind === 'getter' ? `[${ctor ? baseArgs(ctor.params, ctor).join(', ') : ''}]` : undefined;
+    const ctorArgs = unit.kind === 'method' || unit.kind === 'getter' ? plan.ctorArgs : undefined;
     const touchesGlobals = run.results.some((r) => r?.globals);
     sections.push({ unit, binding: t.binding, ctorArgs, cases, properties, ...(plan.fixture ? { fixture: plan.fixture } : {}), ...(touchesGlobals ? { restoreGlobals: true } : {}) });
     addImport(t);

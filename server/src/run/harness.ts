@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe } from './describe';
+import { CONSTRUCTION_FAILED } from '../core/outcome';
 import { HIT_FUNCTION } from './instrument';
 import { installLoader } from './loader';
 import type { ChildMessage, ErrorInfo, Job, Outcome } from './protocol';
@@ -66,7 +67,15 @@ async function callOnce(job: Job, mod: Record<string, unknown>, args: unknown[])
     else if (member.kind === 'constructor' || member.kind === 'class') result = new (t as unknown as new (...a: unknown[]) => unknown)(...args);
     else if (member.kind === 'static-method') result = (t as unknown as Record<string, (...a: unknown[]) => unknown>)[member.name](...args);
     else {
-      const instance = new (t as unknown as new (...a: unknown[]) => Record<string, unknown>)(...evaluate(job.ctorArgs ?? '[]'));
+      // The instance is the test's fixture (before.each), not part of the call: if it cannot be built, no outcome
+      // of the member was observed.
+      let instance: Record<string, unknown>;
+      try {
+        instance = new (t as unknown as new (...a: unknown[]) => Record<string, unknown>)(...evaluate(job.ctorArgs ?? '[]'));
+      } catch (e) {
+        const info = errorOf(e);
+        return { kind: 'bad-input', error: { ...info, message: `${CONSTRUCTION_FAILED}${info.className || info.name}: ${info.message}` } };
+      }
       result = member.kind === 'getter' ? instance[member.name] : (instance[member.name] as (...a: unknown[]) => unknown)(...args);
     }
   } catch (e) {

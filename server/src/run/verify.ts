@@ -22,6 +22,8 @@ export async function runTestText(text: string, ext: string, projectRoot: string
     const failures = path.join(tmpDir, 'failures.txt');
     fs.writeFileSync(file, text);
     fs.writeFileSync(failures, '');
+    // For debugging the generator: keep a copy of what was verified.
+    if (process.env.TESTGAP_KEEP_VERIFY) fs.writeFileSync(process.env.TESTGAP_KEEP_VERIFY, text);
     const nodePath = [path.join(projectRoot, 'node_modules'), OWN_NODE_MODULES].join(path.delimiter);
     const { code, signal: sig, stderr, timedOut } = await new Promise<{ code: number | null; signal: string | null; stderr: string; timedOut: boolean }>((resolve) => {
       const child = spawn(process.execPath, [...sandboxArgs(tmpDir, limits), RUNNER, file, projectRoot], {
