@@ -7,9 +7,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { GenerateJson } from '../../server/src/cli/generate';
 import { SERVER_BIN } from '../helpers/lspClient';
-import { tempProject } from '../helpers/tempProject';
+import { linkTestTools, runUvu, tempProject } from '../helpers/tempProject';
 
-const REPO = path.resolve(__dirname, '../../..');
 
 function generate(root: string, args: string[]) {
   const r = spawnSync(process.execPath, [SERVER_BIN, 'generate', ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
@@ -35,7 +34,7 @@ export function scribble(name: string): string {
 }
 export function fine(s: string): string { return s.trim(); }
 `);
-  fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(p.root, 'node_modules'));
+  linkTestTools(p.root);
   try {
     const r = generate(p.root, ['src/hazards.ts', '--json']);
     assert.is(r.code, 1, 'a unit the sandbox had to stop is reported: ' + r.stderr);
@@ -49,8 +48,8 @@ export function fine(s: string): string { return s.trim(); }
     assert.equal(fs.readdirSync('/tmp').filter((f) => f.startsWith('testgap-hazard-')), [], 'nothing written outside');
     assert.is(units.scribble.cases, 0, 'what only the sandbox made happen is never a test');
     assert.match(units.scribble.notExecutable!, /^writes to \/tmp\/testgap-hazard-/);
-    const run = spawnSync(process.execPath, [path.join(REPO, 'node_modules/uvu/bin.js'), '-r', 'tsx', 'test'], { cwd: p.root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-    assert.is(run.status, 0, run.stdout + run.stderr);
+    const run = runUvu(p.root);
+    assert.is(run.status, 0, run.output);
   } finally {
     p.remove();
   }
@@ -120,7 +119,7 @@ export function bump(n: number): number {
   return n + 1;
 }
 `);
-  fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(p.root, 'node_modules'));
+  linkTestTools(p.root);
   try {
     const r = generate(p.root, ['src/version.ts']);
     assert.is(r.code, 1, r.stdout + r.stderr);
@@ -130,8 +129,8 @@ export function bump(n: number): number {
     assert.match(written, /new Version\(\\'a\\'\) throws TypeError/, 'the constructor itself is tested');
     assert.match(written, /\/\/ testgap: src\/version\.ts#Version\.prototype\.major/, 'the getter got an instance the class accepted');
     assert.not.match(written, /Session\.short/, 'no case built on an instance that cannot exist');
-    const run = spawnSync(process.execPath, [path.join(REPO, 'node_modules/uvu/bin.js'), '-r', 'tsx', 'test'], { cwd: p.root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-    assert.is(run.status, 0, run.stdout + run.stderr);
+    const run = runUvu(p.root);
+    assert.is(run.status, 0, run.output);
   } finally {
     p.remove();
   }

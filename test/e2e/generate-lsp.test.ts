@@ -9,9 +9,8 @@ import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import type { CodeAction, WorkspaceEdit } from 'vscode-languageserver/node';
 import { applyEditToDisk } from '../helpers/applyEdit';
 import { FULL_CLIENT, TestClient } from '../helpers/lspClient';
-import { tempProject } from '../helpers/tempProject';
+import { linkTestTools, runUvu, tempProject } from '../helpers/tempProject';
 
-const REPO = path.resolve(__dirname, '../../..');
 const SOURCE = `/** Applies a percentage discount, rounding to the nearest cent. */
 export function applyDiscount(cents: number, percent: number): number {
   if (percent < 0 || percent > 100) throw new RangeError(\`percent must be within 0..100, got \${percent}\`);
@@ -35,7 +34,7 @@ test('formats', () => { assert.is(formatPrice(100), '$1.00'); });
 test.run();
 `);
   // The project has its test tools installed (ours, through a link).
-  fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(p.root, 'node_modules'));
+  linkTestTools(p.root);
   return p;
 }
 
@@ -90,10 +89,10 @@ test('diagnostic → code action → resolve → edit applied → tests pass und
     assert.match(after, /\/\/ testgap: src\/pricing\.ts#applyDiscount/);
     assert.match(after, /\['applyDiscount\([^']*\) throws RangeError', \[[^\]]*\], 'RangeError', 'percent must be within 0\.\.100, got [^']*'\]/);
 
-    const run = spawnSync(process.execPath, [path.join(REPO, 'node_modules/uvu/bin.js'), '-r', 'tsx', 'test'], { cwd: p.root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-    assert.is(run.status, 0, run.stdout + run.stderr);
-    assert.match(run.stdout, /Passed:\s+\d+/);
-    assert.not.match(run.stdout, /FAIL/);
+    const run = runUvu(p.root);
+    assert.is(run.status, 0, run.output);
+    assert.match(run.output, /Passed:\s+\d+/);
+    assert.not.match(run.output, /FAIL/);
 
     // The editor saves the edited test file.
     await client.watchedFileChanged('test/pricing.test.ts', 2);
@@ -163,8 +162,8 @@ test('a new test file is created with CreateFile when the client supports it', a
     const changes = resolved.edit!.documentChanges!;
     assert.equal(changes[0], { kind: 'create', uri: client.uri('test/pricing.test.ts'), options: { ignoreIfExists: true } });
     applyEditToDisk(resolved.edit!);
-    const run = spawnSync(process.execPath, [path.join(REPO, 'node_modules/uvu/bin.js'), '-r', 'tsx', 'test'], { cwd: p.root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-    assert.is(run.status, 0, run.stdout + run.stderr);
+    const run = runUvu(p.root);
+    assert.is(run.status, 0, run.output);
     await client.watchedFileChanged('test/pricing.test.ts', 1);
     await client.waitForDiagnostics('src/pricing.ts', (d) => d.length === 0, 'both units tested now');
     assert.is(await client.stop(), 0);

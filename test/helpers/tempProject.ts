@@ -1,4 +1,5 @@
 // Real projects on disk for end-to-end tests, written from the same inline fixture format as unit tests.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,4 +28,17 @@ export function tempProject(fixtureText: string): TempProject {
     read: (rel) => fs.readFileSync(path.join(root, rel), 'utf8'),
     remove: () => fs.rmSync(root, { recursive: true, force: true }),
   };
+}
+
+const REPO = path.resolve(__dirname, '../../..');
+
+/** Gives the project testgap's own test tools (uvu, fast-check, tsx), as if it had installed them. */
+export function linkTestTools(root: string): void {
+  fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(root, 'node_modules'));
+}
+
+/** Runs the project's test folder the way its users do: `uvu -r tsx test`. */
+export function runUvu(root: string): { status: number | null; output: string } {
+  const r = spawnSync(process.execPath, [path.join(REPO, 'node_modules/uvu/bin.js'), '-r', 'tsx', 'test'], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { status: r.status, output: r.stdout + r.stderr };
 }

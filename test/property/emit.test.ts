@@ -31,7 +31,7 @@ const described: fc.Arbitrary<Described> = fc.letrec<{ d: Described }>((tie) => 
   ),
 })).d;
 
-const unitName = fc.oneof(fc.constantFrom('formatPrice', 'default export', 'module.exports', 'Cart.add', 'x$_1'), fc.stringMatching(/^[A-Za-z_$][\w$]{0,8}$/));
+const unitName = fc.oneof(fc.constantFrom('formatPrice', 'default export', 'module.exports', 'Cart.add', 'x$_1', '…', '9lives', 'new Cart'), fc.stringMatching(/^[A-Za-z_$][\w$]{0,8}$/));
 const caseArb: fc.Arbitrary<Case> = fc.oneof(
   fc.tuple(fc.array(described, { maxLength: 3 }), described, text, fc.boolean()).map(([args, value, call, async]) => ({
     kind: 'returns' as const,

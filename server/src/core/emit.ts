@@ -75,10 +75,11 @@ const VERIFY_HELPER = `const __testgapCheck = (name: string, body: (context: any
   }
 };`;
 
-function identifierFrom(text: string): string {
-  const words = text.replace(/[^A-Za-z0-9_$]+/g, ' ').trim().split(/\s+/);
+/** A camelCase JS identifier from any name (`Cart.add` → `cartAdd`, `default export` → `defaultExport`). */
+export function identifierFrom(text: string, fallback = 'unit'): string {
+  const words = text.replace(/[^A-Za-z0-9_$]+/g, ' ').trim().split(/\s+/).filter(Boolean);
   const id = words.map((w, i) => (i === 0 ? w[0].toLowerCase() + w.slice(1) : w[0].toUpperCase() + w.slice(1))).join('');
-  return /^[0-9]/.test(id) ? `_${id}` : id || 'unit';
+  return !id ? fallback : /^[0-9]/.test(id) ? `_${id}` : id;
 }
 
 function stripTypes(code: string, style: EmitStyle): string {

@@ -21,8 +21,14 @@ import {
   type InitializeParams,
   type InitializeResult,
   type WorkspaceFoldersChangeEvent,
+  ErrorCodes,
+  ResponseError,
+  TextDocuments,
+  type CancellationToken,
+  type CodeAction,
+  type CodeActionParams,
+  type ExecuteCommandParams,
 } from 'vscode-languageserver/node';
-import { TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Project } from '../core/project';
 import { packageJsonSettingsLayer, resolveSettings, type Settings } from '../core/settings';
@@ -33,14 +39,6 @@ import { readClientCaps, serverCapabilities, type ClientCaps } from './capabilit
 import { codeActions, generationEdit, GENERATE_COMMAND, type ActionHost } from './codeActions';
 import { toDiagnostic } from './convert';
 import { killAllSandboxes } from '../run/sandbox';
-import {
-  ErrorCodes,
-  ResponseError,
-  type CancellationToken,
-  type CodeAction,
-  type CodeActionParams,
-  type ExecuteCommandParams,
-} from 'vscode-languageserver/node';
 import { URI } from './uri';
 
 const CONFIG_FILES = new Set(['package.json', 'tsconfig.json', 'jsconfig.json']);

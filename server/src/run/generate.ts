@@ -13,6 +13,7 @@ import {
   emitNewFile,
   emitSections,
   helperNames,
+  identifierFrom,
   mergeIntoExisting,
   scanExistingTestFile,
   type EmitInput,
@@ -68,12 +69,6 @@ export interface GenerateResult {
 }
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
-
-function identifier(text: string): string {
-  const words = text.replace(/[^A-Za-z0-9_$]+/g, ' ').trim().split(/\s+/).filter(Boolean);
-  const id = words.map((w, i) => (i === 0 ? w[0].toLowerCase() + w.slice(1) : w[0].toUpperCase() + w.slice(1))).join('');
-  return !id ? 'subject' : /^[0-9]/.test(id) ? `_${id}` : id;
-}
 
 function readJson(file: string): Record<string, unknown> | undefined {
   try {
@@ -137,7 +132,7 @@ function targetFor(unit: Unit, byId: Map<string, Unit>, style: EmitStyle, file: 
   if (!exported || exported.exportNames.length === 0) return undefined;
   const exportName = exported.exportNames.find((n) => n !== 'default' && n !== 'export=') ?? exported.exportNames[0];
   const named = exportName !== 'default' && exportName !== 'export=';
-  let binding = named && IDENT.test(exportName) ? exportName : identifier(exported.name === 'default export' || exported.name === 'module.exports' ? path.basename(file).replace(/\..*$/, '') : exported.name);
+  let binding = named && IDENT.test(exportName) ? exportName : identifierFrom(exported.name === 'default export' || exported.name === 'module.exports' ? path.basename(file).replace(/\..*$/, '') : exported.name, 'subject');
   const reused = [...existing].find(([, id]) => id === exported.id)?.[0];
   if (reused) return { unit, exported, exportName, binding: reused, importKind: 'named', alreadyImported: true };
   while (existing.has(binding)) binding += '_';
@@ -173,7 +168,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     existingUnits.set(local, id ?? '');
   }
   for (const name of Object.values(N)) if (!existingUnits.has(name)) existingUnits.set(name, '');
-  const bindingOf = (u: Unit) => targetFor(u, byId, style, file, existingUnits)?.binding ?? identifier(u.name);
+  const bindingOf = (u: Unit) => targetFor(u, byId, style, file, existingUnits)?.binding ?? identifierFrom(u.name, 'subject');
   // Bindings the existing file already has are not imported again, but the verification file (which holds only the
   // new sections) needs them too.
   const reusedImports = new Map<string, ImportNeed>();
