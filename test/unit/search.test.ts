@@ -1,0 +1,209 @@
+// The coverage-guided search's pure parts: where counters are and what guards them (instrument.ts), constraints read
+// from those conditions, the values that satisfy them, mutations, proposals, and why a block stayed uncovered.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Param } from '../../server/src/core/model';
+import {
+  applyAtoms,
+  constantlyFails,
+  constraintsOf,
+  guardChain,
+  guardLiterals,
+  mutateValue,
+  proposeInputs,
+  solveNumber,
+  solveString,
+  uncoveredReason,
+  unitBlocks,
+  unitRegion,
+  type BlockInfo,
+  type SearchCandidate,
+} from '../../server/src/core/search';
+import { transpileForSandbox } from '../../server/src/run/instrument';
+
+const str = (name: string): Param => ({ name, shape: { kind: 'string' }, optional: false, rest: false });
+const num = (name: string): Param => ({ name, shape: { kind: 'number' }, optional: false, rest: false });
+
+/** Applies every alternative of the guards to `args` and returns the results that changed something. */
+function solutions(guards: { text: string; holds: boolean }[], args: string, params: Param[], typed = true): string[] {
+  return constraintsOf(guards)
+    .map((atoms) => applyAtoms(args, atoms, params, typed))
+    .filter((x): x is string => x !== undefined);
+}
+
+test('a prefix and a minimum length from one condition make one string', () => {
+  assert.equal(solutions([{ text: "s.startsWith('v2:') && s.length > 6", holds: true }], "['a']", [str('s')]), ["['v2:xxxx']"]);
+});
+
+test('simple linear comparisons are solved for the parameter', () => {
+  assert.equal(solutions([{ text: 'n * 2 === 84', holds: true }], '[1]', [num('n')]), ['[42]']);
+  assert.equal(solutions([{ text: '84 === 2 * n', holds: true }], '[1]', [num('n')]), ['[42]']);
+  assert.equal(solutions([{ text: '(n + 3) / 2 === 10', holds: true }], '[1]', [num('n')]), ['[17]']);
+  assert.equal(solutions([{ text: '10 - n > 20', holds: true }], '[1]', [num('n')]), ['[-11]']);
+  assert.equal(solutions([{ text: 'n > 100', holds: true }], '[1]', [num('n')]), ['[101]']);
+  assert.equal(solutions([{ text: 'n >= 100', holds: false }], '[1000]', [num('n')]), ['[99]']);
+});
+
+test('nested conditions combine: every guard on the way in holds', () => {
+  const guards = [
+    { text: 'n > 10', holds: true },
+    { text: "label.endsWith('!')", holds: true },
+    { text: 'n % 7 === 3', holds: true },
+  ];
+  assert.equal(solutions(guards, "[1, 'a']", [num('n'), str('label')]), ["[17, '!']"]);
+});
+
+test('negation, || alternatives and else-branches', () => {
+  assert.equal(solutions([{ text: "!(s === 'on' || s === 'yes')", holds: false }], "['a']", [str('s')]), ["['on']", "['yes']"]);
+  assert.equal(solutions([{ text: 'a > 5 && b < 0', holds: false }], '[10, -1]', [num('a'), num('b')]), ['[5, -1]', '[10, 0]']);
+  // A falsy string: the else of `if (s)`.
+  assert.equal(solutions([{ text: 's', holds: false }], "['a']", [str('s')]), ["['']"]);
+});
+
+test('options parameters get the property the condition reads, other properties kept', () => {
+  const opts: Param = { name: 'opts', optional: false, rest: false };
+  assert.equal(solutions([{ text: "opts.mode === 'fast' && opts.retries > 2", holds: true }], "[{ a: 1 }]", [opts], false), ["[{ a: 1, mode: 'fast', retries: 3 }]"]);
+});
+
+test('values stay within TypeScript parameter types; JavaScript takes anything', () => {
+  const currency: Param = { name: 'c', shape: { kind: 'union', members: [{ kind: 'literal', value: 'USD' }, { kind: 'literal', value: 'EUR' }] }, optional: false, rest: false };
+  assert.equal(solutions([{ text: "c === 'EUR'", holds: true }], "['USD']", [currency]), ["['EUR']"]);
+  assert.equal(solutions([{ text: "c === 'JPY'", holds: true }], "['USD']", [currency]), [], 'not a member of the union');
+  assert.equal(solutions([{ text: "typeof x === 'string'", holds: true }], '[1]', [num('x')]), [], 'a number parameter gets no string');
+  assert.equal(solutions([{ text: "typeof x === 'string'", holds: true }], '[1]', [{ name: 'x', optional: false, rest: false }], false), ["['a']"]);
+  assert.equal(solutions([{ text: 'Array.isArray(x) && x.length === 2', holds: true }], '[1]', [{ name: 'x', optional: false, rest: false }], false), ['[[]]']);
+});
+
+test('solveNumber and solveString respect every bound, or give up', () => {
+  assert.is(solveNumber([{ t: 'num', ref: { root: 'n', path: [] }, op: '>', n: 5 }, { t: 'num', ref: { root: 'n', path: [] }, op: '<', n: 7 }]), 6);
+  assert.is(solveNumber([{ t: 'num', ref: { root: 'n', path: [] }, op: '>', n: 5 }, { t: 'num', ref: { root: 'n', path: [] }, op: '<', n: 6 }]), undefined);
+  assert.is(solveNumber([{ t: 'type', ref: { root: 'n', path: [] }, type: 'fraction' }], 3), 3.5);
+  assert.is(solveString([{ t: 'str', ref: { root: 's', path: [] }, op: 'suffix', value: '.ts' }, { t: 'len', ref: { root: 's', path: [] }, op: '>=', n: 5 }]), 'xx.ts');
+  assert.is(solveString([{ t: 'str', ref: { root: 's', path: [] }, op: 'prefix', value: 'abcdef' }, { t: 'len', ref: { root: 's', path: [] }, op: '<', n: 3 }]), undefined);
+});
+
+test('constant-false conditions', () => {
+  assert.ok(constantlyFails({ text: 'false', holds: true }));
+  assert.ok(constantlyFails({ text: '1 === 2', holds: true }));
+  assert.ok(constantlyFails({ text: "!'x'", holds: true }));
+  assert.ok(constantlyFails({ text: 'true', holds: false }));
+  assert.not.ok(constantlyFails({ text: 'n === 2', holds: true }));
+  assert.not.ok(constantlyFails({ text: '0 < 1', holds: true }));
+});
+
+test('guard literals include the solutions of linear comparisons', () => {
+  const lits = guardLiterals([{ text: "n * 2 === 84 && s.startsWith('v2:')", holds: true }]);
+  assert.ok(lits.numbers.includes(42) && lits.numbers.includes(84), String(lits.numbers));
+  assert.equal(lits.strings, ['v2:']);
+});
+
+test('mutations of numbers, strings, arrays and booleans', () => {
+  assert.equal(mutateValue('5', [100], []), ['6', '4', '0', '-5', '10', '100']);
+  assert.equal(mutateValue("'ab'", [], ['v2:']), ["'v2:ab'", "'abv2:'", "''", "'AB'"]);
+  assert.equal(mutateValue('[1, 2]', [], []), ['[]', '[1]', '[1, 2, 1, 2]']);
+  assert.equal(mutateValue('true', [], []), ['false']);
+  assert.equal(mutateValue('new Date(0)', [1], ['x']), [], 'no mutation of what is not a plain literal');
+});
+
+const SOURCE = `import fs from 'node:fs';
+export function parseTag(s: string): string {
+  if (s.startsWith('v2:') && s.length > 6) {
+    return 'payload';
+  }
+  return 'plain';
+}
+export function dead(n: number): number {
+  return n;
+  if (n > 1) { n++; }
+}
+export function never(n: number): number {
+  if (false) { return 1; }
+  return n;
+}
+export function io(p: string): boolean {
+  if (fs.existsSync(p)) { return true; }
+  return false;
+}
+export const arrow = (n: number) => (n * 2 === 84 ? 'yes' : 'no');
+export class Box {
+  constructor(readonly n: number) {
+    if (n < 0) throw new RangeError('negative');
+  }
+  get double(): number { return this.n * 2; }
+}
+`;
+
+function map(): BlockInfo[] {
+  const t = transpileForSandbox('/p/src/x.ts', SOURCE, true);
+  assert.is(t.map!.length, t.blocks, 'every counter is described');
+  return t.map!;
+}
+
+function unitBlocksOf(name: string, kind: 'function' | 'class' | 'getter' = 'function'): BlockInfo[] {
+  const start = new RegExp(`\\b${name}\\b`).exec(SOURCE)!.index;
+  return unitBlocks(map(), unitRegion(SOURCE, '/p/src/x.ts', { nameSpan: { start, end: start + name.length }, kind }));
+}
+
+test('instrument: each counter has its line, kind and guarding condition', () => {
+  const blocks = unitBlocksOf('parseTag');
+  assert.equal(
+    blocks.map((b) => [b.kind, b.line, b.guards]),
+    [
+      ['operand', 3, [{ text: "s.startsWith('v2:')", holds: true }]],
+      ['then', 3, [{ text: "s.startsWith('v2:') && s.length > 6", holds: true }]],
+      ['else', 6, [{ text: "s.startsWith('v2:') && s.length > 6", holds: false }]],
+      ['function', 2, []],
+    ],
+  );
+  const then = blocks.find((b) => b.kind === 'then')!;
+  assert.equal(guardChain(then, blocks), [{ text: "s.startsWith('v2:') && s.length > 6", holds: true }]);
+});
+
+test('unit regions: functions, arrow functions, a class is its constructor, a getter its body', () => {
+  assert.equal(unitBlocksOf('arrow').map((b) => b.kind), ['branch', 'branch', 'function']);
+  // The code after `if (n < 0) throw …` is the end of the constructor: an empty region on the `if`'s last line.
+  assert.equal(unitBlocksOf('Box', 'class').map((b) => [b.kind, b.line]), [['then', 23], ['else', 23], ['function', 22]]);
+  assert.equal(unitBlocksOf('double', 'getter').map((b) => b.kind), ['function']);
+});
+
+test('why blocks stay uncovered: unreachable, needs-io, non-deterministic, not-found', () => {
+  const none = { reached: false, reachedOnlyUnstable: false, reachedOnlyRefused: false };
+  const reason = (name: string, kind: BlockInfo['kind'], facts = none) => {
+    const blocks = unitBlocksOf(name);
+    return uncoveredReason(blocks.find((b) => b.kind === kind)!, blocks, facts);
+  };
+  assert.is(reason('dead', 'then'), 'unreachable', 'after an unconditional return');
+  assert.is(reason('never', 'then'), 'unreachable', 'constant-false condition');
+  assert.is(reason('io', 'then'), 'needs-io');
+  assert.is(reason('parseTag', 'then', { reached: true, reachedOnlyUnstable: true, reachedOnlyRefused: false }), 'non-deterministic');
+  assert.is(reason('parseTag', 'then'), 'not-found');
+  assert.is(reason('never', 'then', { reached: true, reachedOnlyUnstable: false, reachedOnlyRefused: false }), 'not-found', 'something reached it: not dead');
+});
+
+test('proposals aim at the missed blocks first, are deterministic and never repeat a tried input', () => {
+  const blocks = unitBlocksOf('parseTag');
+  const fn = blocks.find((b) => b.kind === 'function')!;
+  const els = blocks.find((b) => b.kind === 'else')!;
+  const op = blocks.find((b) => b.kind === 'operand')!;
+  const tried: SearchCandidate[] = [
+    { args: "['a']", hits: [fn.id, els.id], usable: true },
+    { args: "['v2:']", hits: [fn.id, op.id, els.id], usable: true },
+  ];
+  const input = { params: [str('s')], constants: { numbers: [6], strings: ['v2:'] }, typed: true, blocks, reached: [fn.id, op.id, els.id], tried };
+  const ideas = proposeInputs(input);
+  assert.is(ideas[0].args, "['v2:xxxx']");
+  assert.match(ideas[0].why, /^block /);
+  assert.ok(ideas.some((i) => i.why === 'mutation'));
+  assert.not.ok(ideas.some((i) => i.args === "['a']" || i.args === "['v2:']"), 'tried inputs are not proposed again');
+  assert.equal(proposeInputs(input), ideas, 'the same every time');
+  assert.ok(ideas.every((i) => /^\['.*'\]$/.test(i.args)), 'a string parameter gets strings only');
+});
+
+test('proposals: nothing for units without parameters or inputs that do not parse; never throws', () => {
+  const blocks = unitBlocksOf('parseTag');
+  assert.equal(proposeInputs({ params: [], typed: true, blocks, reached: [], tried: [{ args: '[]', hits: [], usable: true }] }), []);
+  assert.equal(proposeInputs({ params: [str('s')], typed: true, blocks, reached: [], tried: [{ args: 'not an array', hits: [], usable: true }] }), []);
+  assert.equal(proposeInputs({ params: [str('s')], typed: true, blocks: [{ id: 0, kind: 'then', start: 0, end: 1, line: 1, guards: [{ text: ')(', holds: true }] }], reached: [], tried: [{ args: "['a']", hits: [], usable: true }] }).length > 0, true);
+});
+
+test.run();
