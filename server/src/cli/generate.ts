@@ -12,6 +12,8 @@ import { killAllSandboxes } from '../run/sandbox';
 export interface GenerateOptions extends CliIo {
   /** Absolute paths of the source files to write tests for. */
   files: string[];
+  /** `--target PERCENT`: block coverage to search for inputs until (default: the coverageTargets.unit setting). */
+  target?: string;
 }
 
 export interface GenerateJson {
@@ -30,9 +32,32 @@ function droppedText(r: UnitReport): string {
   return parts.length > 0 ? `; left out: ${parts.join(', ')}` : '';
 }
 
+function percentText(p: number): string {
+  return `${Number.isInteger(p) ? p : p.toFixed(1)} %`;
+}
+
+/** Block coverage lines for one file: before → after the search, and the blocks left uncovered with why. */
+function coverageLines(result: GenerateResult, rel: (f: string) => string): string[] {
+  const c = result.blockCoverage;
+  if (c.blocks === 0) return [];
+  const rounds = count(c.rounds, 'search round');
+  const lines = [`  block coverage: ${percentText(c.percentBefore)} → ${percentText(c.percentAfter)} (${c.coveredAfter} of ${c.blocks} blocks; target ${percentText(c.target)}; ${rounds})`];
+  const names = new Map(result.units.map((u) => [u.unitId, u.name]));
+  for (const u of c.uncovered) lines.push(`  ${rel(result.sourceFile)}:${u.line}: block of ${names.get(u.unitId) ?? u.unitId} not covered: ${u.reason}`);
+  return lines;
+}
+
 /** Exit code: 0 written (or nothing to write), 1 when a suspected bug or a unit that could not run was reported. */
 export async function runGenerate(o: GenerateOptions): Promise<number> {
   const started = performance.now();
+  let target: number | undefined;
+  if (o.target !== undefined) {
+    target = Number(o.target);
+    if (o.target.trim() === '' || !Number.isFinite(target) || target < 0 || target > 100) {
+      o.err(`testgap: --target ${o.target}: not a percentage from 0 to 100 (see testgap --help)\n`);
+      return 2;
+    }
+  }
   const { settings, problems } = projectSettings(o.root);
   for (const p of problems) o.err(`testgap: ${p.severity}: ${p.message}\n`);
   const project = new Project(o.root, nodeFileHost, settings);
@@ -56,6 +81,7 @@ export async function runGenerate(o: GenerateOptions): Promise<number> {
         variant: 'all',
         settings,
         existingText: existing,
+        ...(target !== undefined ? { target } : {}),
         progress: (message) => o.interactive && o.err(`\r\x1b[Ktestgap: [${i + 1}/${o.files.length}] ${project.relative(file)}: ${message}`),
       });
       if (o.interactive) o.err('\r\x1b[K');
@@ -81,6 +107,7 @@ export async function runGenerate(o: GenerateOptions): Promise<number> {
       if (!o.json) {
         const what = written ? (result.created ? 'created' : 'appended to') : 'nothing written to';
         o.out(`${rel(file)}: ${what} ${rel(testFile)}: ${count(cases, 'case')}, ${count(properties, 'property', 'properties')} for ${count(result.units.length, 'unit')} (verified in ${count(result.verifyRuns, 'run')})`);
+        for (const line of coverageLines(result, rel)) o.out(line);
       }
       for (const u of result.units) {
         json.summary.suspectedBugs += u.suspectedBugs.length;

@@ -23,7 +23,7 @@ options:
 /** Options each command takes: `valued` ones need an argument. protocol.md documents exactly these. */
 export const COMMAND_OPTIONS = {
   check: { valued: ['root'], flags: ['json'] },
-  generate: { valued: ['root'], flags: ['json'] },
+  generate: { valued: ['root', 'target'], flags: ['json'] },
   lsp: { valued: [], flags: ['stdio', 'node-ipc'] },
 } as const satisfies Record<string, { valued: readonly string[]; flags: readonly string[] }>;
 
@@ -93,7 +93,7 @@ async function generate(args: string[]): Promise<number> {
     if (fs.statSync(p.abs).isDirectory()) throw new UsageError(`${p.given}: a folder; name the source files`);
     files.push(p.abs);
   }
-  return runGenerate({ root, files, json: flags.has('json'), cwd, out: (l) => process.stdout.write(l + '\n'), err: (t) => process.stderr.write(t), interactive: !!process.stderr.isTTY });
+  return runGenerate({ root, files, json: flags.has('json'), target: flags.get('target') as string | undefined, cwd, out: (l) => process.stdout.write(l + '\n'), err: (t) => process.stderr.write(t), interactive: !!process.stderr.isTTY });
 }
 
 function check(args: string[]): number {

@@ -9,7 +9,8 @@ import ts from 'typescript';
 import type { Param, TypeShape, Unit } from './model';
 import { quote } from './values';
 
-export type CandidateOrigin = 'example' | 'typical' | 'constant' | 'boundary' | 'invalid' | 'omitted';
+/** `search`: proposed by the coverage-guided search (core/search.ts) after the planned inputs ran. */
+export type CandidateOrigin = 'example' | 'typical' | 'constant' | 'boundary' | 'invalid' | 'omitted' | 'search';
 
 export interface Candidate {
   /** JS source of the arguments array. */

@@ -757,7 +757,9 @@ function propose(input: SearchInput): Idea[] {
     .sort((a, b) => Number(b.c.usable) - Number(a.c.usable) || b.s - a.s || a.i - b.i)
     .map((x) => x.c);
   if (ranked.length === 0 || params.filter((p) => !p.rest).length === 0) return [];
-  const missed = blocks.filter((b) => !reached.has(b.id) && !b.afterExit);
+  // Dead code (after a return, or behind a constant-false condition) is no target; with nothing else missed, stop.
+  const missed = blocks.filter((b) => !reached.has(b.id) && !b.afterExit && !guardChain(b, blocks).some(constantlyFails));
+  if (missed.length === 0) return [];
   // Shallow misses first: a block whose enclosing block was reached is the frontier.
   const parentOf = (b: BlockInfo) => ancestors(b, blocks).pop();
   missed.sort((a, b) => Number(!!parentOf(a) && !reached.has(parentOf(a)!.id)) - Number(!!parentOf(b) && !reached.has(parentOf(b)!.id)) || a.id - b.id);
@@ -765,7 +767,6 @@ function propose(input: SearchInput): Idea[] {
   const strings = new Set<string>(input.constants?.strings ?? []);
   for (const b of missed) {
     const chain = guardChain(b, blocks);
-    if (chain.some(constantlyFails)) continue;
     const lits = guardLiterals(chain);
     lits.numbers.forEach((n) => numbers.add(n));
     lits.strings.forEach((s) => strings.add(s));
@@ -821,11 +822,15 @@ export interface UncoveredFacts {
   reached: boolean;
 }
 
-/** Why block `b` of `blocks` was left uncovered, as far as the code and the runs tell. */
-export function uncoveredReason(b: BlockInfo, blocks: BlockInfo[], facts: UncoveredFacts): UncoveredReason {
+/**
+ * Why block `b` of `blocks` was left uncovered, as far as the code and the runs tell. Only the conditions of `b` and
+ * of its enclosing blocks that are not `covered` either can be what kept it out.
+ */
+export function uncoveredReason(b: BlockInfo, blocks: BlockInfo[], facts: UncoveredFacts, covered: number[] = []): UncoveredReason {
   try {
     if (facts.reachedOnlyUnstable) return 'non-deterministic';
-    const chainBlocks = [...ancestors(b, blocks), b];
+    const done = new Set(covered);
+    const chainBlocks = [...ancestors(b, blocks).filter((a) => !done.has(a.id)), b];
     const guards = chainBlocks.flatMap((x) => x.guards);
     if (facts.reachedOnlyRefused || guards.some((g) => IO.test(g.text))) return 'needs-io';
     if (!facts.reached && (chainBlocks.some((x) => x.afterExit) || guards.some(constantlyFails))) return 'unreachable';

@@ -48,10 +48,12 @@ export interface Selection {
   /** Blocks reached by all candidates / by the kept cases. */
   blocksReached: number;
   blocksKept: number;
+  /** The blocks each kept case reached (parallel to `cases`). */
+  caseHits: number[][];
 }
 
 const MAX_CASES_PER_KIND = 12;
-const ORIGIN_RANK: Record<Candidate['origin'], number> = { example: 0, typical: 1, omitted: 2, constant: 3, boundary: 4, invalid: 5 };
+const ORIGIN_RANK: Record<Candidate['origin'], number> = { example: 0, typical: 1, omitted: 2, constant: 3, search: 4, boundary: 5, invalid: 6 };
 
 function outcomeClass(o: Outcome): string {
   if (o.kind === 'return' || o.kind === 'resolve') return `${o.kind}:${valueClass(o.value)}`;
@@ -120,6 +122,7 @@ export function selectCases(plan: UnitPlan, observed: (Observed | undefined)[], 
   let nondeterministic = false;
   const pool: { c: Case; hits: number[]; cls: string; rank: number; index: number }[] = [];
   const order = new Map<Case, number>();
+  const hitsOf = new Map<Case, number[]>();
   const reached = new Set<number>();
   plan.candidates.forEach((c, index): void => {
     const o = observed[index];
@@ -151,6 +154,7 @@ export function selectCases(plan: UnitPlan, observed: (Observed | undefined)[], 
     if ('drop' in made) return drop(made.drop);
     pool.push({ c: made, hits: o.hits, cls: outcomeClass(o.outcome), rank: ORIGIN_RANK[c.origin], index });
     order.set(made, index);
+    hitsOf.set(made, o.hits);
   });
   // Greedy set cover: documented examples first; then, round by round, the case that reaches the most blocks not yet
   // reached (ties: the more typical input); then cases whose kind of outcome is new. What adds neither is left out.
@@ -186,7 +190,7 @@ export function selectCases(plan: UnitPlan, observed: (Observed | undefined)[], 
   for (const p of pool) drop(perKind[p.c.kind] >= MAX_CASES_PER_KIND && !classes.has(p.cls) ? 'table full' : 'adds no coverage or new outcome');
   // Tables read best in the order inputs were planned (typical first), not in the order they were chosen.
   kept.sort((a, b) => order.get(a)! - order.get(b)!);
-  return { cases: kept, refused: [...refused], ...(constructionFailed ? { constructionFailed } : {}), suspectedBugs, dropped, nondeterministic, blocksReached: reached.size, blocksKept: covered.size };
+  return { cases: kept, refused: [...refused], ...(constructionFailed ? { constructionFailed } : {}), suspectedBugs, dropped, nondeterministic, blocksReached: reached.size, blocksKept: covered.size, caseHits: kept.map((c) => hitsOf.get(c) ?? []) };
 }
 
 /** Whether two JS expressions are the same value as written (`'$1'` vs `"$1"`, spacing). */

@@ -6,7 +6,9 @@ import { FIXTURE_FILE, planUnit } from '../core/plan';
 import type { Problem, Unit } from '../core/model';
 import type { Project } from '../core/project';
 import { propertiesFor, type PropertyCase } from '../core/properties';
-import { selectCases, type Case, type SuspectedBug } from '../core/select';
+import { selectCases, type Case, type Selection, type SuspectedBug } from '../core/select';
+import { percent, proposeInputs, uncoveredReason, unitBlocks, unitRegion, type BlockInfo, type UncoveredReason } from '../core/search';
+import { sandboxRefusal } from '../core/outcome';
 import type { Settings } from '../core/settings';
 import {
   applyInsertions,
@@ -22,7 +24,8 @@ import {
   type Insertion,
   type UnitSection,
 } from '../core/emit';
-import { runCandidates } from './sandbox';
+import { transpileForSandbox } from './instrument';
+import { runCandidates, type CandidateResult } from './sandbox';
 import { runTestText } from './verify';
 
 export type Variant = 'all' | 'table' | 'properties';
@@ -40,6 +43,40 @@ export interface GenerateRequest {
   progress?: (message: string, fraction: number) => void;
   verifyRuns?: number;
   seed?: number;
+  /**
+   * Block coverage (%) of each unit to search for inputs until: while the planned inputs' cases reach less, new inputs
+   * aimed at the missed blocks are tried (at most SEARCH_ROUNDS rounds). Default: settings.coverageTargets.unit.
+   */
+  target?: number;
+}
+
+/** Why a block of a unit stayed uncovered, and where it starts (1-based line). */
+export interface UncoveredBlock {
+  line: number;
+  reason: UncoveredReason;
+}
+
+/** Block coverage of a unit by its selected cases: before the search rounds, and after them (and verification). */
+export interface UnitBlockCoverage {
+  blocks: number;
+  coveredBefore: number;
+  coveredAfter: number;
+  rounds: number;
+  /** Inputs the search tried. */
+  searched: number;
+  uncovered: UncoveredBlock[];
+}
+
+/** The same for a whole file (sums over its units; `uncovered` names the unit). */
+export interface FileBlockCoverage {
+  target: number;
+  blocks: number;
+  coveredBefore: number;
+  coveredAfter: number;
+  percentBefore: number;
+  percentAfter: number;
+  rounds: number;
+  uncovered: (UncoveredBlock & { unitId: string })[];
 }
 
 export interface UnitReport {
@@ -52,6 +89,8 @@ export interface UnitReport {
   notExecutable?: string;
   nondeterministic: boolean;
   blocks: { reached: number; kept: number };
+  /** Absent for units that never ran (not executable) or that have no blocks of their own to count. */
+  blockCoverage?: UnitBlockCoverage;
 }
 
 export interface GenerateResult {
@@ -66,7 +105,12 @@ export interface GenerateResult {
   missingDependencies: string[];
   verifyRuns: number;
   problems: Problem[];
+  blockCoverage: FileBlockCoverage;
 }
+
+/** At most this many rounds of searched inputs per unit, each of at most SEARCH_BATCH inputs. */
+export const SEARCH_ROUNDS = 5;
+export const SEARCH_BATCH = 40;
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
 
@@ -189,6 +233,9 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
   }
 
   const constructorArgsThatWorked = new Map<string, string>();
+  const target = req.target ?? settings.coverageTargets.unit;
+  const blockMap = sourceBlocks(file);
+  const caseHitsByUnit = new Map<string, { hits: Map<Case, number[]>; own: BlockInfo[]; results: (CandidateResult | undefined)[] }>();
   for (const [i, t] of targets.entries()) {
     if (req.signal?.aborted) break;
     const { unit } = t;
@@ -204,20 +251,22 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
         : unit.kind === 'method' || unit.kind === 'static-method' || unit.kind === 'getter'
           ? { name: unit.memberName!, kind: unit.kind }
           : undefined;
-    const run = await runCandidates(
-      {
-        projectRoot: project.root,
-        modulePath: file,
-        exportName: t.exportName,
-        member,
-        ctorArgs: plan.ctorArgs,
-        candidates: plan.candidates.map((c) => c.args),
-        instrument: true,
-        ...(plan.fixture ? { fixture: plan.fixture, fixtureFile: FIXTURE_FILE } : {}),
-      },
-      limits,
-      req.signal,
-    );
+    const runJob = (candidates: string[]) =>
+      runCandidates(
+        {
+          projectRoot: project.root,
+          modulePath: file,
+          exportName: t.exportName,
+          member,
+          ctorArgs: plan.ctorArgs,
+          candidates,
+          instrument: true,
+          ...(plan.fixture ? { fixture: plan.fixture, fixtureFile: FIXTURE_FILE } : {}),
+        },
+        limits,
+        req.signal,
+      );
+    const run = await runJob(plan.candidates.map((c) => c.args));
     const report: UnitReport = { unitId: unit.id, name: unit.name, cases: 0, properties: 0, dropped: {}, suspectedBugs: [], nondeterministic: false, blocks: { reached: 0, kept: 0 } };
     reports.push(report);
     if (run.loadError) {
@@ -228,7 +277,26 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
       const worked = plan.candidates.findIndex((_, i) => run.results[i]?.outcome.kind === 'return' && run.results[i]?.stable);
       if (worked >= 0) constructorArgsThatWorked.set(unit.id, plan.candidates[worked].args);
     }
-    const selection = selectCases(plan, run.results, unit.kind === 'class' ? `new ${unit.name}` : unit.name);
+    const displayName = unit.kind === 'class' ? `new ${unit.name}` : unit.name;
+    // The unit's own blocks, when the counters the sandbox ran are the ones this source gives (it did not change).
+    const own = blockMap && blockMap.blocks === run.blocks ? unitBlocks(blockMap.map, unitRegion(blockMap.source, file, unit)) : undefined;
+    const searched = await searchInputs({
+      plan,
+      planned: plan.candidates.map((_, k) => run.results[k]),
+      displayName,
+      own,
+      target,
+      typed: /\.[cm]?tsx?$/.test(file),
+      enabled: req.variant !== 'properties' && unit.kind !== 'getter',
+      run: runJob,
+      signal: req.signal,
+      progress: (round) => req.progress?.(`${unit.name}: searching for inputs (round ${round})`, i / Math.max(1, targets.length)),
+    });
+    const { selection, allResults } = searched;
+    if (searched.coverage) {
+      report.blockCoverage = searched.coverage;
+      caseHitsByUnit.set(unit.id, { hits: new Map(selection.cases.map((c, k) => [c, selection.caseHits[k]])), own: own!, results: allResults });
+    }
     if (selection.refused.length > 0) report.notExecutable = selection.refused.join('; ');
     if (selection.constructionFailed && selection.cases.length === 0) {
       report.notExecutable = `could not construct the instance with ${plan.ctorArgs}: ${selection.constructionFailed}`;
@@ -246,7 +314,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
         : propertiesFor(unit, typed.value.filter((u) => u.id !== unit.id), { numRuns: settings.propertyRuns.default, seed, binding: bindingOf, assert: N.assert, fc: N.fc });
     if (cases.length === 0 && properties.length === 0) continue;
     const ctorArgs = unit.kind === 'method' || unit.kind === 'getter' ? plan.ctorArgs : undefined;
-    const touchesGlobals = run.results.some((r) => r?.globals);
+    const touchesGlobals = allResults.some((r) => r?.globals);
     sections.push({ unit, binding: t.binding, ctorArgs, cases, properties, ...(plan.fixture ? { fixture: plan.fixture } : {}), ...(touchesGlobals ? { restoreGlobals: true } : {}) });
     addImport(t);
     for (const p of properties) {
@@ -319,6 +387,30 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     r.cases = s.cases.length;
     r.properties = s.properties.length;
   }
+  // Block coverage of what is written: the cases that survived verification.
+  for (const r of reports) {
+    const known = caseHitsByUnit.get(r.unitId);
+    if (!r.blockCoverage || !known) continue;
+    const written = current.find((s) => s.unit.id === r.unitId)?.cases ?? [];
+    const covered = new Set(written.flatMap((c) => known.hits.get(c) ?? []));
+    r.blockCoverage.coveredAfter = known.own.filter((b) => covered.has(b.id)).length;
+    r.blockCoverage.uncovered = known.own
+      .filter((b) => !covered.has(b.id))
+      .sort((a, b) => a.line - b.line || a.start - b.start)
+      .map((b) => ({ line: b.line, reason: uncoveredReason(b, known.own, blockFacts(b.id, known.results, r.nondeterministic), [...covered]) }));
+  }
+  const counted = reports.filter((r) => r.blockCoverage);
+  const sum = (f: (c: UnitBlockCoverage) => number) => counted.reduce((n, r) => n + f(r.blockCoverage!), 0);
+  const fileCoverage: FileBlockCoverage = {
+    target,
+    blocks: sum((c) => c.blocks),
+    coveredBefore: sum((c) => c.coveredBefore),
+    coveredAfter: sum((c) => c.coveredAfter),
+    percentBefore: percent(sum((c) => c.coveredBefore), sum((c) => c.blocks)),
+    percentAfter: percent(sum((c) => c.coveredAfter), sum((c) => c.blocks)),
+    rounds: sum((c) => c.rounds),
+    uncovered: counted.flatMap((r) => r.blockCoverage!.uncovered.map((u) => ({ unitId: r.unitId, ...u }))),
+  };
   const used = new Set<string>();
   for (const s of current) {
     used.add(s.binding);
@@ -350,5 +442,107 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     missingDependencies: current.length > 0 ? missingDependencies(project.root, deps) : [],
     verifyRuns: runs,
     problems,
+    blockCoverage: fileCoverage,
   };
+}
+
+/** The block counters the sandbox puts in `file` (same source, same ids), with the source they were made from. */
+function sourceBlocks(file: string): { source: string; blocks: number; map: (BlockInfo | undefined)[] } | undefined {
+  try {
+    const source = fs.readFileSync(file, 'utf8');
+    const t = transpileForSandbox(file, source, true);
+    return { source, blocks: t.blocks, map: t.map ?? [] };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What the runs say about one block: reached at all, only by unstable inputs (or by any input of a unit whose results
+ * differ between calls, which gets no value assertions), only by inputs the sandbox refused.
+ */
+function blockFacts(id: number, results: (CandidateResult | undefined)[], unitNondeterministic: boolean) {
+  const reaching = results.filter((r): r is CandidateResult => !!r && r.hits.includes(id));
+  const refused = (r: CandidateResult) => (r.outcome.kind === 'throw' || r.outcome.kind === 'reject') && !!sandboxRefusal(r.outcome.error);
+  return {
+    reached: reaching.length > 0,
+    reachedOnlyUnstable: (reaching.length > 0 && unitNondeterministic) || (reaching.some((r) => !r.stable) && !reaching.some((r) => r.stable)),
+    reachedOnlyRefused: reaching.length > 0 && reaching.every(refused),
+  };
+}
+
+/** Whether a searched input's result can become a case: it ran to an outcome, the same twice, without the sandbox in it. */
+function usable(r: CandidateResult | undefined): boolean {
+  if (!r || !r.stable || r.local) return false;
+  const o = r.outcome;
+  if (o.kind === 'return' || o.kind === 'resolve') return true;
+  return (o.kind === 'throw' || o.kind === 'reject') && !sandboxRefusal(o.error);
+}
+
+interface SearchRequest {
+  /** The unit's plan; inputs the search found useful are appended to its candidates. */
+  plan: ReturnType<typeof planUnit>;
+  /** Results of the planned candidates (index = candidate). */
+  planned: (CandidateResult | undefined)[];
+  displayName: string;
+  /** The unit's own blocks; undefined when unknown (then there is no search and no coverage report). */
+  own: BlockInfo[] | undefined;
+  target: number;
+  typed: boolean;
+  enabled: boolean;
+  run: (candidates: string[]) => Promise<{ results: CandidateResult[]; loadError?: unknown }>;
+  signal?: AbortSignal;
+  progress: (round: number) => void;
+}
+
+/**
+ * Coverage-guided search: while the selected cases reach less than `target` % of the unit's blocks, run inputs
+ * proposed for the missed blocks (core/search.ts), at most SEARCH_ROUNDS rounds, and stop early when a round finds
+ * no new block and no untried idea is left. An input joins the plan only when it reached a block nothing before it
+ * did and its result is one a test can state, so the search adds cases only for coverage and never makes a unit look
+ * non-deterministic.
+ */
+async function searchInputs(req: SearchRequest): Promise<{ selection: Selection; allResults: (CandidateResult | undefined)[]; coverage?: UnitBlockCoverage }> {
+  const { plan, own } = req;
+  const results = [...req.planned];
+  /** Everything run, kept or not: what explains the blocks left uncovered. */
+  const allResults = [...req.planned];
+  const tried = plan.candidates.map((c, k) => ({ args: c.args, hits: results[k]?.hits ?? [], usable: usable(results[k]) }));
+  let selection = selectCases(plan, results, req.displayName);
+  if (!own || own.length === 0) return { selection, allResults };
+  const ownIds = new Set(own.map((b) => b.id));
+  const coveredBy = (sel: Selection) => new Set(sel.caseHits.flat().filter((h) => ownIds.has(h))).size;
+  const coverage: UnitBlockCoverage = { blocks: own.length, coveredBefore: coveredBy(selection), coveredAfter: 0, rounds: 0, searched: 0, uncovered: [] };
+  // Blocks the pool's usable inputs reach: a searched input joins the pool only when it adds to them.
+  const pooled = new Set(results.filter(usable).flatMap((r) => r!.hits));
+  const coveredSet = (sel: Selection) => new Set(sel.caseHits.flat());
+  const below = () => percent(coveredBy(selection), own.length) < req.target;
+  const searchable = req.enabled && !selection.nondeterministic && plan.unit.params.length > 0;
+  while (searchable && coverage.rounds < SEARCH_ROUNDS && below() && !req.signal?.aborted) {
+    // Aim at what the selected cases miss (a block reached only by an input no test can state is still missed).
+    const ideas = proposeInputs({ params: plan.unit.params, constants: plan.unit.constants, typed: req.typed, blocks: own, reached: [...coveredSet(selection)], tried });
+    if (ideas.length === 0) break;
+    const batch = ideas.slice(0, SEARCH_BATCH);
+    coverage.rounds++;
+    req.progress(coverage.rounds);
+    const ran = await req.run(batch.map((x) => x.args));
+    if (ran.loadError) break;
+    coverage.searched += batch.length;
+    let found = 0;
+    batch.forEach((idea, k) => {
+      const r = ran.results[k];
+      allResults.push(r);
+      tried.push({ args: idea.args, hits: r?.hits ?? [], usable: usable(r) });
+      if (!usable(r)) return;
+      const fresh = r!.hits.filter((h) => !pooled.has(h));
+      if (fresh.length === 0) return;
+      if (fresh.some((h) => ownIds.has(h))) found++;
+      fresh.forEach((h) => pooled.add(h));
+      plan.candidates.push({ args: idea.args, origin: 'search' });
+      results.push(r);
+    });
+    selection = selectCases(plan, results, req.displayName);
+    if (found === 0 && ideas.length <= batch.length) break;
+  }
+  return { selection, allResults, coverage };
 }
