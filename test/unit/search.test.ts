@@ -160,6 +160,7 @@ test('instrument: each counter has its line, kind and guarding condition', () =>
 });
 
 test('unit regions: functions, arrow functions, a class is its constructor, a getter its body', () => {
+  assert.equal(unitBlocks(map(), undefined), [], 'no region, no blocks');
   assert.equal(unitBlocksOf('arrow').map((b) => b.kind), ['branch', 'branch', 'function']);
   // The code after `if (n < 0) throw …` is the end of the constructor: an empty region on the `if`'s last line.
   assert.equal(unitBlocksOf('Box', 'class').map((b) => [b.kind, b.line]), [['then', 23], ['else', 23], ['function', 22]]);

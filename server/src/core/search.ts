@@ -116,11 +116,10 @@ function scriptKind(fileName: string): ts.ScriptKind {
   return ts.ScriptKind.TS;
 }
 
-/** The blocks inside `region` (all of them when the region is unknown). */
+/** The blocks inside `region`; none when the region is unknown (the whole file's would be the wrong measure). */
 export function unitBlocks(map: (BlockInfo | undefined)[], region: Span | undefined): BlockInfo[] {
-  const all = map.filter((b): b is BlockInfo => !!b);
-  if (!region) return all;
-  return all.filter((b) => b.start >= region.start && b.end <= region.end);
+  if (!region) return [];
+  return map.filter((b): b is BlockInfo => !!b && b.start >= region.start && b.end <= region.end);
 }
 
 /** Blocks whose region contains `b`'s, outermost first. */
