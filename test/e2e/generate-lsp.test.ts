@@ -58,7 +58,7 @@ test('diagnostic → code action → resolve → edit applied → tests pass und
   try {
     const caps = client.initializeResult.capabilities;
     assert.equal(caps.codeActionProvider, { codeActionKinds: ['quickfix', 'source.addTest.testgap'], resolveProvider: true });
-    assert.equal(caps.executeCommandProvider, { commands: ['testgap.generateTests'] });
+    assert.equal(caps.executeCommandProvider, { commands: ['testgap.generateTests', 'testgap.runCoverage'] });
     await client.open('src/pricing.ts', SOURCE);
     const [diagnostic] = (await client.waitForDiagnostics('src/pricing.ts', (d) => d.length === 1)).diagnostics;
     assert.is(diagnostic.code, 'missing-test');

@@ -22,7 +22,9 @@ import type {
   TextDocumentContentChangeEvent,
 } from 'vscode-languageserver/node';
 import { createConnection } from 'vscode-languageserver/node';
+import type { CoverageNotification } from '../../server/src/lsp/coverage';
 import { startServer } from '../../server/src/lsp/server';
+import type { Session } from '../../server/src/lsp/session';
 import { URI } from '../../server/src/lsp/uri';
 
 export const SERVER_BIN = path.resolve(__dirname, '../../server/src/cli/main.js');
@@ -70,11 +72,15 @@ export class TestClient {
   refreshRequests = 0;
   readonly progress: unknown[] = [];
   readonly messages: { type: number; message: string }[] = [];
+  /** `testgap/coverage` notifications, in order. */
+  readonly coverage: CoverageNotification[] = [];
   initializeResult!: InitializeResult;
   stderr = '';
   private readonly waiters = new Set<Waiter>();
   private readonly versions = new Map<string, number>();
   private child?: ChildProcess;
+  /** The server's session, in-process only (tests wait on its coverage runs). */
+  session?: Session;
 
   private constructor(
     readonly connection: MessageConnection,
@@ -84,17 +90,19 @@ export class TestClient {
   static async start(options: ClientOptions): Promise<TestClient> {
     let connection: MessageConnection;
     let child: ChildProcess | undefined;
+    let session: Session | undefined;
     if (options.transport === 'stdio') {
       child = spawn(process.execPath, [SERVER_BIN, 'lsp', '--stdio'], { cwd: options.root, stdio: ['pipe', 'pipe', 'pipe'] });
       connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     } else {
       const toServer = new PassThrough();
       const toClient = new PassThrough();
-      startServer(createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient)));
+      session = startServer(createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient)));
       connection = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
     }
     const client = new TestClient(connection, options);
     client.child = child;
+    client.session = session;
     child?.stderr!.on('data', (d) => (client.stderr += d));
     client.wire();
     connection.listen();
@@ -135,6 +143,10 @@ export class TestClient {
     c.onRequest('window/workDoneProgress/create', () => null);
     c.onNotification('$/progress', (p: unknown) => {
       this.progress.push(p);
+      this.notify();
+    });
+    c.onNotification('testgap/coverage', (p: CoverageNotification) => {
+      this.coverage.push(p);
       this.notify();
     });
     c.onNotification('window/showMessage', (p: { type: number; message: string }) => {

@@ -10,7 +10,7 @@ import { DIAGNOSTIC_CODES } from '../../server/src/core/model';
 import { DEFAULT_SETTINGS } from '../../server/src/core/settings';
 import { readClientCaps, serverCapabilities } from '../../server/src/lsp/capabilities';
 import { PUSH_CLIENT, SERVER_BIN, TestClient } from '../helpers/lspClient';
-import { tempProject } from '../helpers/tempProject';
+import { linkTestTools, tempProject } from '../helpers/tempProject';
 
 const doc = fs.readFileSync(path.resolve(__dirname, '../../../protocol.md'), 'utf8');
 
@@ -141,6 +141,55 @@ import { Cart } from '../src/pricing'; new Cart();
       sameShape({ ...out, files: [{ ...out.files[0], findings: [finding] }] }, block('check-output'), 'output', optional);
     }
   } finally {
+    p.remove();
+  }
+});
+
+const COVERED_PROJECT = `//- /package.json
+{}
+//- /src/m.js
+exports.sign = (x) => {
+  if (x > 0) return 1;
+  return -1;
+};
+exports.never = () => 0;
+//- /test/m.test.js
+const { test } = require('uvu'); const assert = require('uvu/assert');
+test('sign', () => assert.is(require('../src/m').sign(2), 1)); test.run();
+`;
+
+test('coverage --json and check --coverage --json have the documented shape', () => {
+  const p = tempProject(COVERED_PROJECT);
+  linkTestTools(p.root);
+  try {
+    const r = spawnSync(process.execPath, [SERVER_BIN, 'coverage', '--json'], { cwd: p.root, encoding: 'utf8' });
+    assert.is(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.ok(out.files[0].uncoveredBranches.length > 0 && out.tests.length === 1, 'every array has an element to compare');
+    sameShape(out, block('coverage-output'), 'coverage', new Set(['message']));
+    assert.ok(fs.existsSync(path.join(p.root, 'coverage/lcov.info')) && fs.existsSync(path.join(p.root, 'coverage/coverage-summary.json')));
+    const c = spawnSync(process.execPath, [SERVER_BIN, 'check', '--coverage', '--json'], { cwd: p.root, encoding: 'utf8' });
+    assert.is(c.status, 1, 'below target (and `never` untested): ' + c.stderr);
+    const check = JSON.parse(c.stdout);
+    const { written: _w, ...documented } = block('coverage-output') as Record<string, unknown>;
+    sameShape(check.coverage, documented, 'check.coverage', new Set(['message']));
+  } finally {
+    p.remove();
+  }
+});
+
+test('the testgap/coverage notification has the documented shape', async () => {
+  const p = tempProject(COVERED_PROJECT);
+  linkTestTools(p.root);
+  const client = await TestClient.start({ root: p.root, transport: 'in-process', capabilities: PUSH_CLIENT });
+  try {
+    await client.open('src/m.js', p.read('src/m.js'));
+    await client.save('src/m.js');
+    const n = await client.waitFor('coverage', () => client.coverage.find((x) => !x.stale), 60_000);
+    sameShape(n, block('coverage-notification'), 'testgap/coverage', new Set(['message']));
+    sameShape(client.coverage[0], { ...(block('coverage-notification') as object), total: null, files: [], tests: [] }, 'stale', new Set());
+  } finally {
+    await client.stop();
     p.remove();
   }
 });

@@ -5,6 +5,7 @@ import { Project } from '../core/project';
 import { packageJsonSettingsLayer, resolveSettings, type Settings, type Severity } from '../core/settings';
 import { humanPosition, LineIndex } from '../core/text';
 import { nodeFileHost } from '../io/nodeHost';
+import { coverageJson, measureFromCli, reportFailedTests, type CoverageJson } from './coverage';
 
 /** What every CLI command gets: where it runs and how it talks. */
 export interface CliIo {
@@ -23,6 +24,8 @@ export interface CheckOptions extends CliIo {
   paths: string[];
   /** Called for a named path that selects no source file (the caller reports it as a usage error). */
   onEmptyPath?: (path: string) => void;
+  /** Also run the tests and fail when a file is below its coverage target. */
+  coverage?: boolean;
 }
 
 export const SEVERITY_WORD: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'info', hint: 'hint' };
@@ -45,6 +48,8 @@ export interface CheckJson {
     }[];
   }[];
   problems: Problem[];
+  /** With `--coverage`: the same object `testgap coverage --json` prints (protocol.md). */
+  coverage?: Omit<CoverageJson, 'written'>;
 }
 
 /** The CLI's settings: defaults and the project's package.json "testgap" field; problems are warnings to print. */
@@ -59,8 +64,8 @@ export function projectSettings(root: string): { settings: Settings; problems: P
   return { settings, problems };
 }
 
-/** Runs the check and returns the exit code: 0 clean, 1 findings. */
-export function runCheck(o: CheckOptions): number {
+/** Runs the check and returns the exit code: 0 clean, 1 findings (or, with `coverage`, a file below its target). */
+export function runCheck(o: CheckOptions): number | Promise<number> {
   const started = performance.now();
   const { settings, problems } = projectSettings(o.root);
 
@@ -104,7 +109,7 @@ export function runCheck(o: CheckOptions): number {
     for (const f of findings) {
       const start = humanPosition(index, f.unit.nameSpan.start);
       if (!o.json) o.out(`${shownPath}:${start.line}:${start.column}: ${SEVERITY_WORD[severity]}: ${f.message} [${f.code}]`);
-      const { file: _file, nameSpan: _span, ...unit } = typed?.get(f.unit.id) ?? f.unit;
+      const { file: _file, nameSpan: _span, span: _declaration, ...unit } = typed?.get(f.unit.id) ?? f.unit;
       entry.findings.push({
         code: f.code,
         severity,
@@ -119,13 +124,31 @@ export function runCheck(o: CheckOptions): number {
   }
   const stats = project.stats();
   const untested = json.files.reduce((n, f) => n + f.findings.length, 0);
-  json.summary = { ...stats, untested, durationMs: Math.round(performance.now() - started) };
-  if (o.json) o.out(JSON.stringify(json, null, 2));
-  for (const p of problems) if (p.severity !== 'info' || !o.json) o.err(`testgap: ${p.severity}: ${p.message}\n`);
-  o.err(
-    `testgap: ${untested} untested ${untested === 1 ? 'unit' : 'units'} in ${json.files.length} of ${files.length} source files ` +
-      `(${stats.units} units, ${stats.testFiles} test files) in ${(json.summary.durationMs / 1000).toFixed(1)} s\n`,
-  );
-  project.dispose();
-  return untested > 0 ? 1 : 0;
+  const finish = (belowTarget: number): number => {
+    json.summary = { ...stats, untested, durationMs: Math.round(performance.now() - started) };
+    if (o.json) o.out(JSON.stringify(json, null, 2));
+    for (const p of problems) if (p.severity !== 'info' || !o.json) o.err(`testgap: ${p.severity}: ${p.message}\n`);
+    o.err(
+      `testgap: ${untested} untested ${untested === 1 ? 'unit' : 'units'} in ${json.files.length} of ${files.length} source files ` +
+        `(${stats.units} units, ${stats.testFiles} test files) in ${(json.summary.durationMs / 1000).toFixed(1)} s\n`,
+    );
+    project.dispose();
+    return untested > 0 || belowTarget > 0 ? 1 : 0;
+  };
+  if (!o.coverage) return finish(0);
+  return (async () => {
+    const measured = await measureFromCli(o, settings);
+    measured.project.dispose();
+    const inScopeFiles = measured.coverage.files.filter((f) => inScope(f.file));
+    const below = inScopeFiles.filter((f) => !f.meetsTarget);
+    const { written: _none, ...coverage } = coverageJson(o.root, settings, project, { ...measured.coverage, files: inScopeFiles }, [], Math.round(performance.now() - started));
+    json.coverage = coverage;
+    for (const f of below) {
+      const shown = path.relative(o.cwd, f.file) || f.file;
+      if (!o.json) o.out(`${shown}: ${f.summary.lines.pct} % of lines covered, below the ${f.target.kind} target of ${f.target.pct} % [below-target]`);
+    }
+    reportFailedTests(o, measured.coverage, project);
+    o.err(`testgap: ${below.length} of ${inScopeFiles.length} source files below their coverage target\n`);
+    return finish(below.length);
+  })();
 }

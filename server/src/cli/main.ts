@@ -5,13 +5,17 @@ import path from 'node:path';
 import { findPackageRoot } from '../io/nodeHost';
 import { startStdioOrIpcServer } from '../lsp/main';
 import { runCheck } from './check';
+import { runCoverage } from './coverage';
 import { runGenerate } from './generate';
 
 const USAGE = `usage: testgap <command> [options]
 
 commands:
   check [paths…] [--root DIR] [--json]   report exported functions and classes no test exercises
+  check --coverage                       also run the tests; exit 1 when a file is below its coverage target
   generate <files…> [--root DIR] [--json] write verified uvu tests for the untested units of those files
+  coverage [--root DIR] [--json]         run the tests under V8 coverage; write coverage/lcov.info and
+                                         coverage/coverage-summary.json
   lsp [--stdio | --node-ipc]             run the language server
 
 options:
@@ -22,7 +26,8 @@ options:
 
 /** Options each command takes: `valued` ones need an argument. protocol.md documents exactly these. */
 export const COMMAND_OPTIONS = {
-  check: { valued: ['root'], flags: ['json'] },
+  check: { valued: ['root'], flags: ['json', 'coverage'] },
+  coverage: { valued: ['root'], flags: ['json'] },
   generate: { valued: ['root', 'target'], flags: ['json'] },
   lsp: { valued: [], flags: ['stdio', 'node-ipc'] },
 } as const satisfies Record<string, { valued: readonly string[]; flags: readonly string[] }>;
@@ -65,7 +70,7 @@ function version(): string {
   }
 }
 
-function projectPaths(command: 'check' | 'generate', args: string[]) {
+function projectPaths(command: 'check' | 'generate' | 'coverage', args: string[]) {
   const { positional, flags } = parseArgs(args, COMMAND_OPTIONS[command].valued, COMMAND_OPTIONS[command].flags);
   const cwd = process.cwd();
   const rootFlag = flags.get('root');
@@ -96,7 +101,13 @@ async function generate(args: string[]): Promise<number> {
   return runGenerate({ root, files, json: flags.has('json'), target: flags.get('target') as string | undefined, cwd, out: (l) => process.stdout.write(l + '\n'), err: (t) => process.stderr.write(t), interactive: !!process.stderr.isTTY });
 }
 
-function check(args: string[]): number {
+async function coverage(args: string[]): Promise<number> {
+  const { root, paths, flags, cwd } = projectPaths('coverage', args);
+  if (paths.length) throw new UsageError('coverage takes no paths: it runs every test file of the project');
+  return runCoverage({ root, json: flags.has('json'), cwd, out: (l) => process.stdout.write(l + '\n'), err: (t) => process.stderr.write(t), interactive: !!process.stderr.isTTY });
+}
+
+function check(args: string[]): number | Promise<number> {
   const { root, paths, flags, cwd } = projectPaths('check', args);
   return runCheck({
     root,
@@ -106,6 +117,7 @@ function check(args: string[]): number {
       throw new UsageError(`${p.given}: no source files to check there (test files and excluded files are not checked)`);
     },
     json: flags.has('json'),
+    coverage: flags.has('coverage'),
     cwd,
     out: (line) => process.stdout.write(line + '\n'),
     err: (text) => process.stderr.write(text),
@@ -127,7 +139,9 @@ async function main(argv: string[]): Promise<number | undefined> {
   try {
     switch (command) {
       case 'check':
-        return check(rest);
+        return await check(rest);
+      case 'coverage':
+        return await coverage(rest);
       case 'generate':
         return await generate(rest);
       case 'lsp':

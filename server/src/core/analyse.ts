@@ -480,6 +480,7 @@ class ModuleWalker {
       name,
       exportNames: [...exportNames],
       nameSpan: spanOf(nameNode, this.sf),
+      span: spanOf(kind === 'class' || !fn ? docHost : fn, this.sf),
       params,
       returnType,
       ...(returnShape ? { returnShape } : {}),

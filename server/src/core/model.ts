@@ -58,6 +58,8 @@ export interface Unit {
   /** For class members: the member's property name (what a test accesses). */
   memberName?: string;
   nameSpan: Span;
+  /** The whole declaration (function, class or member): what coverage of the unit is measured over. */
+  span?: Span;
   params: Param[];
   returnType?: string;
   returnShape?: TypeShape;
@@ -125,7 +127,7 @@ export interface FileFacts {
 }
 
 /** Every diagnostic code the server and the CLI can report (protocol.md lists each; a test keeps them in step). */
-export const DIAGNOSTIC_CODES = ['missing-test', 'suspected-bug', 'not-executable'] as const;
+export const DIAGNOSTIC_CODES = ['missing-test', 'suspected-bug', 'not-executable', 'uncovered', 'low-coverage', 'test-failed'] as const;
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
 
 export interface Finding {

@@ -431,6 +431,32 @@ export class Project {
     return ids;
   }
 
+  /** Test files that import `file` directly (the import graph as it is now, edits included). */
+  testsImporting(file: string): string[] {
+    const out: string[] = [];
+    for (const testFile of this.files.keys()) {
+      const test = this.isTestFile(testFile) ? this.facts(testFile).test : undefined;
+      if (test?.references.some((r) => this.resolveImport(testFile, r.specifier) === file)) out.push(testFile);
+    }
+    return out.sort();
+  }
+
+  /**
+   * Test files to run: every test file except the helpers other test files import (a helper run alone tests nothing,
+   * and a shared fixture module may do work at import that only makes sense inside a test).
+   */
+  runnableTestFiles(): string[] {
+    const tests = [...this.files.keys()].filter((f) => this.isTestFile(f));
+    const imported = new Set<string>();
+    for (const t of tests) {
+      for (const r of this.facts(t).test?.references ?? []) {
+        const target = this.resolveImport(t, r.specifier);
+        if (target && target !== t && this.isTestFile(target)) imported.add(target);
+      }
+    }
+    return tests.filter((t) => !imported.has(t)).sort();
+  }
+
   // -------------------------------------------------------------------------------------------------------------
   // Findings.
 

@@ -13,10 +13,14 @@ export interface Settings {
   exclude: string[];
   runner: 'uvu';
   coverageTargets: { unit: number; integration: number };
+  /** Globs (relative to the project root) of test files that count toward the integration target. */
+  integrationTestPattern: string[];
   propertyRuns: { default: number; fast: number; thorough: number };
   execute: boolean;
   coverageOnSave: boolean;
   timeoutMs: number;
+  /** Time limit for one test file in a coverage run. */
+  coverageTimeoutMs: number;
   memoryMb: number;
   llm: { endpoint: string | null; model: string | null; apiKeyEnv: string | null };
   diagnosticSeverity: Severity;
@@ -32,10 +36,12 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   exclude: ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/build/**', '**/out/**', '**/coverage/**'],
   runner: 'uvu',
   coverageTargets: { unit: 85, integration: 70 },
+  integrationTestPattern: ['**/integration/**', '**/*.integration.*'],
   propertyRuns: { default: 100, fast: 50, thorough: 200 },
   execute: true,
   coverageOnSave: true,
   timeoutMs: 5000,
+  coverageTimeoutMs: 60000,
   memoryMb: 512,
   llm: { endpoint: null, model: null, apiKeyEnv: null },
   diagnosticSeverity: 'information',
@@ -64,10 +70,12 @@ const SCHEMA: Record<keyof Settings, Check | Record<string, Check>> = {
   exclude: (v) => Array.isArray(v) && v.every(isString),
   runner: oneOf('uvu'),
   coverageTargets: { unit: isPercent, integration: isPercent },
+  integrationTestPattern: (v) => Array.isArray(v) && v.every(isString),
   propertyRuns: { default: isPositiveInt, fast: isPositiveInt, thorough: isPositiveInt },
   execute: isBoolean,
   coverageOnSave: isBoolean,
   timeoutMs: isPositiveInt,
+  coverageTimeoutMs: isPositiveInt,
   memoryMb: isPositiveInt,
   llm: { endpoint: isNullableString, model: isNullableString, apiKeyEnv: isNullableString },
   diagnosticSeverity: oneOf('error', 'warning', 'information', 'hint'),
@@ -113,7 +121,7 @@ export function resolveSettings(layers: { origin: string; value: unknown }[]): R
         continue;
       }
       let v = raw;
-      if ((key === 'testFilePattern' || key === 'exclude') && typeof v === 'string') v = [v];
+      if ((key === 'testFilePattern' || key === 'exclude' || key === 'integrationTestPattern') && typeof v === 'string') v = [v];
       if (typeof rule === 'function') {
         if (rule(v)) (settings as unknown as Record<string, unknown>)[key] = clone(v);
         else warnings.push(`${origin}: testgap.${key} = ${show(raw)} is not valid; using the default ${show(DEFAULT_SETTINGS[key as keyof Settings])}`);

@@ -50,7 +50,7 @@ export function readClientCaps(c: ClientCapabilities): ClientCaps {
 }
 
 export const CODE_ACTION_KINDS = ['quickfix', 'source.addTest.testgap'];
-export const COMMANDS = ['testgap.generateTests'];
+export const COMMANDS = ['testgap.generateTests', 'testgap.runCoverage'];
 
 export const DIAGNOSTIC_PROVIDER_ID = 'testgap';
 

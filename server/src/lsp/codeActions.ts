@@ -19,7 +19,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Finding } from '../core/model';
+import type { Unit } from '../core/model';
 import type { Project } from '../core/project';
 import type { Settings } from '../core/settings';
 import { LineIndex } from '../core/text';
@@ -49,7 +49,12 @@ export interface ActionHost {
   projectOf(file: string): { project: Project; settings: Settings } | undefined;
   /** Diagnostics from a generation run (suspected bugs, units that could not run) for a document version. */
   setGenerationDiagnostics(uri: string, version: number, diagnostics: Diagnostic[]): void;
+  /** Units coverage reports on (`uncovered`, `low-coverage`) for this text of the file: they get actions too. */
+  coverageUnits?(file: string, text: string): Unit[];
 }
+
+/** Diagnostic codes whose units get "Generate tests" actions. */
+const ACTIONABLE = new Set(['missing-test', 'uncovered', 'low-coverage']);
 
 const VARIANTS: { variant: Variant; title: (name: string) => string }[] = [
   { variant: 'all', title: (n) => `Generate tests for \`${n}\`` },
@@ -71,15 +76,17 @@ export function codeActions(host: ActionHost, params: CodeActionParams): (CodeAc
   const file = URI.toPath(params.textDocument.uri);
   const state = doc && file ? host.projectOf(file) : undefined;
   if (!doc || !file || !state || state.project.isTestFile(file)) return [];
-  const findings = state.project.findings(file).value;
-  if (findings.length === 0) return [];
+  const units = new Map<string, Unit>();
+  for (const f of state.project.findings(file).value) units.set(f.unit.id, f.unit);
+  for (const u of host.coverageUnits?.(file, doc.getText()) ?? []) units.set(u.id, u);
+  if (units.size === 0) return [];
   const index = new LineIndex(doc.getText());
   const fromContext = new Set(
     params.context.diagnostics
-      .filter((d) => d.source === DIAGNOSTIC_SOURCE && d.code === 'missing-test')
+      .filter((d) => d.source === DIAGNOSTIC_SOURCE && ACTIONABLE.has(String(d.code)))
       .map((d) => (d.data as { unitId?: string } | undefined)?.unitId ?? ''),
   );
-  const relevant = findings.filter((f) => fromContext.has(f.unit.id) || overlaps(toRange(index, f.unit.nameSpan), params.range));
+  const relevant = [...units.values()].filter((u) => fromContext.has(u.id) || overlaps(toRange(index, u.nameSpan), params.range));
   const actions: CodeAction[] = [];
   const make = (title: string, kind: string, data: GenerateData, diagnostics: Diagnostic[], preferred: boolean): CodeAction => {
     const action: CodeAction = { title, kind, ...(diagnostics.length ? { diagnostics } : {}), ...(preferred ? { isPreferred: true } : {}) };
@@ -87,12 +94,12 @@ export function codeActions(host: ActionHost, params: CodeActionParams): (CodeAc
     else action.command = { title, command: GENERATE_COMMAND, arguments: [data] };
     return action;
   };
-  const diagnosticFor = (f: Finding) =>
-    params.context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && (d.data as { unitId?: string } | undefined)?.unitId === f.unit.id);
+  const diagnosticFor = (u: Unit) =>
+    params.context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && (d.data as { unitId?: string } | undefined)?.unitId === u.id);
   if (kindMatches(CodeActionKind.QuickFix, params.context.only)) {
-    for (const f of relevant) {
+    for (const u of relevant) {
       for (const [i, v] of VARIANTS.entries()) {
-        actions.push(make(v.title(f.unit.name), CodeActionKind.QuickFix, { uri: doc.uri, version: doc.version, unitIds: [f.unit.id], variant: v.variant }, diagnosticFor(f), i === 0));
+        actions.push(make(v.title(u.name), CodeActionKind.QuickFix, { uri: doc.uri, version: doc.version, unitIds: [u.id], variant: v.variant }, diagnosticFor(u), i === 0));
       }
     }
   }

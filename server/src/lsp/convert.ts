@@ -7,7 +7,7 @@ import type { ClientCaps } from './capabilities';
 
 export const DIAGNOSTIC_SOURCE = 'testgap';
 
-const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+export const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
   warning: DiagnosticSeverity.Warning,
   information: DiagnosticSeverity.Information,

@@ -17,6 +17,7 @@ export function startServer(connection: Connection): Session {
   documents.onDidOpen((e) => session.documentChanged(e.document, true));
   documents.onDidChangeContent((e) => session.documentChanged(e.document, false));
   documents.onDidClose((e) => session.documentClosed(e.document));
+  documents.onDidSave((e) => session.documentSaved(e.document));
 
   connection.onDidChangeConfiguration((params) => session.didChangeConfiguration(params));
   connection.onDidChangeWatchedFiles((params) => session.didChangeWatchedFiles(params));

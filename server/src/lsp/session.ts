@@ -37,6 +37,7 @@ import { findPackageRoot, nodeFileHost } from '../io/nodeHost';
 import { DirectoryWatcher } from '../io/watcher';
 import { readClientCaps, serverCapabilities, type ClientCaps } from './capabilities';
 import { codeActions, generationEdit, GENERATE_COMMAND, type ActionHost } from './codeActions';
+import { CoverageService, RUN_COVERAGE_COMMAND } from './coverage';
 import { toDiagnostic } from './convert';
 import { killAllSandboxes } from '../run/sandbox';
 import { URI } from './uri';
@@ -73,7 +74,22 @@ export class Session {
   /** Diagnostics a generation run found (suspected bugs, units that could not run), valid for one version. */
   private readonly generationDiagnostics = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
 
-  constructor(private readonly connection: Connection) {}
+  /** Coverage on save; also used by tests and benchmarks to wait for runs. */
+  readonly coverage: CoverageService;
+
+  constructor(private readonly connection: Connection) {
+    const session = this;
+    this.coverage = new CoverageService({
+      connection,
+      get caps() {
+        return session.caps;
+      },
+      republish: (root) => {
+        const state = this.projects.get(root);
+        if (state) this.schedule(state, 0);
+      },
+    });
+  }
 
   // -------------------------------------------------------------------------------------------------------------
   // Lifecycle.
@@ -118,6 +134,7 @@ export class Session {
       clearTimeout(state.timer);
       state.watcher?.close();
       state.project.dispose();
+      this.coverage.dispose(state.root);
     }
     this.projects.clear();
   }
@@ -236,6 +253,7 @@ export class Session {
       clearTimeout(state.timer);
       state.watcher?.close();
       state.project.dispose();
+      this.coverage.dispose(root);
       this.projects.delete(root);
       this.connection.console.info(`project ${root}: closed (its workspace folder was removed)`);
     }
@@ -272,6 +290,15 @@ export class Session {
     state.project.closeDocument(file);
     if (!this.caps.pullDiagnostics) void this.connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
     this.schedule(state, state.settings.debounceMs);
+  }
+
+  /** A save re-runs the tests it affects under coverage (when `coverageOnSave` and `execute` are on). */
+  documentSaved(document: TextDocument): void {
+    const file = URI.toPath(document.uri);
+    const state = file ? this.projectFor(file) : undefined;
+    if (!file || !state || !this.owns(state, file)) return;
+    this.syncOverlays(state);
+    this.coverage.saved(state, file);
   }
 
   didChangeWatchedFiles(params: DidChangeWatchedFilesParams): void {
@@ -336,6 +363,16 @@ export class Session {
     const severity = state.settings.diagnosticSeverity;
     const extra = this.generationDiagnostics.get(document.uri);
     const generated = extra && extra.version === document.version ? extra.diagnostics : [];
+    // Once coverage is known for this text, it says what is untested: `uncovered` and `low-coverage` replace
+    // `missing-test` (a unit another tested function calls is covered, though no test imports it).
+    const covered = this.coverage.diagnostics(state, file, document.getText());
+    if (covered && !state.project.isTestFile(file)) {
+      return { diagnostics: [...covered.diagnostics, ...generated], key: [document.version, severity, generated.length, covered.key].join('\u0000') };
+    }
+    if (covered) {
+      // A test file: its own failure under coverage, besides whatever else applies to it.
+      return { diagnostics: [...covered.diagnostics, ...generated], key: [document.version, generated.length, covered.key].join('\u0000') };
+    }
     const key = [document.version, severity, generated.length, ...findings.map((f) => `${f.unit.id}>${f.expectedTestFile}`)].join('\u0000');
     if (findings.length === 0) return { diagnostics: [...generated], key };
     const index = new LineIndex(document.getText());
@@ -393,6 +430,10 @@ export class Session {
         this.syncOverlays(state);
         return state;
       },
+      coverageUnits: (file, text) => {
+        const state = this.projectFor(file);
+        return state ? this.coverage.units(state, file, text) : [];
+      },
       setGenerationDiagnostics: (uri, version, diagnostics) => {
         this.generationDiagnostics.set(uri, { version, diagnostics });
         const file = URI.toPath(uri);
@@ -413,11 +454,26 @@ export class Session {
   }
 
   async executeCommand(params: ExecuteCommandParams, token: CancellationToken): Promise<unknown> {
+    if (params.command === RUN_COVERAGE_COMMAND) return this.runCoverageCommand(params.arguments?.[0]);
     if (params.command !== GENERATE_COMMAND) throw new ResponseError(ErrorCodes.InvalidParams, `testgap: unknown command ${params.command}`);
     const { edit } = await generationEdit(this.actionHost, params.arguments?.[0], token);
     if (!this.caps.applyEdit) throw new ResponseError(ErrorCodes.InvalidRequest, 'testgap: the client cannot apply edits (workspace.applyEdit)');
     const applied = await this.connection.workspace.applyEdit({ label: 'testgap: generate tests', edit });
     return { applied: applied.applied, failureReason: applied.failureReason };
+  }
+
+  /** `testgap.runCoverage [{ uri }]`: every test of the file's project (or of every open project) under coverage. */
+  private async runCoverageCommand(arg: unknown): Promise<{ projects: string[] }> {
+    const uri = arg && typeof arg === 'object' && typeof (arg as { uri?: unknown }).uri === 'string' ? (arg as { uri: string }).uri : undefined;
+    const file = uri ? URI.toPath(uri) : undefined;
+    if (uri && !file) throw new ResponseError(ErrorCodes.InvalidParams, `testgap: not a file URI: ${uri}`);
+    const states = file ? [this.projectFor(file)].filter((s): s is ProjectState => !!s) : [...this.projects.values()];
+    if (file && states.length === 0) throw new ResponseError(ErrorCodes.InvalidParams, `testgap: ${file} is not part of a project`);
+    for (const s of states) {
+      if (!s.settings.execute) throw new ResponseError(ErrorCodes.InvalidRequest, `testgap: running code is turned off for ${s.root} (setting "execute": false)`);
+    }
+    await Promise.all(states.map((s) => this.coverage.runAll(s)));
+    return { projects: states.map((s) => URI.fromPath(s.root)) };
   }
 
   /** For benchmarks and tests: the project state of a file (created on demand). */

@@ -6,10 +6,16 @@ import Module from 'node:module';
 import path from 'node:path';
 import { transpileForSandbox } from './instrument';
 
+const ESM_SYNTAX = /^\s*(import\s*[\w{*'"]|export\s)/m;
+
 type Extensions = Record<string, (m: { _compile(code: string, file: string): void }, file: string) => void>;
 
-/** `alsoCompile`: files outside the project to load the same way (a generated test file being verified). */
-export function installLoader(projectRoot: string, instrumentFile?: string, alsoCompile: string[] = []): { blocks: number } {
+/**
+ * `alsoCompile`: files outside the project to load the same way (a generated test file being verified).
+ * `plainJs: 'keep'` leaves project `.js` files without import/export syntax as Node would load them, so V8 coverage of
+ * them is exactly what c8 reports for the same file.
+ */
+export function installLoader(projectRoot: string, instrumentFile?: string, alsoCompile: string[] = [], plainJs: 'transpile' | 'keep' = 'transpile'): { blocks: number } {
   const state = { blocks: 0 };
   const M = Module as unknown as {
     _extensions: Extensions;
@@ -19,7 +25,9 @@ export function installLoader(projectRoot: string, instrumentFile?: string, also
     alsoCompile.includes(file) || (file.startsWith(projectRoot + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`));
   const compile: Extensions[string] = (m, file) => {
     const instrument = file === instrumentFile;
-    const out = transpileForSandbox(file, fs.readFileSync(file, 'utf8'), instrument);
+    const source = fs.readFileSync(file, 'utf8');
+    if (!instrument && plainJs === 'keep' && /\.[mc]?js$/.test(file) && !ESM_SYNTAX.test(source)) return m._compile(source, file);
+    const out = transpileForSandbox(file, source, instrument);
     if (instrument) state.blocks = out.blocks;
     m._compile(out.code, file);
   };

@@ -40,6 +40,12 @@ export function killAllSandboxes(): void {
   live.clear();
 }
 
+/** Makes `child` one of the processes killAllSandboxes ends. */
+export function trackChild(child: ChildProcess): void {
+  live.add(child);
+  child.on('exit', () => live.delete(child));
+}
+
 export function makeTempDir(prefix = 'testgap-sandbox-'): string {
   return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
 }

@@ -1,0 +1,257 @@
+// Coverage on save: which tests to run after a save, one run at a time per project (a newer save cancels the run in
+// flight and takes over its tests), the `testgap/coverage` notification, `$/progress`, and the diagnostics coverage
+// gives (`uncovered`, `low-coverage`, `test-failed`).
+//
+// Figures are never shown for text they were not measured on: each file's report remembers the text it was computed
+// from, and an open document whose text differs gets no coverage diagnostics (its `missing-test` ones stay) until
+// the next run. While a run is pending, the notification says `stale: true`.
+import { DiagnosticSeverity, type Connection, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver/node';
+import { coverageFindings, type FileSummary, type TestRunRecord } from '../core/coverage';
+import type { Project } from '../core/project';
+import type { Settings } from '../core/settings';
+import { LineIndex } from '../core/text';
+import { nodeFileHost } from '../io/nodeHost';
+import { CoverageStore } from '../run/coverage';
+import { coverageReport, runTests, type FileCoverageResult } from '../run/measure';
+import type { ClientCaps } from './capabilities';
+import { DIAGNOSTIC_SOURCE, SEVERITY, toRange } from './convert';
+import { URI } from './uri';
+
+export const COVERAGE_NOTIFICATION = 'testgap/coverage';
+export const RUN_COVERAGE_COMMAND = 'testgap.runCoverage';
+
+/** The `testgap/coverage` notification's params (protocol.md). */
+export interface CoverageNotification {
+  root: string;
+  stale: boolean;
+  /** Whole-project figures (every source file, those no test loads at zero). */
+  total: FileSummary | null;
+  /** Files whose figures this notification brings: all files after a full run, else those the run touched. */
+  files: {
+    uri: string;
+    lines: FileSummary['lines'];
+    statements: FileSummary['statements'];
+    functions: FileSummary['functions'];
+    branches: FileSummary['branches'];
+    uncoveredLines: number[];
+    uncoveredBranches: { line: number; column: number; endLine: number; endColumn: number }[];
+    target: { kind: 'unit' | 'integration'; pct: number };
+    meetsTarget: boolean;
+  }[];
+  tests: { uri: string; status: TestRunRecord['status']; durationMs: number; message?: string }[];
+}
+
+export interface CoverageProject {
+  root: string;
+  project: Project;
+  settings: Settings;
+}
+
+interface State {
+  store: CoverageStore;
+  /** Reports by source file, with the text each was computed from. */
+  reports: Map<string, { result: FileCoverageResult; text: string }>;
+  ranOnce: boolean;
+  /** Test files waiting to run (a cancelled run's tests stay here). */
+  pending: Set<string>;
+  running?: AbortController;
+  /** Bumped by every save: a run whose generation is not the latest publishes nothing. */
+  generation: number;
+  total: FileSummary | null;
+}
+
+export interface CoverageHost {
+  connection: Connection;
+  caps: ClientCaps;
+  /** Re-publish diagnostics of the project's open documents. */
+  republish(root: string): void;
+}
+
+export class CoverageService {
+  private readonly states = new Map<string, State>();
+  /** Runs that finished (or were cancelled), for tests and benchmarks to wait on without sleeping. */
+  readonly settled: { root: string; generation: number; cancelled: boolean; tests: string[] }[] = [];
+  private readonly listeners: (() => void)[] = [];
+
+  constructor(private readonly host: CoverageHost) {}
+
+  private state(root: string): State {
+    let s = this.states.get(root);
+    if (!s) this.states.set(root, (s = { store: new CoverageStore(), reports: new Map(), ranOnce: false, pending: new Set(), generation: 0, total: null }));
+    return s;
+  }
+
+  enabled(p: CoverageProject): boolean {
+    return p.settings.execute && p.settings.coverageOnSave;
+  }
+
+  /** A file of the project was saved: run the tests it affects. */
+  saved(p: CoverageProject, file: string): void {
+    if (!this.enabled(p)) return;
+    const s = this.state(p.root);
+    s.store.fileChanged(file);
+    const runnable = new Set(p.project.runnableTestFiles());
+    let tests: string[];
+    if (!s.ranOnce) {
+      tests = [...runnable];
+    } else {
+      const affected = s.store.index.affectedTests([file], (f) => p.project.isTestFile(f), (f) => p.project.testsImporting(f));
+      const neverRun = [...runnable].filter((t) => !s.store.index.get(t));
+      tests = [...affected, ...neverRun].filter((t) => runnable.has(t));
+      for (const t of affected) if (!runnable.has(t) && !p.project.contains(t)) s.store.removeTest(t); // deleted tests
+    }
+    this.start(p, tests, [file]);
+  }
+
+  /** Runs every test file of the project (the `testgap.runCoverage` command). */
+  runAll(p: CoverageProject): Promise<void> {
+    if (!p.settings.execute) return Promise.resolve();
+    return this.start(p, p.project.runnableTestFiles(), []);
+  }
+
+  private start(p: CoverageProject, tests: string[], changed: string[]): Promise<void> {
+    const s = this.state(p.root);
+    for (const t of tests) s.pending.add(t);
+    s.running?.abort();
+    const generation = ++s.generation;
+    const abort = new AbortController();
+    s.running = abort;
+    this.notify(p, s, true, []);
+    return this.run(p, s, generation, abort, changed);
+  }
+
+  private async run(p: CoverageProject, s: State, generation: number, abort: AbortController, changed: string[]): Promise<void> {
+    const tests = [...s.pending].sort();
+    const progress = this.host.caps.workDoneProgress ? await this.host.connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
+    progress?.begin('testgap: coverage', 0, `${tests.length} test ${tests.length === 1 ? 'file' : 'files'}`, true);
+    progress?.token.onCancellationRequested(() => abort.abort());
+    try {
+      const ok = await runTests(p.project, p.settings, s.store, {
+        testFiles: tests,
+        signal: abort.signal,
+        onProgress: (done, total, testFile) => progress?.report(Math.round((done / total) * 100), `${done}/${total} ${p.project.relative(testFile)}`),
+      });
+      if (!ok || generation !== s.generation) return this.settle(p.root, generation, true, tests);
+      for (const t of tests) s.pending.delete(t);
+      const firstRun = !s.ranOnce;
+      s.ranOnce = true;
+      const touched = new Set<string>(changed);
+      for (const t of tests) for (const f of s.store.index.get(t)?.loaded ?? []) touched.add(f);
+      const report = await coverageReport(p.project, p.settings, s.store);
+      if (generation !== s.generation) return this.settle(p.root, generation, true, tests);
+      for (const f of report.files) s.reports.set(f.file, { result: f, text: nodeFileHost.readFile(f.file) ?? '' });
+      s.total = report.total;
+      s.running = undefined;
+      const shown = firstRun || !changed.length ? report.files : report.files.filter((f) => touched.has(f.file));
+      this.notify(p, s, false, shown);
+      this.host.republish(p.root);
+      this.settle(p.root, generation, false, tests);
+    } catch (error) {
+      this.host.connection.console.error(`coverage run failed: ${(error as Error)?.stack ?? error}`);
+      this.settle(p.root, generation, true, tests);
+    } finally {
+      progress?.done();
+    }
+  }
+
+  private settle(root: string, generation: number, cancelled: boolean, tests: string[]): void {
+    this.settled.push({ root, generation, cancelled, tests });
+    for (const l of this.listeners.splice(0)) l();
+  }
+
+  /** Resolves after the next run settles (tests and benchmarks wait on this instead of sleeping). */
+  nextSettled(): Promise<void> {
+    return new Promise((resolve) => this.listeners.push(resolve));
+  }
+
+  isRunning(root: string): boolean {
+    return !!this.states.get(root)?.running;
+  }
+
+  private notify(p: CoverageProject, s: State, stale: boolean, files: FileCoverageResult[]): void {
+    const params: CoverageNotification = {
+      root: URI.fromPath(p.root),
+      stale,
+      total: s.total,
+      files: files.map((f) => ({
+        uri: URI.fromPath(f.file),
+        lines: f.summary.lines,
+        statements: f.summary.statements,
+        functions: f.summary.functions,
+        branches: f.summary.branches,
+        uncoveredLines: f.uncoveredLines,
+        uncoveredBranches: f.uncoveredBranches,
+        target: f.target,
+        meetsTarget: f.meetsTarget,
+      })),
+      tests: stale ? [] : s.store.index.knownTests().map((t) => {
+        const r = s.store.index.get(t)!;
+        return { uri: URI.fromPath(t), status: r.status, durationMs: r.durationMs, ...(r.message ? { message: r.message } : {}) };
+      }),
+    };
+    void this.host.connection.sendNotification(COVERAGE_NOTIFICATION, params);
+  }
+
+  /**
+   * Coverage diagnostics for an open document, or undefined when coverage does not apply to its current text (no
+   * run yet, or the text changed since): then the caller keeps `missing-test`.
+   */
+  diagnostics(p: CoverageProject, file: string, text: string): { diagnostics: Diagnostic[]; key: string } | undefined {
+    const s = this.states.get(p.root);
+    if (!s || !this.enabled(p)) return undefined;
+    if (p.project.isTestFile(file)) {
+      const record = s.store.index.get(file);
+      if (!record || record.status === 'passed') return { diagnostics: [], key: 'test-passed' };
+      return { diagnostics: [testFailed(record)], key: `test-${record.status}-${record.message}` };
+    }
+    const report = s.reports.get(file);
+    if (!report || report.text !== text) return undefined;
+    const index = new LineIndex(text);
+    const findings = coverageFindings(p.project.facts(file).units, index, report.result.data, report.result.target);
+    const uri = URI.fromPath(file);
+    const diagnostics = findings.map((f): Diagnostic => {
+      const d: Diagnostic = {
+        range: toRange(index, f.unit.nameSpan),
+        severity: f.code === 'uncovered' ? SEVERITY[p.settings.diagnosticSeverity] : DiagnosticSeverity.Information,
+        source: DIAGNOSTIC_SOURCE,
+        code: f.code,
+        message: f.message,
+      };
+      if (this.host.caps.relatedInformation && f.coverage.uncoveredBranches.length) {
+        d.relatedInformation = f.coverage.uncoveredBranches.slice(0, 10).map(
+          (b): DiagnosticRelatedInformation => ({
+            location: { uri, range: { start: { line: b.line - 1, character: b.column }, end: { line: b.endLine - 1, character: b.endColumn } } },
+            message: 'branch never taken',
+          }),
+        );
+      }
+      if (this.host.caps.diagnosticData) d.data = { unitId: f.unit.id };
+      return d;
+    });
+    return { diagnostics, key: `coverage-${s.generation}-${findings.map((f) => `${f.unit.id}:${f.code}:${f.message}`).join('|')}` };
+  }
+
+  /** Units the coverage diagnostics of this text name (they get code actions). */
+  units(p: CoverageProject, file: string, text: string): import('../core/model').Unit[] {
+    const s = this.states.get(p.root);
+    const report = s?.reports.get(file);
+    if (!report || report.text !== text || !this.enabled(p)) return [];
+    return coverageFindings(p.project.facts(file).units, new LineIndex(text), report.result.data, report.result.target).map((f) => f.unit);
+  }
+
+  dispose(root: string): void {
+    this.states.get(root)?.running?.abort();
+    this.states.delete(root);
+  }
+}
+
+function testFailed(record: TestRunRecord): Diagnostic {
+  const what = record.status === 'timeout' ? 'did not finish' : record.status === 'crashed' ? 'crashed' : 'failed';
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Warning,
+    source: DIAGNOSTIC_SOURCE,
+    code: 'test-failed',
+    message: `This test file ${what} in the coverage run, so the coverage it would give is missing: ${record.message ?? record.status}`,
+  };
+}

@@ -1,0 +1,268 @@
+// Runs the user's test files under V8 coverage, one child process per test file (so the model knows which source
+// files each test loads), confined by guard.ts with a time and a memory limit, and turns V8's block coverage into
+// Istanbul data with the libraries c8 uses (@bcoe/v8-coverage to merge, v8-to-istanbul to map back through source
+// maps). Source files no test loaded get all-zero coverage from their transpiled text, like c8's `--all`.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { mergeProcessCovs, type ProcessCov, type ScriptCov } from '@bcoe/v8-coverage';
+import v8ToIstanbul from 'v8-to-istanbul';
+import { CoverageIndex, type FileCoverageData, type TestStatus } from '../core/coverage';
+import { transpileForSandbox } from './instrument';
+import { makeTempDir, sandboxEnv, trackChild, type Limits } from './sandbox';
+
+const CHILD = path.join(__dirname, 'coverageChild.js');
+
+/** What one test file's run produced: its V8 coverage of project source files, kept raw so runs can be merged. */
+export interface TestFileRun {
+  testFile: string;
+  status: TestStatus;
+  exitCode: number | null;
+  durationMs: number;
+  /** uvu's own count, when it printed one. */
+  tests?: { total: number; passed: number; skipped: number };
+  /** Why it failed: the end of its output. */
+  message?: string;
+  scripts: ScriptCov[];
+  /** Every project file the test loaded, test helpers included: what its result depends on. */
+  loadedFiles: string[];
+  /** Source maps Node recorded for the loaded files (transpiled TypeScript), by file URL. */
+  sourceMaps: Record<string, unknown>;
+}
+
+export interface CoverageRunOptions {
+  root: string;
+  testFiles: string[];
+  /** Whether a loaded file counts as project source (not a test, not excluded, inside the root). */
+  isSource: (file: string) => boolean;
+  /** Whether a loaded file belongs to the project at all (test helpers do; packages do not). */
+  isProjectFile: (file: string) => boolean;
+  /** `timeoutMs` is the limit for one whole test file. */
+  limits: Limits;
+  /** How many test files run at once (default: 2). */
+  concurrency?: number;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number, testFile: string) => void;
+}
+
+export async function runTestFiles(o: CoverageRunOptions): Promise<TestFileRun[]> {
+  const results: TestFileRun[] = new Array(o.testFiles.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < o.testFiles.length && !o.signal?.aborted) {
+      const i = next++;
+      results[i] = await runTestFile(o, o.testFiles[i]!);
+      o.onProgress?.(++done, o.testFiles.length, o.testFiles[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(o.concurrency ?? 2, o.testFiles.length)) }, worker));
+  return results.filter(Boolean);
+}
+
+function runTestFile(o: CoverageRunOptions, testFile: string): Promise<TestFileRun> {
+  const tmpDir = makeTempDir('testgap-coverage-');
+  const v8Dir = path.join(tmpDir, '.v8');
+  const scratch = path.join(tmpDir, 'tmp');
+  fs.mkdirSync(v8Dir);
+  fs.mkdirSync(scratch);
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [`--max-old-space-size=${o.limits.memoryMb}`, CHILD, JSON.stringify({ root: o.root, testFile, tmpDir: scratch })], {
+      cwd: o.root,
+      env: sandboxEnv({ NODE_V8_COVERAGE: v8Dir, TMPDIR: scratch, TEMP: scratch, TMP: scratch }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    trackChild(child);
+    let output = '';
+    const keep = (d: Buffer) => (output = (output + d).slice(-20_000));
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    let timedOut = false;
+    const watchdog = setTimeout(() => {
+      timedOut = true;
+      // SIGINT lets Node write the coverage it has so far; SIGKILL follows if that does not end it.
+      child.kill('SIGINT');
+      setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+    }, testFileTimeoutMs(o.limits));
+    const onAbort = () => child.kill('SIGKILL');
+    o.signal?.addEventListener('abort', onAbort);
+    child.on('exit', (code, signal) => {
+      clearTimeout(watchdog);
+      o.signal?.removeEventListener('abort', onAbort);
+      const durationMs = Date.now() - started;
+      const status: TestStatus = timedOut ? 'timeout' : code === 0 ? 'passed' : signal ? 'crashed' : 'failed';
+      const counts = /Total:\s+(\d+)\s+Passed:\s+(\d+)\s+Skipped:\s+(\d+)/.exec(output.replace(/\x1b\[[0-9;]*m/g, ''));
+      const raw = readV8Dir(v8Dir, o.isSource, o.isProjectFile);
+      fs.rmSync(tmpDir, { recursive: true, force: true });
+      resolve({
+        testFile,
+        status,
+        exitCode: code,
+        durationMs,
+        ...(counts ? { tests: { total: +counts[1]!, passed: +counts[2]!, skipped: +counts[3]! } } : {}),
+        ...(status === 'passed' ? {} : { message: failureMessage(status, code, signal, output, testFileTimeoutMs(o.limits)) }),
+        ...raw,
+      });
+    });
+  });
+}
+
+function testFileTimeoutMs(limits: Limits): number {
+  return limits.timeoutMs;
+}
+
+function failureMessage(status: TestStatus, code: number | null, signal: NodeJS.Signals | null, output: string, timeoutMs: number): string {
+  const text = output.replace(/\x1b\[[0-9;]*m/g, '').trim();
+  const tail = text.split('\n').slice(-12).join('\n');
+  if (status === 'timeout') return `did not finish within ${timeoutMs} ms${tail ? `\n${tail}` : ''}`;
+  if (status === 'crashed') return `ended by ${signal}${tail ? `\n${tail}` : ''}`;
+  if (/Exiting early before testing is finished/.test(text)) return `exited before its tests finished (code ${code})`;
+  // uvu prints each failure as `FAIL  "name"` and the error's message on the next line.
+  const failures: string[] = [];
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    const m = /^\s*FAIL\s+"(.*)"\s*$/.exec(line);
+    if (m) failures.push(`"${m[1]}": ${(lines[i + 1] ?? '').trim()}`);
+  });
+  if (failures.length) return `${failures.length} ${failures.length === 1 ? 'test' : 'tests'} failed: ${failures.join('; ')}`;
+  return `exited with code ${code}${tail ? `\n${tail}` : ''}`;
+}
+
+function readV8Dir(dir: string, isSource: (file: string) => boolean, isProjectFile: (file: string) => boolean): Pick<TestFileRun, 'scripts' | 'sourceMaps' | 'loadedFiles'> {
+  const scripts: ScriptCov[] = [];
+  const sourceMaps: Record<string, unknown> = {};
+  const loaded = new Set<string>();
+  let files: string[] = [];
+  try {
+    files = fs.readdirSync(dir).filter((f) => f.endsWith('.json'));
+  } catch {
+    return { scripts, sourceMaps, loadedFiles: [] };
+  }
+  for (const name of files) {
+    let report: { result?: ScriptCov[]; 'source-map-cache'?: Record<string, unknown> };
+    try {
+      report = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8'));
+    } catch {
+      continue; // a child killed while writing leaves a partial file
+    }
+    for (const script of report.result ?? []) {
+      const file = fileOfUrl(script.url);
+      if (file && isProjectFile(file)) loaded.add(file);
+      if (!file || !isSource(file)) continue;
+      scripts.push({ ...script, url: pathToFileURL(file).href });
+      const map = report['source-map-cache']?.[script.url];
+      if (map) sourceMaps[pathToFileURL(file).href] = map;
+    }
+  }
+  return { scripts, sourceMaps, loadedFiles: [...loaded].sort() };
+}
+
+function fileOfUrl(url: string): string | undefined {
+  if (url.startsWith('file://')) return fileURLToPath(url);
+  return path.isAbsolute(url) ? url : undefined;
+}
+
+/** Istanbul coverage of one source file from the runs that loaded it (merged as c8 merges processes). */
+export async function fileCoverage(file: string, runs: TestFileRun[]): Promise<FileCoverageData> {
+  const url = pathToFileURL(file).href;
+  const processes: ProcessCov[] = [];
+  let sourceMap: unknown;
+  for (const run of runs) {
+    const scripts = run.scripts.filter((s) => s.url === url);
+    if (!scripts.length) continue;
+    processes.push({ result: scripts });
+    sourceMap ??= run.sourceMaps[url];
+  }
+  if (!processes.length) return emptyCoverage(file);
+  const merged = mergeProcessCovs(processes).result[0]!;
+  const sources = sourcesFromNodeCache(sourceMap);
+  const converter = v8ToIstanbul(file, 0, sources as Parameters<typeof v8ToIstanbul>[2]);
+  await converter.load();
+  converter.applyCoverage(merged.functions);
+  const data = converter.toIstanbul() as Record<string, FileCoverageData>;
+  converter.destroy();
+  return data[file] ?? Object.values(data)[0] ?? emptyCoverage(file);
+}
+
+/** As c8 does with Node's source-map cache: the map, and a stand-in source with the generated line lengths. */
+function sourcesFromNodeCache(entry: unknown): Record<string, unknown> | undefined {
+  const e = entry as { data?: unknown; lineLengths?: number[] } | undefined;
+  if (!e?.data) return undefined;
+  return {
+    sourceMap: { sourcemap: e.data },
+    ...(e.lineLengths ? { source: e.lineLengths.map((n) => '.'.repeat(n)).join('\n') + '\n' } : {}),
+  };
+}
+
+/** All-zero coverage of a file no test loaded: every line counts, none is covered. */
+export async function emptyCoverage(file: string): Promise<FileCoverageData> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return { path: file, statementMap: {}, fnMap: {}, branchMap: {}, s: {}, f: {}, b: {} };
+  }
+  const isTs = /\.[mc]?tsx?$/.test(file);
+  let sources: Record<string, unknown> = { source: text };
+  let length = Buffer.byteLength(text);
+  if (isTs) {
+    const out = transpileForSandbox(file, text, false);
+    const m = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/.exec(out.code);
+    const code = m ? out.code.slice(0, m.index) : out.code;
+    length = code.length;
+    sources = { source: code, ...(m ? { originalSource: text, sourceMap: { sourcemap: JSON.parse(Buffer.from(m[1]!, 'base64').toString('utf8')) } } : {}) };
+  } else {
+    length = text.length;
+  }
+  const converter = v8ToIstanbul(file, 0, sources as Parameters<typeof v8ToIstanbul>[2]);
+  await converter.load();
+  converter.applyCoverage([{ functionName: '(empty-report)', isBlockCoverage: true, ranges: [{ startOffset: 0, endOffset: length, count: 0 }] }]);
+  const data = converter.toIstanbul() as Record<string, FileCoverageData>;
+  converter.destroy();
+  return data[file] ?? Object.values(data)[0]!;
+}
+
+/**
+ * The raw runs behind the model, and the Istanbul data derived from them per source file, cached until a run that
+ * loads the file (or the file itself) changes.
+ */
+export class CoverageStore {
+  readonly index = new CoverageIndex();
+  private readonly runs = new Map<string, TestFileRun>();
+  private readonly cache = new Map<string, Promise<FileCoverageData>>();
+
+  record(run: TestFileRun): void {
+    const before = this.index.get(run.testFile)?.loaded ?? [];
+    const loaded = [...new Set([...run.loadedFiles, ...run.scripts.map((s) => fileURLToPath(s.url))])].sort();
+    this.runs.set(run.testFile, run);
+    this.index.record({ testFile: run.testFile, status: run.status, loaded, durationMs: run.durationMs, ...(run.message ? { message: run.message } : {}) });
+    for (const f of [...before, ...loaded]) this.cache.delete(f);
+  }
+
+  removeTest(testFile: string): void {
+    for (const f of this.index.get(testFile)?.loaded ?? []) this.cache.delete(f);
+    this.index.forget(testFile);
+    this.runs.delete(testFile);
+  }
+
+  /** A source file changed on disk: its all-zero coverage (when no test loads it) must be made again. */
+  fileChanged(file: string): void {
+    this.cache.delete(file);
+  }
+
+  run(testFile: string): TestFileRun | undefined {
+    return this.runs.get(testFile);
+  }
+
+  coverageOf(file: string): Promise<FileCoverageData> {
+    let p = this.cache.get(file);
+    if (!p) {
+      const runs = this.index.testsLoading(file).map((t) => this.runs.get(t)!).filter(Boolean);
+      p = fileCoverage(file, runs);
+      this.cache.set(file, p);
+    }
+    return p;
+  }
+}

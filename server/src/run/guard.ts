@@ -1,0 +1,128 @@
+// Confinement for runs that need V8 coverage (the user's own test files, run for coverage).
+//
+// Why not Node's permission model, as for candidate runs (sandbox.ts)? On Node 20 it turns the inspector off, and with
+// it V8 coverage: `NODE_V8_COVERAGE` writes nothing and `--inspect` is ignored (checked on 20.20). Coverage of the
+// user's tests is worth having only if it is V8's, the figures c8 shows, so these runs are confined in JavaScript
+// instead, before any user code loads:
+// - file-system writes outside the allowed folders throw EACCES (every write, create, delete and rename entry point of
+//   `fs` and `fs/promises`);
+// - child processes, workers, native addons, `process.binding` and network connections (net, tls, dgram, fetch,
+//   WebSocket) throw with a message that says what was refused.
+// This stops a test from damaging the project or the machine by accident; it is not a wall against code written to
+// escape (for that, candidate runs keep the permission model). The time and memory limits are the parent's.
+import fs from 'node:fs';
+import Module from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const GUARD_REFUSAL = 'testgap sandbox:';
+
+function refusal(what: string, code = 'ERR_ACCESS_DENIED'): Error {
+  const e = new Error(`${GUARD_REFUSAL} ${what} is not allowed in a coverage run`) as Error & { code: string };
+  e.code = code;
+  return e;
+}
+
+function toPath(p: unknown): string | undefined {
+  if (typeof p === 'string') return path.resolve(p);
+  if (p instanceof URL) return p.protocol === 'file:' ? fileURLToPath(p) : undefined;
+  if (Buffer.isBuffer(p)) return path.resolve(p.toString());
+  return undefined; // a file descriptor: it was opened through a checked call
+}
+
+function isWriteFlag(flags: unknown): boolean {
+  if (typeof flags === 'number') return (flags & (fs.constants.O_WRONLY | fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_TRUNC | fs.constants.O_APPEND)) !== 0;
+  return typeof flags === 'string' && /[wa+]/.test(flags);
+}
+
+export function installGuard(writable: string[]): void {
+  const roots = writable.map((w) => path.resolve(w));
+  const allowed = (p: unknown) => {
+    const file = toPath(p);
+    return file === undefined || roots.some((r) => file === r || file.startsWith(r + path.sep));
+  };
+  const check = (what: string, p: unknown) => {
+    if (!allowed(p)) {
+      const e = new Error(`${GUARD_REFUSAL} ${what} ${String(toPath(p))}: writes outside the temporary folder are not allowed in a coverage run`) as Error & { code: string };
+      e.code = 'EACCES';
+      throw e;
+    }
+  };
+  type AnyFn = (...args: unknown[]) => unknown;
+  const wrap = (target: Record<string, unknown>, name: string, paths: (args: unknown[]) => unknown[]) => {
+    const original = target[name];
+    if (typeof original !== 'function') return;
+    const guarded = function (this: unknown, ...args: unknown[]) {
+      for (const p of paths(args)) check(name, p);
+      return (original as AnyFn).apply(this, args);
+    };
+    Object.defineProperty(guarded, 'name', { value: name });
+    target[name] = guarded;
+  };
+  const first = (args: unknown[]) => [args[0]];
+  const both = (args: unknown[]) => [args[0], args[1]];
+  const second = (args: unknown[]) => [args[1]];
+  const openArgs = (args: unknown[]) => (isWriteFlag(args[1]) ? [args[0]] : []);
+  const streamArgs = (args: unknown[]) => {
+    const o = args[1];
+    const flags = typeof o === 'object' && o !== null ? (o as { flags?: unknown }).flags : undefined;
+    return flags === undefined || isWriteFlag(flags) ? [args[0]] : [];
+  };
+  const table: [string, (args: unknown[]) => unknown[]][] = [
+    ['writeFile', first], ['appendFile', first], ['mkdir', first], ['mkdtemp', first], ['rm', first], ['rmdir', first],
+    ['unlink', first], ['truncate', first], ['chmod', first], ['lchmod', first], ['chown', first], ['lchown', first],
+    ['utimes', first], ['lutimes', first], ['rename', both], ['copyFile', second], ['cp', second], ['symlink', second],
+    ['link', second], ['open', openArgs],
+  ];
+  const fsAny = fs as unknown as Record<string, unknown>;
+  const promises = fs.promises as unknown as Record<string, unknown>;
+  for (const [name, paths] of table) {
+    wrap(fsAny, name, paths);
+    wrap(fsAny, `${name}Sync`, paths);
+    wrap(promises, name, paths);
+  }
+  wrap(fsAny, 'createWriteStream', streamArgs);
+  // `fs.open` with a numeric fd later written through is fine: the open was checked.
+
+  const deny = (target: Record<string, unknown>, names: string[], what: string) => {
+    for (const name of names) {
+      if (typeof target[name] !== 'function') continue;
+      target[name] = function () {
+        throw refusal(what);
+      };
+    }
+  };
+  const load = (id: string) => require(id) as Record<string, unknown>;
+  deny(load('node:child_process'), ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork'], 'starting a child process');
+  deny(load('node:worker_threads'), ['Worker'], 'starting a worker thread');
+  const net = load('node:net');
+  deny(net, ['connect', 'createConnection'], 'opening a network connection');
+  const socketProto = (net.Socket as { prototype: Record<string, unknown> }).prototype;
+  socketProto.connect = function (this: unknown, ...args: unknown[]) {
+    const target = args[0] && typeof args[0] === 'object' ? JSON.stringify(args[0]) : args.filter((a) => typeof a !== 'function').join(':');
+    throw refusal(`opening a network connection (${target})`);
+  };
+  deny(load('node:tls'), ['connect'], 'opening a TLS connection');
+  deny(load('node:dgram'), ['createSocket'], 'opening a UDP socket');
+  for (const name of ['fetch', 'WebSocket', 'EventSource']) {
+    if (name in globalThis) {
+      Object.defineProperty(globalThis, name, {
+        configurable: true,
+        writable: true,
+        value: function () {
+          if (name === 'fetch') return Promise.reject(refusal('fetch (network access)'));
+          throw refusal(`${name} (network access)`);
+        },
+      });
+    }
+  }
+  const proc = process as unknown as Record<string, unknown>;
+  proc.dlopen = () => {
+    throw refusal('loading a native addon');
+  };
+  proc.binding = () => {
+    throw refusal('process.binding');
+  };
+  // ESM imports of builtins see the patched functions too.
+  (Module as unknown as { syncBuiltinESMExports(): void }).syncBuiltinESMExports();
+}

@@ -1,0 +1,82 @@
+// Coverage of a whole project (or of the test files a save affects): runs the tests, keeps the results in a
+// CoverageStore, and reports every source file against its target. Shared by `testgap coverage`, `testgap check
+// --coverage` and the server.
+import fs from 'node:fs';
+import path from 'node:path';
+import picomatch from 'picomatch';
+import libCoverage from 'istanbul-lib-coverage';
+import libReport from 'istanbul-lib-report';
+import reports from 'istanbul-reports';
+import { fileReport, sumTotals, targetFor, type FileCoverageData, type FileReport, type FileSummary, type TestRunRecord } from '../core/coverage';
+import type { Project } from '../core/project';
+import type { Settings } from '../core/settings';
+import { CoverageStore, runTestFiles } from './coverage';
+
+export interface FileCoverageResult extends FileReport {
+  data: FileCoverageData;
+  target: { kind: 'unit' | 'integration'; pct: number };
+  meetsTarget: boolean;
+}
+
+export interface ProjectCoverage {
+  files: FileCoverageResult[];
+  total: FileSummary;
+  tests: TestRunRecord[];
+}
+
+export function integrationMatcher(settings: Settings, project: Project): (file: string) => boolean {
+  const match = picomatch(settings.integrationTestPattern, { dot: true });
+  return (file) => match(project.relative(file));
+}
+
+export function sourceFilter(project: Project): (file: string) => boolean {
+  return (file) => project.contains(file) && !project.isTestFile(file);
+}
+
+/** Runs `testFiles` (default: every runnable test file) and records the results in `store`. */
+export async function runTests(
+  project: Project,
+  settings: Settings,
+  store: CoverageStore,
+  o: { testFiles?: string[]; signal?: AbortSignal; onProgress?: (done: number, total: number, testFile: string) => void } = {},
+): Promise<boolean> {
+  const testFiles = o.testFiles ?? project.runnableTestFiles();
+  const runs = await runTestFiles({
+    root: project.root,
+    testFiles,
+    isSource: sourceFilter(project),
+    isProjectFile: (f) => project.contains(f),
+    limits: { timeoutMs: settings.coverageTimeoutMs, memoryMb: settings.memoryMb },
+    signal: o.signal,
+    onProgress: o.onProgress,
+  });
+  if (o.signal?.aborted) return false;
+  for (const run of runs) store.record(run);
+  return true;
+}
+
+/** The coverage of `files` (default: every source file of the project) from what `store` holds. */
+export async function coverageReport(project: Project, settings: Settings, store: CoverageStore, files?: string[]): Promise<ProjectCoverage> {
+  const isIntegration = integrationMatcher(settings, project);
+  const sources = files ?? project.knownFiles().filter(sourceFilter(project));
+  const results: FileCoverageResult[] = [];
+  for (const file of sources) {
+    const data = await store.coverageOf(file);
+    const report = fileReport(data);
+    const target = targetFor(store.index.testsLoading(file).map((t) => ({ integration: isIntegration(t) })), settings.coverageTargets);
+    results.push({ ...report, file, data, target, meetsTarget: report.summary.lines.pct >= target.pct });
+  }
+  const tests = store.index.knownTests().map((t) => store.index.get(t)!);
+  return { files: results, total: sumTotals(results.map((r) => r.summary)), tests };
+}
+
+/** Writes `lcov.info` and `coverage-summary.json` (what editors' coverage gutters and CI badges read) into `dir`. */
+export function writeCoverageFiles(root: string, dir: string, files: FileCoverageResult[]): string[] {
+  const map = libCoverage.createCoverageMap({});
+  for (const f of files) map.addFileCoverage(f.data as unknown as libCoverage.FileCoverageData);
+  const context = libReport.createContext({ dir, coverageMap: map, defaultSummarizer: 'flat', sourceFinder: (p: string) => fs.readFileSync(p, 'utf8') });
+  // lcov paths relative to the project, as c8 writes them from the project root.
+  reports.create('lcovonly', { file: 'lcov.info', projectRoot: root } as never).execute(context);
+  reports.create('json-summary', { file: 'coverage-summary.json' }).execute(context);
+  return [path.join(dir, 'lcov.info'), path.join(dir, 'coverage-summary.json')];
+}
