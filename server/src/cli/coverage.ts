@@ -50,7 +50,11 @@ export async function measureFromCli(o: CliIo, settings: Settings): Promise<{ pr
     killAllSandboxes();
   }
   if (o.interactive && tests.length) o.err('\r\x1b[K');
-  return { project, coverage: await coverageReport(project, settings, store) };
+  try {
+    return { project, coverage: await coverageReport(project, settings, store) };
+  } finally {
+    store.dispose();
+  }
 }
 
 function pct(n: number): string {

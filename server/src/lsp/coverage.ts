@@ -11,7 +11,7 @@ import type { Project } from '../core/project';
 import type { Settings } from '../core/settings';
 import { LineIndex } from '../core/text';
 import { nodeFileHost } from '../io/nodeHost';
-import { CoverageStore } from '../run/coverage';
+import { CoverageStore, keepWarmChildren } from '../run/coverage';
 import { coverageReport, runTests, type FileCoverageResult } from '../run/measure';
 import type { ClientCaps } from './capabilities';
 import { DIAGNOSTIC_SOURCE, SEVERITY, toRange } from './convert';
@@ -145,6 +145,8 @@ export class CoverageService {
       const shown = firstRun || !changed.length ? report.files : report.files.filter((f) => touched.has(f.file));
       this.notify(p, s, false, shown);
       this.host.republish(p.root);
+      // From now on saves are expected: have a child booted for the next one.
+      keepWarmChildren(1, p.settings.memoryMb);
       this.settle(p.root, generation, false, tests);
     } catch (error) {
       this.host.connection.console.error(`coverage run failed: ${(error as Error)?.stack ?? error}`);
@@ -241,6 +243,7 @@ export class CoverageService {
 
   dispose(root: string): void {
     this.states.get(root)?.running?.abort();
+    this.states.get(root)?.store.dispose();
     this.states.delete(root);
   }
 }

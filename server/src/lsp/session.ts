@@ -39,6 +39,7 @@ import { readClientCaps, serverCapabilities, type ClientCaps } from './capabilit
 import { codeActions, generationEdit, GENERATE_COMMAND, type ActionHost } from './codeActions';
 import { CoverageService, RUN_COVERAGE_COMMAND } from './coverage';
 import { toDiagnostic } from './convert';
+import { stopWarmChildren } from '../run/coverage';
 import { killAllSandboxes } from '../run/sandbox';
 import { URI } from './uri';
 
@@ -129,6 +130,7 @@ export class Session {
 
   shutdown(): void {
     this.shutDown = true;
+    stopWarmChildren();
     killAllSandboxes();
     for (const state of this.projects.values()) {
       clearTimeout(state.timer);

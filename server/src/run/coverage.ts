@@ -1,8 +1,8 @@
-// Runs the user's test files under V8 coverage, one child process per test file (so the model knows which source
-// files each test loads), confined by guard.ts with a time and a memory limit, and turns V8's block coverage into
+// Runs the user's test files under V8 precise coverage (what NODE_V8_COVERAGE collects, taken by the child itself:
+// coverageChild.ts), one child process per test file (so the model knows which source files each test loads), confined by guard.ts with a time and a memory limit, and turns V8's block coverage into
 // Istanbul data with the libraries c8 uses (@bcoe/v8-coverage to merge, v8-to-istanbul to map back through source
 // maps). Source files no test loaded get all-zero coverage from their transpiled text, like c8's `--all`.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import v8ToIstanbul from 'v8-to-istanbul';
 import { CoverageIndex, type FileCoverageData, type TestStatus } from '../core/coverage';
 import { transpileForSandbox } from './instrument';
 import { makeTempDir, sandboxEnv, trackChild, type Limits } from './sandbox';
+import { TranspileCache } from './transpileCache';
 
 const CHILD = path.join(__dirname, 'coverageChild.js');
 
@@ -40,6 +41,8 @@ export interface CoverageRunOptions {
   isProjectFile: (file: string) => boolean;
   /** `timeoutMs` is the limit for one whole test file. */
   limits: Limits;
+  /** A TranspileCache manifest the children read transpiled code from. */
+  manifest?: string;
   /** How many test files run at once (default: 2). */
   concurrency?: number;
   signal?: AbortSignal;
@@ -61,34 +64,80 @@ export async function runTestFiles(o: CoverageRunOptions): Promise<TestFileRun[]
   return results.filter(Boolean);
 }
 
-function runTestFile(o: CoverageRunOptions, testFile: string): Promise<TestFileRun> {
+interface CoverageChild {
+  child: ChildProcess;
+  tmpDir: string;
+  memoryMb: number;
+  output: { text: string };
+  used: boolean;
+}
+
+const warm: CoverageChild[] = [];
+let warmTarget = 0;
+
+/**
+ * Keeps `n` coverage children booted and waiting, so a save does not wait for Node to start (the server sets 1; the
+ * CLI, which runs everything once, keeps none).
+ */
+export function keepWarmChildren(n: number, memoryMb: number): void {
+  warmTarget = n;
+  while (warm.filter((w) => w.memoryMb === memoryMb).length < n) warm.push(spawnCoverageChild(memoryMb));
+}
+
+/** Ends the warm children and keeps no more (shutdown). */
+export function stopWarmChildren(): void {
+  warmTarget = 0;
+  for (const w of warm.splice(0)) w.child.kill('SIGKILL');
+}
+
+function spawnCoverageChild(memoryMb: number): CoverageChild {
   const tmpDir = makeTempDir('testgap-coverage-');
-  const v8Dir = path.join(tmpDir, '.v8');
   const scratch = path.join(tmpDir, 'tmp');
-  fs.mkdirSync(v8Dir);
-  fs.mkdirSync(scratch);
+  fs.mkdirSync(path.join(scratch, '.testgap-coverage'), { recursive: true });
+  const child = spawn(process.execPath, [`--max-old-space-size=${memoryMb}`, CHILD], {
+    cwd: scratch,
+    env: sandboxEnv({ TMPDIR: scratch, TEMP: scratch, TMP: scratch }),
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  trackChild(child);
+  const output = { text: '' };
+  const keep = (d: Buffer) => (output.text = (output.text + d).slice(-20_000));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const c: CoverageChild = { child, tmpDir, memoryMb, output, used: false };
+  child.on('exit', () => {
+    const i = warm.indexOf(c);
+    if (i >= 0) warm.splice(i, 1);
+    if (!c.used) fs.rmSync(tmpDir, { recursive: true, force: true });
+  });
+  return c;
+}
+
+function takeChild(memoryMb: number): CoverageChild {
+  const i = warm.findIndex((w) => w.memoryMb === memoryMb && w.child.exitCode === null && w.child.signalCode === null && w.child.connected);
+  const c = i >= 0 ? warm.splice(i, 1)[0]! : spawnCoverageChild(memoryMb);
+  c.used = true;
+  if (warmTarget > 0) setImmediate(() => keepWarmChildren(warmTarget, memoryMb));
+  return c;
+}
+
+function runTestFile(o: CoverageRunOptions, testFile: string): Promise<TestFileRun> {
+  const c = takeChild(o.limits.memoryMb);
+  const { child, tmpDir } = c;
+  const scratch = path.join(tmpDir, 'tmp');
+  const v8Dir = path.join(scratch, '.testgap-coverage');
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [`--max-old-space-size=${o.limits.memoryMb}`, CHILD, JSON.stringify({ root: o.root, testFile, tmpDir: scratch })], {
-      cwd: o.root,
-      env: sandboxEnv({ NODE_V8_COVERAGE: v8Dir, TMPDIR: scratch, TEMP: scratch, TMP: scratch }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    trackChild(child);
-    let output = '';
-    const keep = (d: Buffer) => (output = (output + d).slice(-20_000));
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
+    child.send({ root: o.root, testFile, tmpDir: scratch, out: path.join(v8Dir, 'coverage.json'), manifest: o.manifest });
     let timedOut = false;
     const watchdog = setTimeout(() => {
       timedOut = true;
-      // SIGINT lets Node write the coverage it has so far; SIGKILL follows if that does not end it.
-      child.kill('SIGINT');
-      setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+      child.kill('SIGKILL');
     }, testFileTimeoutMs(o.limits));
     const onAbort = () => child.kill('SIGKILL');
     o.signal?.addEventListener('abort', onAbort);
     child.on('exit', (code, signal) => {
+      const output = c.output.text;
       clearTimeout(watchdog);
       o.signal?.removeEventListener('abort', onAbort);
       const durationMs = Date.now() - started;
@@ -230,6 +279,7 @@ export async function emptyCoverage(file: string): Promise<FileCoverageData> {
  */
 export class CoverageStore {
   readonly index = new CoverageIndex();
+  readonly transpiled = new TranspileCache();
   private readonly runs = new Map<string, TestFileRun>();
   private readonly cache = new Map<string, Promise<FileCoverageData>>();
 
@@ -250,6 +300,10 @@ export class CoverageStore {
   /** A source file changed on disk: its all-zero coverage (when no test loads it) must be made again. */
   fileChanged(file: string): void {
     this.cache.delete(file);
+  }
+
+  dispose(): void {
+    this.transpiled.dispose();
   }
 
   run(testFile: string): TestFileRun | undefined {

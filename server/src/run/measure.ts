@@ -41,7 +41,9 @@ export async function runTests(
   o: { testFiles?: string[]; signal?: AbortSignal; onProgress?: (done: number, total: number, testFile: string) => void } = {},
 ): Promise<boolean> {
   const testFiles = o.testFiles ?? project.runnableTestFiles();
+  const manifest = store.transpiled.prepare(project.knownFiles());
   const runs = await runTestFiles({
+    manifest,
     root: project.root,
     testFiles,
     isSource: sourceFilter(project),
