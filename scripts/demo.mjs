@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run demo`: the whole job on the bundled example project, in a scratch copy so the repository stays as it is:
-// find the untested exports, generate verified tests for them, run those tests with uvu, and check again.
+// find the untested exports, generate verified tests for them, run those tests with uvu, check again, and measure
+// coverage.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,6 +30,7 @@ try {
   step('testgap generate src/pricing.ts src/cart.ts lib/legacy.js', process.execPath, [bin, 'generate', 'src/pricing.ts', 'src/cart.ts', 'lib/legacy.js'], [0, 1]);
   step('uvu -r tsx test', process.execPath, [path.join(repo, 'node_modules/uvu/bin.js'), '-r', 'tsx', 'test']);
   step('testgap check', process.execPath, [bin, 'check']);
+  step('testgap coverage', process.execPath, [bin, 'coverage']);
   process.stdout.write(`\nThe generated tests are in ${path.join(project, 'test')}.\n`);
 } finally {
   if (!process.env.KEEP_DEMO) fs.rmSync(work, { recursive: true, force: true });
