@@ -81,6 +81,19 @@ test('stdio: save → testgap/coverage with c8 figures; uncovered and low-covera
       context: { diagnostics: [byCode.uncovered] },
     })) as { title: string }[];
     assert.ok(actions.some((a) => a.title === 'Generate tests for `tax`'), JSON.stringify(actions.map((a) => a.title)));
+    // Code lenses mirror the two diagnostics, with the same generation command as the code action.
+    const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri: client.uri('src/price.js') } })) as {
+      range: { start: { line: number } };
+      command: { title: string; command: string; arguments: { unitIds: string[] }[] };
+    }[];
+    assert.equal(
+      lenses.map((l) => `${l.range.start.line}: ${l.command.title}`),
+      ['0: 100 % of lines · 2 branches missed · Generate tests', '5: never run · Generate tests'],
+    );
+    assert.equal(lenses.map((l) => [l.command.command, l.command.arguments[0]!.unitIds]), [
+      ['testgap.generateTests', ['src/price.js#discount']],
+      ['testgap.generateTests', ['src/price.js#tax']],
+    ]);
     // An unsaved edit: the figures are not for this text any more, so missing-test is back until the next run.
     await client.change('src/price.js', [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '// edited\n' }]);
     const edited = await client.waitForDiagnostics('src/price.js');

@@ -27,6 +27,8 @@ export interface ClientCaps {
   documentChanges: boolean;
   createFiles: boolean;
   applyEdit: boolean;
+  /** `workspace/codeLens/refresh`: code lenses show coverage, which changes after each run. */
+  codeLensRefresh: boolean;
 }
 
 export function readClientCaps(c: ClientCapabilities): ClientCaps {
@@ -46,6 +48,7 @@ export function readClientCaps(c: ClientCapabilities): ClientCaps {
     documentChanges: !!c.workspace?.workspaceEdit?.documentChanges,
     createFiles: !!c.workspace?.workspaceEdit?.resourceOperations?.includes('create'),
     applyEdit: !!c.workspace?.applyEdit,
+    codeLensRefresh: !!c.workspace?.codeLens?.refreshSupport,
   };
 }
 
@@ -66,6 +69,7 @@ export function serverCapabilities(caps: ClientCaps): ServerCapabilities {
       ? { diagnosticProvider: { identifier: DIAGNOSTIC_PROVIDER_ID, interFileDependencies: true, workspaceDiagnostics: false } }
       : {}),
     codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS, resolveProvider: caps.resolveEdit },
+    codeLensProvider: { resolveProvider: false },
     // Zed hides commands that are not listed here (zed-industries/zed#26239).
     executeCommandProvider: { commands: COMMANDS },
     workspace: {

@@ -5,7 +5,7 @@
 // Figures are never shown for text they were not measured on: each file's report remembers the text it was computed
 // from, and an open document whose text differs gets no coverage diagnostics (its `missing-test` ones stay) until
 // the next run. While a run is pending, the notification says `stale: true`.
-import { DiagnosticSeverity, type Connection, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver/node';
+import { CodeLensRefreshRequest, DiagnosticSeverity, type CodeLens, type Connection, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver/node';
 import { coverageFindings, type FileSummary, type TestRunRecord } from '../core/coverage';
 import type { Project } from '../core/project';
 import type { Settings } from '../core/settings';
@@ -14,6 +14,7 @@ import { nodeFileHost } from '../io/nodeHost';
 import { CoverageStore, keepWarmChildren } from '../run/coverage';
 import { coverageReport, runTests, type FileCoverageResult } from '../run/measure';
 import type { ClientCaps } from './capabilities';
+import { GENERATE_COMMAND } from './codeActions';
 import { DIAGNOSTIC_SOURCE, SEVERITY, toRange } from './convert';
 import { URI } from './uri';
 
@@ -145,6 +146,7 @@ export class CoverageService {
       const shown = firstRun || !changed.length ? report.files : report.files.filter((f) => touched.has(f.file));
       this.notify(p, s, false, shown);
       this.host.republish(p.root);
+      if (this.host.caps.codeLensRefresh) void this.host.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
       // From now on saves are expected: have a child booted for the next one.
       keepWarmChildren(1, p.settings.memoryMb);
       this.settle(p.root, generation, false, tests);
@@ -231,6 +233,26 @@ export class CoverageService {
       return d;
     });
     return { diagnostics, key: `coverage-${s.generation}-${findings.map((f) => `${f.unit.id}:${f.code}:${f.message}`).join('|')}` };
+  }
+
+  /**
+   * Code lenses over the units coverage reports on: "72 % · 3 branches missed · Generate tests", running the same
+   * generation as the code action.
+   */
+  lenses(p: CoverageProject, file: string, text: string, uri: string, version: number): CodeLens[] {
+    const report = this.states.get(p.root)?.reports.get(file);
+    if (!report || report.text !== text || !this.enabled(p)) return [];
+    const index = new LineIndex(text);
+    return coverageFindings(p.project.facts(file).units, index, report.result.data, report.result.target).map((f) => {
+      const c = f.coverage;
+      const missed = c.uncoveredBranches.length;
+      const what = f.code === 'uncovered' ? 'never run' : `${c.lines.pct} % of lines${missed ? ` · ${missed} ${missed === 1 ? 'branch' : 'branches'} missed` : ''}`;
+      const title = `${what} · Generate tests`;
+      return {
+        range: toRange(index, f.unit.nameSpan),
+        command: { title, command: GENERATE_COMMAND, arguments: [{ uri, version, unitIds: [f.unit.id], variant: 'all' }] },
+      };
+    });
   }
 
   /** Units the coverage diagnostics of this text name (they get code actions). */

@@ -23,6 +23,7 @@ export function startServer(connection: Connection): Session {
   connection.onDidChangeWatchedFiles((params) => session.didChangeWatchedFiles(params));
   connection.languages.diagnostics.on((params) => session.pullDiagnostics(params));
   connection.onCodeAction((params) => session.codeActions(params));
+  connection.onCodeLens((params) => session.codeLenses(params));
   connection.onCodeActionResolve((action, token) => session.resolveCodeAction(action, token));
   connection.onExecuteCommand((params, token) => session.executeCommand(params, token));
 

@@ -27,6 +27,8 @@ import {
   type CancellationToken,
   type CodeAction,
   type CodeActionParams,
+  type CodeLens,
+  type CodeLensParams,
   type ExecuteCommandParams,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -447,6 +449,15 @@ export class Session {
 
   codeActions(params: CodeActionParams) {
     return codeActions(this.actionHost, params);
+  }
+
+  codeLenses(params: CodeLensParams): CodeLens[] {
+    const doc = this.documents.get(params.textDocument.uri);
+    const file = URI.toPath(params.textDocument.uri);
+    const state = doc && file ? this.projectFor(file) : undefined;
+    if (!doc || !file || !state || !this.owns(state, file)) return [];
+    this.syncOverlays(state);
+    return this.coverage.lenses(state, file, doc.getText(), doc.uri, doc.version);
   }
 
   async resolveCodeAction(action: CodeAction, token: CancellationToken): Promise<CodeAction> {
