@@ -1,5 +1,7 @@
 // `testgap coverage` and `testgap check --coverage` from a terminal's point of view, and the pure parts of the model.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { CoverageJson } from '../../server/src/cli/coverage';
@@ -99,6 +101,90 @@ test('wrong', () => assert.is(1 + 1, 3)); test.run();
   }
 });
 
+test('the guard follows links: a symlink or hard link made in the temp folder cannot carry a write outside', () => {
+  const p = tempProject(`//- /package.json
+{ "name": "links" }
+//- /src/a.js
+exports.a = 1;
+//- /test/links.test.js
+const { test } = require('uvu'); const assert = require('uvu/assert');
+const fs = require('fs'); const os = require('os'); const path = require('path');
+const root = path.resolve(__dirname, '..');
+test('symlink to the project, then write through it', () => {
+  fs.symlinkSync(root, path.join(os.tmpdir(), 'project'));
+  fs.writeFileSync(path.join(os.tmpdir(), 'project', 'via-symlink.txt'), 'x');
+});
+test('dangling symlink out of the temp folder', () => {
+  fs.symlinkSync(path.join(root, 'dangling.txt'), path.join(os.tmpdir(), 'dangling'));
+});
+test('hard link to a source file, then append', () => {
+  fs.linkSync(path.join(root, 'src/a.js'), path.join(os.tmpdir(), 'a.js'));
+  fs.appendFileSync(path.join(os.tmpdir(), 'a.js'), '// appended');
+});
+test('writes inside the temp folder are fine', () => {
+  fs.writeFileSync(path.join(os.tmpdir(), 'ok.txt'), 'ok');
+  assert.is(fs.readFileSync(path.join(os.tmpdir(), 'ok.txt'), 'utf8'), 'ok');
+});
+test.run();
+`);
+  linkTestTools(p.root);
+  try {
+    const json = JSON.parse(cli(p.root, ['coverage', '--json']).stdout) as CoverageJson;
+    const message = json.tests[0]!.message ?? '';
+    assert.match(message, /^3 tests failed: /, message);
+    assert.match(message, /"symlink to the project, then write through it": testgap sandbox: symlink/);
+    assert.match(message, /"dangling symlink out of the temp folder": testgap sandbox: symlink/);
+    assert.match(message, /"hard link to a source file, then append": testgap sandbox: link/);
+    assert.not.ok(fs.existsSync(path.join(p.root, 'via-symlink.txt')));
+    assert.is(p.read('src/a.js'), 'exports.a = 1;\n');
+  } finally {
+    p.remove();
+  }
+});
+
+test('a test file that does not load, or fails and still exits 0, is reported with the reason', () => {
+  const p = tempProject(`//- /package.json
+{ "name": "broken" }
+//- /src/a.js
+exports.a = 1;
+//- /test/syntax.test.js
+const { test } = require('uvu');
+test('never', () => {
+//- /test/sneaky.test.js
+const { test } = require('uvu'); const assert = require('uvu/assert');
+test('wrong', () => assert.is(1, 2));
+test.run();
+setTimeout(() => process.exit(0), 50);
+`);
+  linkTestTools(p.root);
+  try {
+    const json = JSON.parse(cli(p.root, ['coverage', '--json']).stdout) as CoverageJson;
+    const byPath = Object.fromEntries(json.tests.map((t) => [t.path, t]));
+    assert.is(byPath['test/syntax.test.js']!.status, 'failed');
+    assert.match(byPath['test/syntax.test.js']!.message!, /^exited with code 1: SyntaxError: /);
+    assert.is(byPath['test/sneaky.test.js']!.status, 'failed', 'uvu counted a failure though the process exited 0');
+    assert.match(byPath['test/sneaky.test.js']!.message!, /"wrong": Expected values to be strictly equal/);
+  } finally {
+    p.remove();
+  }
+});
+
+test('a project in a folder whose path needs escaping in a URL is measured', () => {
+  const p = tempProject('//- /README\n');
+  // Fixture headers cannot hold a space, so this project is written by hand.
+  p.write('sp ace/é/package.json', '{ "name": "spaced" }\n');
+  p.write('sp ace/é/src/a.js', 'exports.a = (x) => {\n  return x + 1;\n};\n');
+  p.write('sp ace/é/test/a.test.js', "const { test } = require('uvu'); const assert = require('uvu/assert');\ntest('a', () => assert.is(require('../src/a').a(1), 2)); test.run();\n");
+  const root = path.join(p.root, 'sp ace/é');
+  linkTestTools(root);
+  try {
+    const json = JSON.parse(cli(root, ['coverage', '--json']).stdout) as CoverageJson;
+    assert.is(json.files[0]!.lines.pct, 100);
+  } finally {
+    p.remove();
+  }
+});
+
 test('percent and line ranges are what c8 and the table show', () => {
   assert.is(percent(31, 39), 79.48); // floored, not rounded (79.487…)
   assert.is(percent(0, 0), 100);
@@ -129,6 +215,25 @@ test('integration target only when every test that loads a file is an integratio
   assert.equal(targetFor([], targets), { kind: 'unit', pct: 85 });
 });
 
+test('an arrow function whose line runs at load but that nobody calls is uncovered, not covered', () => {
+  const text = 'export const never = (x: number) => x + 1;\nexport const called = (x: number) => x * 2;\n';
+  const { project, fixture } = fixtureProject(`//- /src/arrows.ts\n${text}`);
+  const units = project.facts(fixture.path('src/arrows.ts')).units;
+  const at = (line: number, from: number, to: number) => ({ start: { line, column: from }, end: { line, column: to } });
+  const data: FileCoverageData = {
+    path: fixture.path('src/arrows.ts'),
+    statementMap: { 0: at(1, 0, 43), 1: at(2, 0, 44) },
+    s: { 0: 1, 1: 1 }, // both lines run when the module loads
+    fnMap: { 0: { name: 'never', decl: at(1, 21, 42), loc: at(1, 21, 42), line: 1 }, 1: { name: 'called', decl: at(2, 22, 43), loc: at(2, 22, 43), line: 2 } },
+    f: { 0: 0, 1: 3 },
+    branchMap: { 0: { loc: at(1, 36, 41), type: 'branch', locations: [{ start: { line: 1, column: -1 }, end: { line: 1, column: 41 } }], line: 1 } },
+    b: { 0: [0] },
+  };
+  const findings = coverageFindings(units, new LineIndex(text), data, { kind: 'unit', pct: 85 });
+  assert.equal(findings.map((f) => `${f.code} ${f.unit.name}`), ['uncovered never']);
+  assert.equal(findings[0]!.coverage.uncoveredBranches, [{ line: 1, column: 0, endLine: 1, endColumn: 41 }], 'no negative column');
+});
+
 test('coverage findings: an unexecuted class is one finding; members of a class that ran are judged one by one', () => {
   const text = `export class Cart {
   add(x: number) {
@@ -155,7 +260,7 @@ export class Unused {
   }
   const findings = coverageFindings(units, new LineIndex(text), data, { kind: 'unit', pct: 85 });
   assert.equal(findings.map((f) => `${f.code} ${f.unit.name}`).sort(), ['uncovered Cart.clear', 'uncovered Unused']);
-  assert.match(findings.find((f) => f.unit.name === 'Unused')!.message, /^No test executes class `Unused` \(0 of 5 lines run\)$/);
+  assert.match(findings.find((f) => f.unit.name === 'Unused')!.message, /^No test executes class `Unused` \(5 lines\)$/);
 });
 
 test.run();

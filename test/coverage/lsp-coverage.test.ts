@@ -210,4 +210,70 @@ test('writes into the project', () => { require('fs').writeFileSync(__dirname + 
   }
 });
 
+
+test('outside changes: a deleted test stops counting, a hung test runs again once fixed, a file changed on disk is re-measured', async () => {
+  const p = tempProject(`//- /package.json
+{ "name": "outside", "testgap": { "coverageTimeoutMs": 2000 } }
+//- /src/a.js
+exports.a = (x) => x + 1;
+//- /src/b.js
+exports.b = (x) => {
+  return x * 2;
+};
+//- /src/h.js
+require('./loop');
+exports.h = () => 'h';
+//- /src/loop.js
+while (true) {}
+//- /test/a.test.js
+const { test } = require('uvu'); const assert = require('uvu/assert');
+test('a', () => assert.is(require('../src/a').a(1), 2)); test.run();
+//- /test/b.test.js
+const { test } = require('uvu'); const assert = require('uvu/assert');
+test('b', () => assert.is(require('../src/b').b(2), 4)); test.run();
+//- /test/h.test.js
+const { test } = require('uvu'); const assert = require('uvu/assert');
+test('h', () => assert.is(require('../src/h').h(), 'h')); test.run();
+`);
+  linkTestTools(p.root);
+  const caps = { ...PUSH_CLIENT, workspace: { ...PUSH_CLIENT.workspace, didChangeWatchedFiles: { dynamicRegistration: true } } };
+  const client = await TestClient.start({ root: p.root, transport: 'in-process', capabilities: caps });
+  const status = (n: CoverageNotification) => Object.fromEntries(n.tests.map((t) => [path.basename(t.uri), t.status]));
+  const file = (n: CoverageNotification, rel: string) => n.files.find((f) => f.uri === client.uri(rel));
+  try {
+    await client.waitFor('watcher registration', () => client.registrations.length > 0);
+    await client.open('src/a.js', p.read('src/a.js'), 'javascript');
+    await client.save('src/a.js');
+    const first = await finalNotification(client);
+    assert.equal(status(first), { 'a.test.js': 'passed', 'b.test.js': 'passed', 'h.test.js': 'timeout' });
+    assert.is(file(first, 'src/b.js')!.lines.pct, 100);
+
+    // The loop is fixed on disk (not in the editor): the hung test runs again, though nothing recorded what it loads.
+    let mark = client.coverage.length;
+    p.write('src/loop.js', 'exports.loop = false;\n');
+    await client.watchedFileChanged('src/loop.js', 2);
+    const fixed = await finalNotification(client, mark);
+    assert.is(status(fixed)['h.test.js'], 'passed');
+
+    // A test deleted outside the editor stops counting: src/b.js is no longer covered by anything.
+    mark = client.coverage.length;
+    fs.rmSync(path.join(p.root, 'test/b.test.js'));
+    await client.watchedFileChanged('test/b.test.js', 3);
+    const deleted = await finalNotification(client, mark);
+    assert.equal(Object.keys(status(deleted)).sort(), ['a.test.js', 'h.test.js']);
+    assert.is(file(deleted, 'src/b.js')!.lines.covered, 0, 'and the notification says so');
+
+    // The open file rewritten on disk and reloaded by the editor, then saved: new figures for the new text.
+    mark = client.coverage.length;
+    p.write('src/a.js', 'exports.a = (x) => x + 1;\nexports.z = (x) => {\n  return x;\n};\n');
+    await client.change('src/a.js', [{ text: p.read('src/a.js') }]);
+    await client.save('src/a.js');
+    const changed = await finalNotification(client, mark);
+    assert.equal(file(changed, 'src/a.js')!.uncoveredLines, [3]);
+  } finally {
+    await client.stop();
+    p.remove();
+  }
+});
+
 test.run();

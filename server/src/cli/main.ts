@@ -127,7 +127,8 @@ function check(args: string[]): number | Promise<number> {
 
 function lsp(args: string[]): void {
   const known: readonly string[] = COMMAND_OPTIONS.lsp.flags;
-  const transport = args.filter((a) => a.startsWith('--'));
+  // vscode-languageclient appends --clientProcessId=<pid>; the server learns the same from `initialize`.
+  const transport = args.filter((a) => a.startsWith('--') && !a.startsWith('--clientProcessId'));
   if (transport.length !== 1 || !known.includes(transport[0].slice(2))) {
     throw new UsageError('lsp needs exactly one of --stdio or --node-ipc');
   }
@@ -174,7 +175,10 @@ if (require.main === module) runMain();
 function runMain(): void {
   main(process.argv.slice(2)).then(
     (code) => {
-      if (code !== undefined) process.exitCode = code;
+      if (code === undefined) return;
+      process.exitCode = code;
+      // Started with an IPC channel (`lsp --node-ipc` from an editor), the open channel would keep the process alive.
+      if (process.channel) process.exit(code);
     },
     (error) => {
       process.stderr.write(`testgap: internal error: ${error?.stack ?? error}\n`);

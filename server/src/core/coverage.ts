@@ -101,7 +101,8 @@ export function uncoveredBranches(data: FileCoverageData, within?: { startLine: 
       const loc = branch.locations[arm] ?? branch.loc;
       if (count > 0 || !loc) return;
       if (within && (loc.start.line < within.startLine || loc.start.line > within.endLine)) return;
-      out.push({ line: loc.start.line, column: loc.start.column, endLine: loc.end.line, endColumn: loc.end.column });
+      // Source-map mapping can leave -1 columns; positions are never negative.
+      out.push({ line: loc.start.line, column: Math.max(0, loc.start.column), endLine: loc.end.line, endColumn: Math.max(0, loc.end.column) });
     });
   }
   return out.sort((a, b) => a.line - b.line || a.column - b.column);
@@ -143,6 +144,7 @@ export function unitLines(unit: Unit, index: LineIndex): { startLine: number; en
 export function unitCoverage(unit: Unit, index: LineIndex, data: FileCoverageData): UnitCoverage | undefined {
   const range = unitLines(unit, index);
   if (!range) return undefined;
+  const within = (r: Range) => r.start.line >= range.startLine && r.end.line <= range.endLine;
   let total = 0;
   let covered = 0;
   for (const [line, count] of lineCounts(data)) {
@@ -160,7 +162,11 @@ export function unitCoverage(unit: Unit, index: LineIndex, data: FileCoverageDat
       if (count > 0) taken++;
     });
   }
-  return { unitId: unit.id, executed: covered > 0, lines: totals(covered, total), branches: totals(taken, arms), uncoveredBranches: uncoveredBranches(data, range) };
+  // Whether the unit ran is a question for its functions' call counts, not its lines: the line of
+  // `export const f = () => …` runs when the module loads, whether or not anything calls f.
+  const functions = Object.entries(data.fnMap).filter(([, fn]) => within(fn.loc));
+  const executed = functions.length > 0 ? functions.some(([id]) => (data.f[id] ?? 0) > 0) : covered > 0;
+  return { unitId: unit.id, executed, lines: totals(covered, total), branches: totals(taken, arms), uncoveredBranches: uncoveredBranches(data, range) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -272,7 +278,7 @@ export function coverageFindings(units: Unit[], index: LineIndex, data: FileCove
     if (unit.kind === 'constructor' && !c.executed) continue; // an unconstructed class is reported once, as the class
     if (!c.executed) {
       const what = unit.kind === 'class' ? `class \`${unit.name}\`` : `\`${unit.name}\``;
-      out.push({ code: 'uncovered', unit, coverage: c, message: `No test executes ${what} (0 of ${c.lines.total} lines run)` });
+      out.push({ code: 'uncovered', unit, coverage: c, message: `No test executes ${what} (${c.lines.total} ${c.lines.total === 1 ? 'line' : 'lines'})` });
       continue;
     }
     // Branches count as well as lines: a guard clause that never fires leaves every line "covered".

@@ -55,6 +55,10 @@ interface State {
   ranOnce: boolean;
   /** Test files waiting to run (a cancelled run's tests stay here). */
   pending: Set<string>;
+  /** Files saved since the last finished run (a cancelled run's stay here): the notification reports them. */
+  pendingChanged: Set<string>;
+  /** A full run (the command) is pending: the notification then lists every file. */
+  pendingFull: boolean;
   running?: AbortController;
   /** Bumped by every save: a run whose generation is not the latest publishes nothing. */
   generation: number;
@@ -78,7 +82,7 @@ export class CoverageService {
 
   private state(root: string): State {
     let s = this.states.get(root);
-    if (!s) this.states.set(root, (s = { store: new CoverageStore(), reports: new Map(), ranOnce: false, pending: new Set(), generation: 0, total: null }));
+    if (!s) this.states.set(root, (s = { store: new CoverageStore(), reports: new Map(), ranOnce: false, pending: new Set(), pendingChanged: new Set(), pendingFull: false, generation: 0, total: null }));
     return s;
   }
 
@@ -98,31 +102,56 @@ export class CoverageService {
     } else {
       const affected = s.store.index.affectedTests([file], (f) => p.project.isTestFile(f), (f) => p.project.testsImporting(f));
       const neverRun = [...runnable].filter((t) => !s.store.index.get(t));
-      tests = [...affected, ...neverRun].filter((t) => runnable.has(t));
-      for (const t of affected) if (!runnable.has(t) && !p.project.contains(t)) s.store.removeTest(t); // deleted tests
+      // A test that hung or crashed left no record of what it loads, so any change may be its fix.
+      const unfinished = s.store.index.knownTests().filter((t) => ['timeout', 'crashed'].includes(s.store.index.get(t)!.status));
+      tests = [...affected, ...neverRun, ...unfinished].filter((t) => runnable.has(t));
     }
     this.start(p, tests, [file]);
+  }
+
+  /**
+   * A file changed on disk by something other than a save in the editor (a checkout, a formatter, another editor):
+   * its figures are no longer for its text, so the tests that load it run again, as after a save. Before the first
+   * run there is nothing to update.
+   */
+  changedOnDisk(p: CoverageProject, file: string): void {
+    const s = this.states.get(p.root);
+    if (!s || !s.ranOnce) return;
+    s.reports.delete(file);
+    this.saved(p, file);
   }
 
   /** Runs every test file of the project (the `testgap.runCoverage` command). */
   runAll(p: CoverageProject): Promise<void> {
     if (!p.settings.execute) return Promise.resolve();
-    return this.start(p, p.project.runnableTestFiles(), []);
+    return this.start(p, p.project.runnableTestFiles(), [], true);
   }
 
-  private start(p: CoverageProject, tests: string[], changed: string[]): Promise<void> {
+  private start(p: CoverageProject, tests: string[], changed: string[], full = false): Promise<void> {
     const s = this.state(p.root);
     for (const t of tests) s.pending.add(t);
+    for (const f of changed) s.pendingChanged.add(f);
+    if (full) s.pendingFull = true;
     s.running?.abort();
     const generation = ++s.generation;
     const abort = new AbortController();
     s.running = abort;
     this.notify(p, s, true, []);
-    return this.run(p, s, generation, abort, changed);
+    return this.run(p, s, generation, abort);
   }
 
-  private async run(p: CoverageProject, s: State, generation: number, abort: AbortController, changed: string[]): Promise<void> {
+  private async run(p: CoverageProject, s: State, generation: number, abort: AbortController): Promise<void> {
+    // Tests deleted (or turned into helpers) since their last run must not count any more.
+    const runnable = new Set(p.project.runnableTestFiles());
+    for (const t of s.store.index.knownTests()) {
+      if (runnable.has(t)) continue;
+      for (const f of s.store.index.get(t)!.loaded) s.pendingChanged.add(f); // their figures change: report them
+      s.store.removeTest(t);
+    }
+    for (const t of [...s.pending]) if (!runnable.has(t)) s.pending.delete(t);
     const tests = [...s.pending].sort();
+    const changed = [...s.pendingChanged];
+    const current = () => generation === s.generation && this.states.get(p.root) === s;
     const progress = this.host.caps.workDoneProgress ? await this.host.connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
     progress?.begin('testgap: coverage', 0, `${tests.length} test ${tests.length === 1 ? 'file' : 'files'}`, true);
     progress?.token.onCancellationRequested(() => abort.abort());
@@ -132,18 +161,25 @@ export class CoverageService {
         signal: abort.signal,
         onProgress: (done, total, testFile) => progress?.report(Math.round((done / total) * 100), `${done}/${total} ${p.project.relative(testFile)}`),
       });
-      if (!ok || generation !== s.generation) return this.settle(p.root, generation, true, tests);
-      for (const t of tests) s.pending.delete(t);
-      const firstRun = !s.ranOnce;
-      s.ranOnce = true;
+      if (!ok || !current()) {
+        // Cancelled from the progress UI (not by a newer run): nothing runs now, and the figures stay stale.
+        if (current()) s.running = undefined;
+        return this.settle(p.root, generation, true, tests);
+      }
+      const full = !s.ranOnce || s.pendingFull;
       const touched = new Set<string>(changed);
       for (const t of tests) for (const f of s.store.index.get(t)?.loaded ?? []) touched.add(f);
       const report = await coverageReport(p.project, p.settings, s.store);
-      if (generation !== s.generation) return this.settle(p.root, generation, true, tests);
-      for (const f of report.files) s.reports.set(f.file, { result: f, text: nodeFileHost.readFile(f.file) ?? '' });
+      if (!current()) return this.settle(p.root, generation, true, tests);
+      for (const t of tests) s.pending.delete(t);
+      s.pendingChanged.clear();
+      s.pendingFull = false;
+      s.ranOnce = true;
+      // Only what this run measured gets a new report; the others keep the text they were measured on.
+      const shown = full ? report.files : report.files.filter((f) => touched.has(f.file) || !s.reports.has(f.file));
+      for (const f of shown) s.reports.set(f.file, { result: f, text: nodeFileHost.readFile(f.file) ?? '' });
       s.total = report.total;
       s.running = undefined;
-      const shown = firstRun || !changed.length ? report.files : report.files.filter((f) => touched.has(f.file));
       this.notify(p, s, false, shown);
       this.host.republish(p.root);
       if (this.host.caps.codeLensRefresh) void this.host.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
@@ -152,6 +188,7 @@ export class CoverageService {
       this.settle(p.root, generation, false, tests);
     } catch (error) {
       this.host.connection.console.error(`coverage run failed: ${(error as Error)?.stack ?? error}`);
+      if (current()) s.running = undefined;
       this.settle(p.root, generation, true, tests);
     } finally {
       progress?.done();
@@ -264,8 +301,10 @@ export class CoverageService {
   }
 
   dispose(root: string): void {
-    this.states.get(root)?.running?.abort();
-    this.states.get(root)?.store.dispose();
+    const s = this.states.get(root);
+    if (s) s.generation++; // a run in flight publishes nothing
+    s?.running?.abort();
+    s?.store.dispose();
     this.states.delete(root);
   }
 }

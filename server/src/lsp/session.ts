@@ -326,6 +326,8 @@ export class Session {
       if (!state.project.contains(file) && kind !== 'deleted') continue;
       state.project.fileChangedOnDisk(file, kind);
       this.schedule(state, state.settings.debounceMs);
+      // Saves of open documents come as didSave; this is everything else that changes files.
+      if (!this.documents.get(URI.fromPath(file))) this.coverage.changedOnDisk(state, file);
     }
   }
 

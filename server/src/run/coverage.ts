@@ -10,7 +10,7 @@ import { mergeProcessCovs, type ProcessCov, type ScriptCov } from '@bcoe/v8-cove
 import v8ToIstanbul from 'v8-to-istanbul';
 import { CoverageIndex, type FileCoverageData, type TestStatus } from '../core/coverage';
 import { transpileForSandbox } from './instrument';
-import { makeTempDir, sandboxEnv, trackChild, type Limits } from './sandbox';
+import { makeTempDir, removeTempDir, sandboxEnv, trackChild, type Limits } from './sandbox';
 import { TranspileCache } from './transpileCache';
 
 const CHILD = path.join(__dirname, 'coverageChild.js');
@@ -81,6 +81,7 @@ let warmTarget = 0;
  */
 export function keepWarmChildren(n: number, memoryMb: number): void {
   warmTarget = n;
+  for (const w of warm.filter((x) => x.memoryMb !== memoryMb)) w.child.kill('SIGKILL');
   while (warm.filter((w) => w.memoryMb === memoryMb).length < n) warm.push(spawnCoverageChild(memoryMb));
 }
 
@@ -108,7 +109,7 @@ function spawnCoverageChild(memoryMb: number): CoverageChild {
   child.on('exit', () => {
     const i = warm.indexOf(c);
     if (i >= 0) warm.splice(i, 1);
-    if (!c.used) fs.rmSync(tmpDir, { recursive: true, force: true });
+    if (!c.used) removeTempDir(tmpDir);
   });
   return c;
 }
@@ -141,10 +142,12 @@ function runTestFile(o: CoverageRunOptions, testFile: string): Promise<TestFileR
       clearTimeout(watchdog);
       o.signal?.removeEventListener('abort', onAbort);
       const durationMs = Date.now() - started;
-      const status: TestStatus = timedOut ? 'timeout' : code === 0 ? 'passed' : signal ? 'crashed' : 'failed';
       const counts = /Total:\s+(\d+)\s+Passed:\s+(\d+)\s+Skipped:\s+(\d+)/.exec(output.replace(/\x1b\[[0-9;]*m/g, ''));
+      // A test file can fail and still exit 0 (a failed assertion, then process.exit(0)): uvu's counts say so.
+      const failedByCount = !!counts && +counts[2]! + +counts[3]! < +counts[1]!;
+      const status: TestStatus = timedOut ? 'timeout' : code === 0 && !failedByCount ? 'passed' : signal ? 'crashed' : 'failed';
       const raw = readV8Dir(v8Dir, o.isSource, o.isProjectFile);
-      fs.rmSync(tmpDir, { recursive: true, force: true });
+      removeTempDir(tmpDir);
       resolve({
         testFile,
         status,
@@ -176,7 +179,9 @@ function failureMessage(status: TestStatus, code: number | null, signal: NodeJS.
     if (m) failures.push(`"${m[1]}": ${(lines[i + 1] ?? '').trim()}`);
   });
   if (failures.length) return `${failures.length} ${failures.length === 1 ? 'test' : 'tests'} failed: ${failures.join('; ')}`;
-  return `exited with code ${code}${tail ? `\n${tail}` : ''}`;
+  // A crash while loading (a syntax error, a missing module): the error's own line says what, the stack only where.
+  const errorLine = lines.find((l) => /^\w*(Error|Exception)\b.*:/.test(l.trim()));
+  return `exited with code ${code}${errorLine ? `: ${errorLine.trim()}` : ''}${tail ? `\n${tail}` : ''}`;
 }
 
 function readV8Dir(dir: string, isSource: (file: string) => boolean, isProjectFile: (file: string) => boolean): Pick<TestFileRun, 'scripts' | 'sourceMaps' | 'loadedFiles'> {
@@ -285,7 +290,9 @@ export class CoverageStore {
 
   record(run: TestFileRun): void {
     const before = this.index.get(run.testFile)?.loaded ?? [];
-    const loaded = [...new Set([...run.loadedFiles, ...run.scripts.map((s) => fileURLToPath(s.url))])].sort();
+    let loaded = [...new Set([...run.loadedFiles, ...run.scripts.map((s) => fileURLToPath(s.url))])].sort();
+    // A test killed for hanging wrote no coverage, so nothing says what it loads: keep what its last run said.
+    if (loaded.length === 0 && run.status !== 'passed') loaded = before;
     this.runs.set(run.testFile, run);
     this.index.record({ testFile: run.testFile, status: run.status, loaded, durationMs: run.durationMs, ...(run.message ? { message: run.message } : {}) });
     for (const f of [...before, ...loaded]) this.cache.delete(f);

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import inspector from 'node:inspector';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { installGuard } from './guard';
 import { installLoader } from './loader';
 
@@ -41,7 +41,7 @@ function writeCoverage(args: CoverageChildArgs, compiled: Map<string, string>, i
     const result = [];
     const sourceMaps: Record<string, unknown> = {};
     for (const script of taken.result) {
-      const file = script.url.startsWith('file://') ? new URL(script.url).pathname : script.url;
+      const file = script.url.startsWith('file://') ? fileURLToPath(script.url) : script.url;
       if (!path.isAbsolute(file) || !inProject(file)) continue;
       const url = pathToFileURL(file).href;
       result.push({ ...script, url });
@@ -57,14 +57,11 @@ function writeCoverage(args: CoverageChildArgs, compiled: Map<string, string>, i
 if (process.argv[2]) {
   run(JSON.parse(process.argv[2]) as CoverageChildArgs);
 } else {
-  // A warm child: booted ahead of time, it waits for its one test file. If the server goes away first, so does it.
-  let started = false;
+  // A warm child: booted ahead of time, it waits for its one test file. The channel stays open (unreferenced, so it
+  // does not keep the test running): when the server goes away, so does this child, waiting or running.
   process.once('message', (args: CoverageChildArgs) => {
-    started = true;
-    process.disconnect();
+    (process.channel as unknown as { unref?: () => void } | undefined)?.unref?.();
     run(args);
   });
-  process.on('disconnect', () => {
-    if (!started) process.exit(0);
-  });
+  process.on('disconnect', () => process.exit(1));
 }

@@ -30,16 +30,35 @@ function toPath(p: unknown): string | undefined {
   return undefined; // a file descriptor: it was opened through a checked call
 }
 
+/**
+ * Where a write to `file` really lands: symbolic links followed (dangling ones too, since writing through them
+ * creates their target), for the file and every folder above it that exists.
+ */
+function realTarget(file: string, depth = 0): string {
+  if (depth > 32) return file;
+  try {
+    const stat = fs.lstatSync(file);
+    if (stat.isSymbolicLink()) return realTarget(path.resolve(path.dirname(file), fs.readlinkSync(file)), depth + 1);
+    return fs.realpathSync(file);
+  } catch {
+    // does not exist (yet): its folder decides
+  }
+  const parent = path.dirname(file);
+  return parent === file ? file : path.join(realTarget(parent, depth + 1), path.basename(file));
+}
+
 function isWriteFlag(flags: unknown): boolean {
   if (typeof flags === 'number') return (flags & (fs.constants.O_WRONLY | fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_TRUNC | fs.constants.O_APPEND)) !== 0;
   return typeof flags === 'string' && /[wa+]/.test(flags);
 }
 
 export function installGuard(writable: string[]): void {
-  const roots = writable.map((w) => path.resolve(w));
+  const roots = writable.map((w) => realTarget(path.resolve(w)));
   const allowed = (p: unknown) => {
-    const file = toPath(p);
-    return file === undefined || roots.some((r) => file === r || file.startsWith(r + path.sep));
+    const given = toPath(p);
+    if (given === undefined) return true;
+    const file = realTarget(given);
+    return roots.some((r) => file === r || file.startsWith(r + path.sep));
   };
   const check = (what: string, p: unknown) => {
     if (!allowed(p)) {
@@ -62,6 +81,11 @@ export function installGuard(writable: string[]): void {
   const first = (args: unknown[]) => [args[0]];
   const both = (args: unknown[]) => [args[0], args[1]];
   const second = (args: unknown[]) => [args[1]];
+  // A link is a way to write elsewhere later: both ends must be inside (a symlink's target is relative to its folder).
+  const symlinkArgs = (args: unknown[]) => {
+    const at = toPath(args[1]);
+    return at === undefined ? [args[1]] : [args[1], path.resolve(path.dirname(at), String(args[0]))];
+  };
   const openArgs = (args: unknown[]) => (isWriteFlag(args[1]) ? [args[0]] : []);
   const streamArgs = (args: unknown[]) => {
     const o = args[1];
@@ -71,8 +95,8 @@ export function installGuard(writable: string[]): void {
   const table: [string, (args: unknown[]) => unknown[]][] = [
     ['writeFile', first], ['appendFile', first], ['mkdir', first], ['mkdtemp', first], ['rm', first], ['rmdir', first],
     ['unlink', first], ['truncate', first], ['chmod', first], ['lchmod', first], ['chown', first], ['lchown', first],
-    ['utimes', first], ['lutimes', first], ['rename', both], ['copyFile', second], ['cp', second], ['symlink', second],
-    ['link', second], ['open', openArgs],
+    ['utimes', first], ['lutimes', first], ['rename', both], ['copyFile', second], ['cp', second], ['symlink', symlinkArgs],
+    ['link', both], ['open', openArgs],
   ];
   const fsAny = fs as unknown as Record<string, unknown>;
   const promises = fs.promises as unknown as Record<string, unknown>;

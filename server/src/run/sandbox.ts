@@ -33,12 +33,20 @@ export interface SandboxRun {
 
 const HARNESS = path.join(__dirname, 'harness.js');
 const live = new Set<ChildProcess>();
+const tempDirs = new Set<string>();
 
 /** Kills every sandbox child still running (server shutdown). */
 export function killAllSandboxes(): void {
   for (const c of live) c.kill('SIGKILL');
   live.clear();
 }
+
+// However the process ends (shutdown, the editor closing stdin, an uncaught error), no child outlives it and no
+// temporary folder stays behind. 'exit' handlers must be synchronous, and these are.
+process.on('exit', () => {
+  killAllSandboxes();
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 /** Makes `child` one of the processes killAllSandboxes ends. */
 export function trackChild(child: ChildProcess): void {
@@ -47,7 +55,14 @@ export function trackChild(child: ChildProcess): void {
 }
 
 export function makeTempDir(prefix = 'testgap-sandbox-'): string {
-  return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  tempDirs.add(dir);
+  return dir;
+}
+
+export function removeTempDir(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+  tempDirs.delete(dir);
 }
 
 export function sandboxArgs(tmpDir: string, limits: Limits): string[] {
@@ -85,7 +100,7 @@ export async function runCandidates(job: Omit<Job, 'startAt'>, limits: Limits, s
     }
     return { results, blocks, processes };
   } finally {
-    fs.rmSync(tmpDir, { recursive: true, force: true });
+    removeTempDir(tmpDir);
   }
 }
 

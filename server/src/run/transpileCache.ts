@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { transpileForSandbox } from './instrument';
 import { ESM_SYNTAX } from './loader';
-import { makeTempDir } from './sandbox';
+import { makeTempDir, removeTempDir } from './sandbox';
 
 export interface CacheEntry {
   mtimeMs: number;
@@ -55,7 +55,7 @@ export class TranspileCache {
   }
 
   dispose(): void {
-    if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
+    if (this.dir) removeTempDir(this.dir);
     this.dir = undefined;
     this.entries.clear();
   }

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeTempDir, sandboxArgs, sandboxEnv, type Limits } from './sandbox';
+import { makeTempDir, removeTempDir, sandboxArgs, sandboxEnv, type Limits } from './sandbox';
 
 const RUNNER = path.join(__dirname, 'testRunner.js');
 /** Where `uvu` and `fast-check` come from when the project has not installed them (yet). */
@@ -58,6 +58,6 @@ export async function runTestText(text: string, ext: string, projectRoot: string
     }
     return { failed };
   } finally {
-    fs.rmSync(tmpDir, { recursive: true, force: true });
+    removeTempDir(tmpDir);
   }
 }
