@@ -4,8 +4,8 @@
 // saves, waits for the diagnostic to go, saves the source and waits for the coverage notification (the scripts
 // nvim-e2e.lua and emacs-e2e.el say what they do step by step). Then the written test file must pass under uvu.
 //
-// A missing editor is a failure, not a skip: .ci/run installs them (neovim; Emacs 30 from bookworm-backports with
-// its built-in Eglot; elpa-lsp-mode).
+// A missing editor is a failure, not a skip: .ci/run installs them (Neovim 0.7.2, and 0.12 from sid as `nvim-sid`;
+// Emacs 30 from bookworm-backports with its built-in Eglot; elpa-lsp-mode).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -70,6 +70,25 @@ test('Neovim: diagnostics → code action → tests written and passing → diag
   process.stdout.write(`\n  editor: ${v}\n`);
   const r = runEditor('neovim (client-examples/neovim/lua/testgap.lua)', 'nvim', ['--headless', '-u', 'NONE', '-i', 'NONE', '-n', '-c', `luafile ${path.join(SCRIPTS, 'nvim-e2e.lua')}`], {});
   checkOutcome('nvim', r);
+});
+
+test('Neovim 0.11+: the same session through client-examples/neovim/lsp/testgap.lua and vim.lsp.enable', () => {
+  // .ci/run unpacks sid's Neovim as `nvim-sid` (bookworm's is 0.7.2). The shipped config finds the server as the
+  // project's node_modules/.bin/testgap or `testgap` on PATH: here, a `testgap` on PATH that runs this build.
+  const v = version('nvim-sid', ['--version']);
+  process.stdout.write(`\n  editor: ${v}\n`);
+  const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'testgap-bin-'));
+  fs.writeFileSync(path.join(bin, 'testgap'), `#!/bin/sh\nexec "${process.execPath}" "${SERVER_BIN}" "$@"\n`, { mode: 0o755 });
+  try {
+    const r = runEditor('neovim (client-examples/neovim/lsp/testgap.lua)', 'nvim-sid', ['--headless', '-u', 'NONE', '-i', 'NONE', '-n', '-c', `luafile ${path.join(SCRIPTS, 'nvim-e2e.lua')}`], {
+      NVIM_CONFIG: 'native',
+      PATH: `${bin}:${process.env.PATH}`,
+    });
+    assert.match(r.stdout, /config: lsp\/testgap\.lua with vim\.lsp\.enable/);
+    checkOutcome('nvim-sid', r);
+  } finally {
+    fs.rmSync(bin, { recursive: true, force: true });
+  }
 });
 
 test('Emacs + Eglot: the same session through client-examples/emacs/testgap-eglot.el', () => {

@@ -1,5 +1,6 @@
--- Headless Neovim session driven by test/clients/neovim.test.ts, through the shipped client config
--- (client-examples/neovim/lua/testgap.lua): open a source file of the example project, wait for testgap's
+-- Headless Neovim session driven by test/clients/editors.test.ts, through a shipped client config: NVIM_CONFIG=legacy
+-- (client-examples/neovim/lua/testgap.lua, any version) or native (client-examples/neovim/lsp/testgap.lua with
+-- vim.lsp.enable, Neovim 0.11+; the server must then be on PATH as `testgap`, as the config expects): open a source file of the example project, wait for testgap's
 -- diagnostics, pick "Generate tests for `Cart.fromItems`" through Neovim's own code action path (vim.ui.select,
 -- codeAction/resolve, apply_workspace_edit), save everything, wait for the diagnostic to go, save the source and wait
 -- for the coverage notification. Prints what it sees; exits 0 on success, 1 with a FAIL line otherwise.
@@ -20,10 +21,25 @@ vim.opt.runtimepath:prepend(examples .. '/neovim')
 vim.cmd('filetype on')
 
 local coverage = {}
-require('testgap').setup({
-  cmd = { 'node', server, 'lsp', '--stdio' },
-  on_coverage = function(params) table.insert(coverage, params) end,
-})
+if os.getenv('NVIM_CONFIG') == 'native' then
+  local shipped = vim.lsp.config.testgap.handlers['testgap/coverage']
+  vim.lsp.config('testgap', {
+    handlers = {
+      ['testgap/coverage'] = function(err, params, ctx)
+        table.insert(coverage, params)
+        return shipped(err, params, ctx)
+      end,
+    },
+  })
+  vim.lsp.enable('testgap')
+  out('config: lsp/testgap.lua with vim.lsp.enable')
+else
+  require('testgap').setup({
+    cmd = { 'node', server, 'lsp', '--stdio' },
+    on_coverage = function(params) table.insert(coverage, params) end,
+  })
+  out('config: lua/testgap.lua')
+end
 
 local source = project .. '/src/cart.ts'
 vim.cmd('edit ' .. vim.fn.fnameescape(source))
