@@ -18,45 +18,16 @@ import {
   StreamMessageWriter,
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
+import { block, code, flatten, table } from '../helpers/protocolDoc';
 import { SERVER_BIN } from '../helpers/lspClient';
 import { tempProject } from '../helpers/tempProject';
 
 const REPO = path.resolve(__dirname, '../../..');
 const EXAMPLE = path.join(REPO, 'client-examples/vscode');
-const doc = fs.readFileSync(path.join(REPO, 'protocol.md'), 'utf8');
 const manifest = JSON.parse(fs.readFileSync(path.join(EXAMPLE, 'package.json'), 'utf8'));
 const rootManifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
 
-// protocol.md is read the way test/protocol/drift.test.ts reads it.
-function block(tag: string): unknown {
-  const m = new RegExp('```json ' + tag + '\\n([\\s\\S]*?)```').exec(doc);
-  assert.ok(m, `protocol.md has a json block tagged ${tag}`);
-  return JSON.parse(m![1]);
-}
 
-function table(heading: string, firstColumn: string): string[][] {
-  const section = doc.split(/^## /m).find((s) => s.startsWith(heading + '\n'));
-  assert.ok(section, `protocol.md has a section ${heading}`);
-  const lines = section!.split('\n');
-  const start = lines.findIndex((l) => l.startsWith(`| ${firstColumn} |`));
-  const rows: string[][] = [];
-  for (const line of lines.slice(start + 2)) {
-    if (!line.startsWith('|')) break;
-    rows.push(line.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim()));
-  }
-  return rows;
-}
-
-const code = (cell: string) => /^`([^`]+)`/.exec(cell)?.[1] ?? cell;
-
-function flatten(o: Record<string, unknown>, prefix = ''): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) {
-    if (v && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flatten(v as Record<string, unknown>, `${prefix}${k}.`));
-    else out[prefix + k] = v;
-  }
-  return out;
-}
 
 /** The JSON schema a protocol.md type cell stands for. */
 function schemaOf(type: string): Record<string, unknown> {

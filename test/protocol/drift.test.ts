@@ -9,33 +9,10 @@ import { COMMAND_OPTIONS } from '../../server/src/cli/main';
 import { DIAGNOSTIC_CODES } from '../../server/src/core/model';
 import { DEFAULT_SETTINGS } from '../../server/src/core/settings';
 import { readClientCaps, serverCapabilities } from '../../server/src/lsp/capabilities';
+import { block, code, flatten, table } from '../helpers/protocolDoc';
 import { PUSH_CLIENT, SERVER_BIN, TestClient } from '../helpers/lspClient';
 import { linkTestTools, tempProject } from '../helpers/tempProject';
 
-const doc = fs.readFileSync(path.resolve(__dirname, '../../../protocol.md'), 'utf8');
-
-function block(tag: string): unknown {
-  const m = new RegExp('```json ' + tag + '\\n([\\s\\S]*?)```').exec(doc);
-  assert.ok(m, `protocol.md has a json block tagged ${tag}`);
-  return JSON.parse(m![1]);
-}
-
-/** Rows of the markdown table that follows `## heading` and whose header starts with `firstColumn`. */
-function table(heading: string, firstColumn: string): string[][] {
-  const section = doc.split(/^## /m).find((s) => s.startsWith(heading + '\n'));
-  assert.ok(section, `protocol.md has a section ${heading}`);
-  const lines = section!.split('\n');
-  const start = lines.findIndex((l) => l.startsWith(`| ${firstColumn} |`));
-  assert.ok(start >= 0, `table starting with ${firstColumn} in ${heading}`);
-  const rows: string[][] = [];
-  for (const line of lines.slice(start + 2)) {
-    if (!line.startsWith('|')) break;
-    rows.push(line.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim()));
-  }
-  return rows;
-}
-
-const code = (cell: string) => /^`([^`]+)`/.exec(cell)?.[1] ?? cell;
 
 test('capabilities for push and pull clients are the documented ones', () => {
   const push = block('capabilities-push');
@@ -65,14 +42,6 @@ test('diagnostic codes are the documented ones', () => {
   assert.equal(table('Diagnostics', 'code').map((r) => code(r[0])), [...DIAGNOSTIC_CODES]);
 });
 
-function flatten(o: Record<string, unknown>, prefix = ''): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) {
-    if (v && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flatten(v as Record<string, unknown>, `${prefix}${k}.`));
-    else out[prefix + k] = v;
-  }
-  return out;
-}
 
 test('settings and their defaults are the documented ones', () => {
   assert.equal(block('settings-defaults'), DEFAULT_SETTINGS);

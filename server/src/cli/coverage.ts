@@ -7,7 +7,7 @@ import { Project } from '../core/project';
 import type { Settings } from '../core/settings';
 import { nodeFileHost } from '../io/nodeHost';
 import { CoverageStore } from '../run/coverage';
-import { coverageReport, runTests, writeCoverageFiles, type FileCoverageResult, type ProjectCoverage } from '../run/measure';
+import { coverageReport, fileFigures, runTests, writeCoverageFiles, type FileCoverageResult, type FileFigures, type ProjectCoverage } from '../run/measure';
 import { killAllSandboxes } from '../run/sandbox';
 import { projectSettings, type CliIo } from './check';
 
@@ -16,17 +16,7 @@ export interface CoverageJson {
   root: string;
   total: FileSummary;
   targets: Settings['coverageTargets'];
-  files: {
-    path: string;
-    lines: FileSummary['lines'];
-    statements: FileSummary['statements'];
-    functions: FileSummary['functions'];
-    branches: FileSummary['branches'];
-    uncoveredLines: number[];
-    uncoveredBranches: { line: number; column: number; endLine: number; endColumn: number }[];
-    target: { kind: 'unit' | 'integration'; pct: number };
-    meetsTarget: boolean;
-  }[];
+  files: ({ path: string } & FileFigures)[];
   tests: { path: string; status: TestRunRecord['status']; durationMs: number; message?: string }[];
   written: string[];
   durationMs: number;
@@ -96,17 +86,7 @@ export function coverageJson(root: string, settings: Settings, project: Project,
     root,
     total: coverage.total,
     targets: settings.coverageTargets,
-    files: coverage.files.map((f) => ({
-      path: project.relative(f.file),
-      lines: f.summary.lines,
-      statements: f.summary.statements,
-      functions: f.summary.functions,
-      branches: f.summary.branches,
-      uncoveredLines: f.uncoveredLines,
-      uncoveredBranches: f.uncoveredBranches,
-      target: f.target,
-      meetsTarget: f.meetsTarget,
-    })),
+    files: coverage.files.map((f) => ({ path: project.relative(f.file), ...fileFigures(f) })),
     tests: coverage.tests.map((t) => ({ path: project.relative(t.testFile), status: t.status, durationMs: t.durationMs, ...(t.message ? { message: t.message } : {}) })),
     written: written.map((w) => project.relative(w)),
     durationMs,

@@ -12,7 +12,7 @@ import type { Settings } from '../core/settings';
 import { LineIndex } from '../core/text';
 import { nodeFileHost } from '../io/nodeHost';
 import { CoverageStore, keepWarmChildren } from '../run/coverage';
-import { coverageReport, runTests, type FileCoverageResult } from '../run/measure';
+import { coverageReport, fileFigures, runTests, type FileCoverageResult, type FileFigures } from '../run/measure';
 import type { ClientCaps } from './capabilities';
 import { GENERATE_COMMAND } from './codeActions';
 import { DIAGNOSTIC_SOURCE, SEVERITY, toRange } from './convert';
@@ -28,17 +28,7 @@ export interface CoverageNotification {
   /** Whole-project figures (every source file, those no test loads at zero). */
   total: FileSummary | null;
   /** Files whose figures this notification brings: all files after a full run, else those the run touched. */
-  files: {
-    uri: string;
-    lines: FileSummary['lines'];
-    statements: FileSummary['statements'];
-    functions: FileSummary['functions'];
-    branches: FileSummary['branches'];
-    uncoveredLines: number[];
-    uncoveredBranches: { line: number; column: number; endLine: number; endColumn: number }[];
-    target: { kind: 'unit' | 'integration'; pct: number };
-    meetsTarget: boolean;
-  }[];
+  files: ({ uri: string } & FileFigures)[];
   tests: { uri: string; status: TestRunRecord['status']; durationMs: number; message?: string }[];
 }
 
@@ -214,17 +204,7 @@ export class CoverageService {
       root: URI.fromPath(p.root),
       stale,
       total: s.total,
-      files: files.map((f) => ({
-        uri: URI.fromPath(f.file),
-        lines: f.summary.lines,
-        statements: f.summary.statements,
-        functions: f.summary.functions,
-        branches: f.summary.branches,
-        uncoveredLines: f.uncoveredLines,
-        uncoveredBranches: f.uncoveredBranches,
-        target: f.target,
-        meetsTarget: f.meetsTarget,
-      })),
+      files: files.map((f) => ({ uri: URI.fromPath(f.file), ...fileFigures(f) })),
       tests: stale ? [] : s.store.index.knownTests().map((t) => {
         const r = s.store.index.get(t)!;
         return { uri: URI.fromPath(t), status: r.status, durationMs: r.durationMs, ...(r.message ? { message: r.message } : {}) };

@@ -18,6 +18,18 @@ export interface FileCoverageResult extends FileReport {
   meetsTarget: boolean;
 }
 
+/** What the CLI's JSON and the `testgap/coverage` notification say of one file (plus its path or URI). */
+export interface FileFigures extends FileSummary {
+  uncoveredLines: number[];
+  uncoveredBranches: FileReport['uncoveredBranches'];
+  target: FileCoverageResult['target'];
+  meetsTarget: boolean;
+}
+
+export function fileFigures(f: FileCoverageResult): FileFigures {
+  return { ...f.summary, uncoveredLines: f.uncoveredLines, uncoveredBranches: f.uncoveredBranches, target: f.target, meetsTarget: f.meetsTarget };
+}
+
 export interface ProjectCoverage {
   files: FileCoverageResult[];
   total: FileSummary;
