@@ -33,6 +33,7 @@ const rootManifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'),
 function schemaOf(type: string): Record<string, unknown> {
   const t = type.replace(/\\\|/g, '|');
   if (t.startsWith('string[] (or one string)')) return { type: ['array', 'string'], items: { type: 'string' } };
+  if (t === 'string[]') return { type: 'array', items: { type: 'string' } };
   if (t === 'string | null') return { type: ['string', 'null'] };
   if (t === 'boolean') return { type: 'boolean' };
   if (t === 'number 0–100') return { type: 'number', minimum: 0, maximum: 100 };

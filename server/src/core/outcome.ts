@@ -27,6 +27,10 @@ export function sandboxRefusal(e: ErrorInfo): string | undefined {
       return 'starts a child process';
     case 'WorkerThreads':
       return 'starts a worker thread';
+    case 'Network':
+      return `opens a network connection to ${e.resource ?? 'a remote host'}`;
+    case 'Addon':
+      return 'loads a native addon';
     default:
       return `needs access the sandbox refuses (${e.message})`;
   }

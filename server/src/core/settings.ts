@@ -19,6 +19,9 @@ export interface Settings {
   execute: boolean;
   coverageOnSave: boolean;
   timeoutMs: number;
+  /** What the sandbox lets user code do beyond its temp folder: more folders to write (absolute, or relative to the
+   * project root) and network connections. */
+  sandbox: { allowWrite: string[]; allowNetwork: boolean };
   /** Time limit for one test file in a coverage run. */
   coverageTimeoutMs: number;
   memoryMb: number;
@@ -41,6 +44,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   execute: true,
   coverageOnSave: true,
   timeoutMs: 5000,
+  sandbox: { allowWrite: [], allowNetwork: false },
   coverageTimeoutMs: 60000,
   memoryMb: 512,
   llm: { endpoint: null, model: null, apiKeyEnv: null },
@@ -75,6 +79,7 @@ const SCHEMA: Record<keyof Settings, Check | Record<string, Check>> = {
   execute: isBoolean,
   coverageOnSave: isBoolean,
   timeoutMs: isPositiveInt,
+  sandbox: { allowWrite: (v) => Array.isArray(v) && v.every(isString), allowNetwork: isBoolean },
   coverageTimeoutMs: isPositiveInt,
   memoryMb: isPositiveInt,
   llm: { endpoint: isNullableString, model: isNullableString, apiKeyEnv: isNullableString },

@@ -129,7 +129,7 @@ function runTestFile(o: CoverageRunOptions, testFile: string): Promise<TestFileR
   const v8Dir = path.join(scratch, '.testgap-coverage');
   const started = Date.now();
   return new Promise((resolve) => {
-    child.send({ root: o.root, testFile, tmpDir: scratch, out: path.join(v8Dir, 'coverage.json'), manifest: o.manifest });
+    child.send({ root: o.root, testFile, tmpDir: scratch, out: path.join(v8Dir, 'coverage.json'), manifest: o.manifest, allowWrite: o.limits.allowWrite ?? [], allowNetwork: !!o.limits.allowNetwork });
     let timedOut = false;
     const watchdog = setTimeout(() => {
       timedOut = true;

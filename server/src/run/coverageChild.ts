@@ -17,6 +17,9 @@ interface CoverageChildArgs {
   /** Where to write `{ result, 'source-map-cache' }`, the shape of a NODE_V8_COVERAGE file. */
   out: string;
   manifest?: string;
+  /** Setting `sandbox`: more folders to write, and whether the network is allowed. */
+  allowWrite?: string[];
+  allowNetwork?: boolean;
 }
 
 const session = new inspector.Session();
@@ -26,7 +29,7 @@ session.post('Profiler.startPreciseCoverage', { callCount: true, detailed: true 
 
 function run(args: CoverageChildArgs): void {
   const compiled = new Map<string, string>();
-  installGuard([args.tmpDir]);
+  installGuard([args.tmpDir, ...(args.allowWrite ?? [])], { allowNetwork: args.allowNetwork });
   installLoader(args.root, undefined, [args.testFile], 'keep', args.manifest, (file, code) => compiled.set(file, code));
   const inProject = (file: string) => file.startsWith(args.root + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`);
   process.on('exit', () => writeCoverage(args, compiled, inProject));

@@ -25,7 +25,7 @@ import {
   type UnitSection,
 } from '../core/emit';
 import { transpileForSandbox } from './instrument';
-import { runCandidates, type CandidateResult } from './sandbox';
+import { limitsFor, runCandidates, type CandidateResult } from './sandbox';
 import { runTestText } from './verify';
 
 export type Variant = 'all' | 'table' | 'properties';
@@ -189,7 +189,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
   const problems: Problem[] = [];
   const verifyRuns = req.verifyRuns ?? 3;
   const seed = req.seed ?? 42;
-  const limits = { timeoutMs: settings.timeoutMs, memoryMb: settings.memoryMb };
+  const limits = limitsFor(settings, project.root);
   const testFile = project.expectedTestFile(file);
   const existing = req.existingText;
   const style = testStyle(testFile, project.root, existing);

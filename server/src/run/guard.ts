@@ -1,4 +1,6 @@
-// Confinement for runs that need V8 coverage (the user's own test files, run for coverage).
+// Confinement in JavaScript, installed before any user code loads. The network guard serves every run of user code
+// (Node 20's permission model does not cover the network); the write and process guards serve the runs that need V8
+// coverage (the user's own test files, run for coverage).
 //
 // Why not Node's permission model, as for candidate runs (sandbox.ts)? On Node 20 it turns the inspector off, and with
 // it V8 coverage: `NODE_V8_COVERAGE` writes nothing and `--inspect` is ignored (checked on 20.20). Coverage of the
@@ -17,9 +19,12 @@ import { fileURLToPath } from 'node:url';
 
 export const GUARD_REFUSAL = 'testgap sandbox:';
 
-function refusal(what: string, code = 'ERR_ACCESS_DENIED'): Error {
-  const e = new Error(`${GUARD_REFUSAL} ${what} is not allowed in a coverage run`) as Error & { code: string };
-  e.code = code;
+/** An ERR_ACCESS_DENIED error shaped like Node's permission-model errors (core/outcome.ts turns it into words). */
+function refusal(what: string, permission: string, resource?: string): Error {
+  const e = new Error(`${GUARD_REFUSAL} ${what} is not allowed in the sandbox`) as Error & { code: string; permission: string; resource?: string };
+  e.code = 'ERR_ACCESS_DENIED';
+  e.permission = permission;
+  if (resource !== undefined) e.resource = resource;
   return e;
 }
 
@@ -52,7 +57,17 @@ function isWriteFlag(flags: unknown): boolean {
   return typeof flags === 'string' && /[wa+]/.test(flags);
 }
 
-export function installGuard(writable: string[]): void {
+/** Everything: writes outside `writable`, processes and workers, and (unless allowed) the network. */
+export function installGuard(writable: string[], options: { allowNetwork?: boolean } = {}): void {
+  installWriteGuard(writable);
+  installProcessGuard();
+  if (!options.allowNetwork) installNetworkGuard();
+  // ESM imports of builtins see the patched functions too.
+  (Module as unknown as { syncBuiltinESMExports(): void }).syncBuiltinESMExports();
+}
+
+/** Writes only inside `writable` (symlinks followed). Node's permission model does this for candidate runs. */
+export function installWriteGuard(writable: string[]): void {
   const roots = writable.map((w) => realTarget(path.resolve(w)));
   const allowed = (p: unknown) => {
     const given = toPath(p);
@@ -62,8 +77,10 @@ export function installGuard(writable: string[]): void {
   };
   const check = (what: string, p: unknown) => {
     if (!allowed(p)) {
-      const e = new Error(`${GUARD_REFUSAL} ${what} ${String(toPath(p))}: writes outside the temporary folder are not allowed in a coverage run`) as Error & { code: string };
+      const e = new Error(`${GUARD_REFUSAL} ${what} ${String(toPath(p))}: writes outside the temporary folder are not allowed`) as Error & { code: string; permission: string; resource: string };
       e.code = 'EACCES';
+      e.permission = 'FileSystemWrite';
+      e.resource = String(toPath(p));
       throw e;
     }
   };
@@ -108,45 +125,81 @@ export function installGuard(writable: string[]): void {
   wrap(fsAny, 'createWriteStream', streamArgs);
   // `fs.open` with a numeric fd later written through is fine: the open was checked.
 
-  const deny = (target: Record<string, unknown>, names: string[], what: string) => {
-    for (const name of names) {
-      if (typeof target[name] !== 'function') continue;
-      target[name] = function () {
-        throw refusal(what);
-      };
-    }
-  };
-  const load = (id: string) => require(id) as Record<string, unknown>;
-  deny(load('node:child_process'), ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork'], 'starting a child process');
-  deny(load('node:worker_threads'), ['Worker'], 'starting a worker thread');
-  const net = load('node:net');
-  deny(net, ['connect', 'createConnection'], 'opening a network connection');
-  const socketProto = (net.Socket as { prototype: Record<string, unknown> }).prototype;
-  socketProto.connect = function (this: unknown, ...args: unknown[]) {
-    const target = args[0] && typeof args[0] === 'object' ? JSON.stringify(args[0]) : args.filter((a) => typeof a !== 'function').join(':');
-    throw refusal(`opening a network connection (${target})`);
-  };
-  deny(load('node:tls'), ['connect'], 'opening a TLS connection');
-  deny(load('node:dgram'), ['createSocket'], 'opening a UDP socket');
-  for (const name of ['fetch', 'WebSocket', 'EventSource']) {
-    if (name in globalThis) {
-      Object.defineProperty(globalThis, name, {
-        configurable: true,
-        writable: true,
-        value: function () {
-          if (name === 'fetch') return Promise.reject(refusal('fetch (network access)'));
-          throw refusal(`${name} (network access)`);
-        },
-      });
-    }
+}
+
+const load = (id: string) => require(id) as Record<string, unknown>;
+
+function deny(target: Record<string, unknown>, names: string[], what: string, permission: string): void {
+  for (const name of names) {
+    if (typeof target[name] !== 'function') continue;
+    target[name] = function () {
+      throw refusal(what, permission);
+    };
   }
+}
+
+/** No child processes, workers, native addons or process.binding. Node's permission model does this for candidates. */
+export function installProcessGuard(): void {
+  deny(load('node:child_process'), ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork'], 'starting a child process', 'ChildProcess');
+  deny(load('node:worker_threads'), ['Worker'], 'starting a worker thread', 'WorkerThreads');
   const proc = process as unknown as Record<string, unknown>;
   proc.dlopen = () => {
-    throw refusal('loading a native addon');
+    throw refusal('loading a native addon', 'Addon');
   };
   proc.binding = () => {
-    throw refusal('process.binding');
+    throw refusal('process.binding', 'Binding');
   };
-  // ESM imports of builtins see the patched functions too.
+}
+
+/** Where a connection was going, as `host:port`, from the arguments of net.connect / socket.connect. */
+function connectTarget(args: unknown[]): string {
+  const first = Array.isArray(args[0]) ? (args[0] as unknown[])[0] : args[0];
+  if (first && typeof first === 'object') {
+    const o = first as { host?: unknown; hostname?: unknown; port?: unknown; path?: unknown };
+    if (typeof o.path === 'string') return o.path;
+    return `${String(o.host ?? o.hostname ?? 'localhost')}:${String(o.port ?? '')}`;
+  }
+  if (typeof first === 'string' && Number.isNaN(Number(first))) return first; // a pipe path
+  return `${typeof args[1] === 'string' ? args[1] : 'localhost'}:${String(first)}`;
+}
+
+/**
+ * No network: sockets, TLS, UDP, fetch and WebSocket fail at once with an error that names the destination, instead
+ * of hanging until a time limit (Node's permission model on Node 20 does not cover the network).
+ */
+export function installNetworkGuard(): void {
+  const net = load('node:net');
+  for (const name of ['connect', 'createConnection']) {
+    net[name] = function (...args: unknown[]) {
+      throw refusal(`opening a network connection to ${connectTarget(args)}`, 'Network', connectTarget(args));
+    };
+  }
+  const socketProto = (net.Socket as { prototype: Record<string, unknown> }).prototype;
+  socketProto.connect = function (...args: unknown[]) {
+    throw refusal(`opening a network connection to ${connectTarget(args)}`, 'Network', connectTarget(args));
+  };
+  const tls = load('node:tls');
+  tls.connect = function (...args: unknown[]) {
+    throw refusal(`opening a TLS connection to ${connectTarget(args)}`, 'Network', connectTarget(args));
+  };
+  deny(load('node:dgram'), ['createSocket'], 'opening a UDP socket', 'Network');
+  for (const name of ['fetch', 'WebSocket', 'EventSource']) {
+    if (!(name in globalThis)) continue;
+    Object.defineProperty(globalThis, name, {
+      configurable: true,
+      writable: true,
+      value: function (input: unknown) {
+        let target = String(input);
+        try {
+          target = new URL(String((input as { url?: unknown })?.url ?? input)).host;
+        } catch {
+          // not a URL: say what was given
+        }
+        const e = refusal(`${name} to ${target}`, 'Network', target);
+        if (name === 'fetch') return Promise.reject(e);
+        throw e;
+      },
+    });
+  }
   (Module as unknown as { syncBuiltinESMExports(): void }).syncBuiltinESMExports();
 }

@@ -8,8 +8,13 @@ import path from 'node:path';
 import { describe } from './describe';
 import { CONSTRUCTION_FAILED } from '../core/outcome';
 import { HIT_FUNCTION } from './instrument';
+import { installNetworkGuard } from './guard';
 import { installLoader } from './loader';
 import type { ChildMessage, ErrorInfo, Job, Outcome } from './protocol';
+
+// Node's permission model covers files, processes and workers; the network is refused here (setting
+// `sandbox.allowNetwork` lifts it).
+if (process.env.TESTGAP_ALLOW_NETWORK !== '1') installNetworkGuard();
 
 const send = (m: ChildMessage) => process.send!(m);
 

@@ -11,6 +11,7 @@ import { fileReport, sumTotals, targetFor, type FileCoverageData, type FileRepor
 import type { Project } from '../core/project';
 import type { Settings } from '../core/settings';
 import { CoverageStore, runTestFiles } from './coverage';
+import { limitsFor } from './sandbox';
 
 export interface FileCoverageResult extends FileReport {
   data: FileCoverageData;
@@ -60,7 +61,7 @@ export async function runTests(
     testFiles,
     isSource: sourceFilter(project),
     isProjectFile: (f) => project.contains(f),
-    limits: { timeoutMs: settings.coverageTimeoutMs, memoryMb: settings.memoryMb },
+    limits: limitsFor(settings, project.root, 'test-file'),
     signal: o.signal,
     onProgress: o.onProgress,
   });

@@ -7,11 +7,26 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Settings } from '../core/settings';
 import type { ChildMessage, ErrorInfo, Job, Outcome } from './protocol';
 
 export interface Limits {
   timeoutMs: number;
   memoryMb: number;
+  /** Absolute folders user code may write besides its temp folder (setting `sandbox.allowWrite`). */
+  allowWrite?: string[];
+  /** Network connections allowed (setting `sandbox.allowNetwork`). */
+  allowNetwork?: boolean;
+}
+
+/** The limits a project's settings give: `timeoutMs` per call, or per test file for coverage runs. */
+export function limitsFor(settings: Settings, root: string, kind: 'call' | 'test-file' = 'call'): Limits {
+  return {
+    timeoutMs: kind === 'call' ? settings.timeoutMs : settings.coverageTimeoutMs,
+    memoryMb: settings.memoryMb,
+    allowWrite: settings.sandbox.allowWrite.map((w) => path.resolve(root, w)),
+    allowNetwork: settings.sandbox.allowNetwork,
+  };
 }
 
 export interface CandidateResult {
@@ -71,12 +86,25 @@ export function sandboxArgs(tmpDir: string, limits: Limits): string[] {
     '--experimental-permission',
     '--allow-fs-read=*',
     `--allow-fs-write=${tmpDir}/*`,
+    // One flag per folder: a folder grants what is inside it (and on Node 20.20, naming both `dir` and `dir/*` aborts
+    // the process on an assertion in the permission model; a comma-separated list grants only its first entry).
+    ...(limits.allowWrite ?? []).map((dir) => `--allow-fs-write=${dir}`),
     '--disable-warning=ExperimentalWarning',
   ];
 }
 
-export function sandboxEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', TZ: 'UTC', LANG: 'C', LC_ALL: 'C', NODE_ENV: 'test', FORCE_COLOR: '0', NO_COLOR: '1', ...extra };
+export function sandboxEnv(extra: Record<string, string> = {}, limits?: Limits): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    TZ: 'UTC',
+    LANG: 'C',
+    LC_ALL: 'C',
+    NODE_ENV: 'test',
+    FORCE_COLOR: '0',
+    NO_COLOR: '1',
+    ...(limits?.allowNetwork ? { TESTGAP_ALLOW_NETWORK: '1' } : {}),
+    ...extra,
+  };
 }
 
 /** Runs every candidate of `job`, restarting the child after a hang or a crash. */
@@ -116,7 +144,7 @@ function runChild(job: Job, limits: Limits, tmpDir: string, signal: AbortSignal 
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...sandboxArgs(tmpDir, limits), HARNESS], {
       cwd: tmpDir,
-      env: sandboxEnv(),
+      env: sandboxEnv({}, limits),
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     live.add(child);

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeTempDir, removeTempDir, sandboxArgs, sandboxEnv, type Limits } from './sandbox';
+import { makeTempDir, removeTempDir, sandboxArgs, sandboxEnv, trackChild, type Limits } from './sandbox';
 
 const RUNNER = path.join(__dirname, 'testRunner.js');
 /** Where `uvu` and `fast-check` come from when the project has not installed them (yet). */
@@ -29,9 +29,10 @@ export async function runTestText(text: string, ext: string, projectRoot: string
       const child = spawn(process.execPath, [...sandboxArgs(tmpDir, limits), RUNNER, file, projectRoot], {
         cwd: tmpDir,
         // os.tmpdir() (temp-folder fixtures) must point where the sandbox may write.
-        env: sandboxEnv({ NODE_PATH: nodePath, TESTGAP_FAILURES: failures, TMPDIR: tmpDir }),
+        env: sandboxEnv({ NODE_PATH: nodePath, TESTGAP_FAILURES: failures, TMPDIR: tmpDir }, limits),
         stdio: ['ignore', 'ignore', 'pipe'],
       });
+      trackChild(child);
       let stderr = '';
       child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
       let timedOut = false;
