@@ -316,7 +316,8 @@ export interface Insertion {
 /** What an existing test file already has: the units with a testgap section, and its top-level bindings. */
 export function scanExistingTestFile(text: string, fileName: string): { unitIds: Set<string>; bindings: Map<string, string>; importEnd: number } {
   const unitIds = new Set<string>();
-  for (const m of text.matchAll(/^\/\/ testgap: (\S+)\s*$/gm)) unitIds.add(m[1]);
+  // Unit ids hold the file's path, which may contain spaces: the id is the rest of the marker line.
+  for (const m of text.matchAll(/^\uFEFF?\/\/ testgap: (.+?)[ \t]*$/gm)) unitIds.add(m[1]);
   const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
   const bindings = new Map<string, string>();
   let importEnd = 0;
@@ -349,20 +350,53 @@ export function scanExistingTestFile(text: string, fileName: string): { unitIds:
   return { unitIds, bindings, importEnd };
 }
 
+/** The line break a file uses (its first one), so inserted lines match it. */
+export function lineBreakOf(text: string): '\n' | '\r\n' {
+  const m = /\r\n|\n|\r/.exec(text);
+  return m?.[0] === '\r\n' ? '\r\n' : '\n';
+}
+
+/**
+ * Where imports go in a file that has none: after a BOM, a `#!` line, the leading comments (license headers,
+ * `// @ts-nocheck` and other pragmas only count before the first statement) and the directive prologue
+ * (`'use strict'` only works there). `atLineStart`: the offset begins a line.
+ */
+function topOfFile(text: string, sf: ts.SourceFile): { offset: number; atLineStart: boolean } {
+  let offset = text.startsWith('\uFEFF') ? 1 : 0;
+  const shebang = /^#![^\r\n]*(\r\n|\r|\n)?/.exec(text.slice(offset));
+  if (shebang) offset += shebang[0].length;
+  for (const c of ts.getLeadingCommentRanges(text, offset) ?? []) offset = c.end;
+  for (const st of sf.statements) {
+    if (!ts.isExpressionStatement(st) || !ts.isStringLiteral(st.expression) || st.getStart(sf) < offset) break;
+    offset = st.getEnd();
+  }
+  const before = text.charCodeAt(offset - 1);
+  return { offset, atLineStart: offset === 0 || before === 10 || before === 13 || (offset === 1 && before === 0xfeff) };
+}
+
 /**
  * Insertions that add `emitted` to an existing file: import lines it lacks after the last import (or at the top),
- * and the body at the end. Imports whose binding the file already has with the same meaning are skipped.
+ * and the body at the end. Imports whose binding the file already has with the same meaning are skipped. Inserted
+ * lines end the way the file's lines do (CRLF stays CRLF); nothing of the file is replaced.
  */
 export function mergeIntoExisting(existing: string, fileName: string, emitted: Emitted): Insertion[] {
   // `emitted` must come from emitSections(…, scanExistingTestFile(existing).bindings) so its names do not clash.
   const { bindings, importEnd } = scanExistingTestFile(existing, fileName);
+  const eol = lineBreakOf(existing);
+  const lines = (text: string) => (eol === '\n' ? text : text.replace(/\r?\n/g, eol));
   const missing = emitted.importLines.filter((line) => !importAlreadyThere(line, bindings, fileName));
   const insertions: Insertion[] = [];
   if (missing.length > 0) {
-    insertions.push(importEnd > 0 ? { offset: importEnd, text: `\n${missing.join('\n')}` } : { offset: 0, text: `${missing.join('\n')}\n\n` });
+    const imports = missing.join('\n');
+    if (importEnd > 0) insertions.push({ offset: importEnd, text: lines(`\n${imports}`) });
+    else {
+      const top = topOfFile(existing, ts.createSourceFile(fileName, existing, ts.ScriptTarget.Latest, true));
+      insertions.push({ offset: top.offset, text: lines(top.atLineStart ? `${imports}\n\n` : `\n${imports}\n`) });
+    }
   }
-  const sep = existing.length === 0 || existing.endsWith('\n\n') ? '' : existing.endsWith('\n') ? '\n' : '\n\n';
-  insertions.push({ offset: existing.length, text: `${sep}${emitted.body}` });
+  const tail = existing.slice(-4).replace(/\r\n?/g, '\n');
+  const sep = existing.length === 0 || tail.endsWith('\n\n') ? '' : tail.endsWith('\n') ? '\n' : '\n\n';
+  insertions.push({ offset: existing.length, text: lines(`${sep}${emitted.body}`) });
   return insertions;
 }
 
@@ -383,8 +417,17 @@ export function boundNames(text: string, fileName: string): Set<string> {
   return names;
 }
 
+/**
+ * Applies insertions the way an LSP client applies insert-only TextEdits: insertions at the same offset appear in
+ * array order (an empty file gets its imports before its sections, not after).
+ */
 export function applyInsertions(text: string, insertions: Insertion[]): string {
-  let out = text;
-  for (const i of [...insertions].sort((a, b) => b.offset - a.offset)) out = out.slice(0, i.offset) + i.text + out.slice(i.offset);
-  return out;
+  const sorted = insertions.map((i, order) => ({ ...i, order })).sort((a, b) => a.offset - b.offset || a.order - b.order);
+  let out = '';
+  let at = 0;
+  for (const i of sorted) {
+    out += text.slice(at, i.offset) + i.text;
+    at = i.offset;
+  }
+  return out + text.slice(at);
 }

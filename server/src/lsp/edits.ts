@@ -40,32 +40,42 @@ export const DEV_DEPENDENCY_VERSIONS: Record<string, string> = { uvu: '^0.5.6', 
 
 /**
  * Insertions that add `names` to package.json's devDependencies (creating the object if needed), keeping every
- * existing byte. Undefined when the file is not a JSON object we can safely extend.
+ * existing byte. Names already listed in devDependencies or dependencies are left out (adding them again would make
+ * duplicate keys), so applying the result twice adds nothing. Inserted lines end the way the file's lines do.
+ * Undefined when the file is not a JSON object we can safely extend.
  */
-export function devDependencyInsertions(packageJson: string, names: string[]): Insertion[] | undefined {
-  if (names.length === 0) return [];
+export function devDependencyInsertions(packageJson: string, wanted: string[]): Insertion[] | undefined {
+  if (wanted.length === 0) return [];
   const sf = ts.parseJsonText('package.json', packageJson);
   const root = sf.statements[0]?.expression;
   if (!root || !ts.isObjectLiteralExpression(root)) return undefined;
+  const eol = /\r\n|\n|\r/.exec(packageJson)?.[0] === '\r\n' ? '\r\n' : '\n';
   const indentOf = (node: ts.Node) => {
-    const lineStart = packageJson.lastIndexOf('\n', node.getStart(sf)) + 1;
+    const start = node.getStart(sf);
+    const lineStart = Math.max(packageJson.lastIndexOf('\n', start - 1), packageJson.lastIndexOf('\r', start - 1)) + 1;
     return /^[ \t]*/.exec(packageJson.slice(lineStart))![0];
   };
+  const property = (obj: ts.ObjectLiteralExpression, name: string) =>
+    obj.properties.find((p) => ts.isPropertyAssignment(p) && ts.isStringLiteral(p.name) && p.name.text === name) as ts.PropertyAssignment | undefined;
+  const listed = (obj: ts.PropertyAssignment | undefined, name: string) => !!obj && ts.isObjectLiteralExpression(obj.initializer) && property(obj.initializer, name) !== undefined;
+  const dev = property(root, 'devDependencies');
+  const deps = property(root, 'dependencies');
+  const names = [...new Set(wanted)].filter((n) => !listed(dev, n) && !listed(deps, n));
+  if (names.length === 0) return [];
   const entries = (indent: string) => names.map((n) => `${indent}"${n}": "${DEV_DEPENDENCY_VERSIONS[n] ?? '*'}"`);
-  const dev = root.properties.find((p) => ts.isPropertyAssignment(p) && ts.isStringLiteral(p.name) && p.name.text === 'devDependencies') as ts.PropertyAssignment | undefined;
   if (dev) {
     if (!ts.isObjectLiteralExpression(dev.initializer)) return undefined;
     const obj = dev.initializer;
     const last = obj.properties[obj.properties.length - 1];
     if (!last) {
       const indent = indentOf(dev) + '  ';
-      return [{ offset: obj.getStart(sf) + 1, text: `\n${entries(indent).join(',\n')}\n${indentOf(dev)}` }];
+      return [{ offset: obj.getStart(sf) + 1, text: `${eol}${entries(indent).join(`,${eol}`)}${eol}${indentOf(dev)}` }];
     }
-    return [{ offset: last.getEnd(), text: `,\n${entries(indentOf(last)).join(',\n')}` }];
+    return [{ offset: last.getEnd(), text: `,${eol}${entries(indentOf(last)).join(`,${eol}`)}` }];
   }
   const last = root.properties[root.properties.length - 1];
-  const indent = last ? indentOf(last) : '  ';
-  const block = `"devDependencies": {\n${entries(indent + indent).join(',\n')}\n${indent}}`;
-  if (!last) return [{ offset: root.getStart(sf) + 1, text: `\n${indent}${block}\n` }];
-  return [{ offset: last.getEnd(), text: `,\n${indent}${block}` }];
+  const indent = last ? indentOf(last) || '  ' : '  ';
+  const block = `"devDependencies": {${eol}${entries(indent + indent).join(`,${eol}`)}${eol}${indent}}`;
+  if (!last) return [{ offset: root.getStart(sf) + 1, text: `${eol}${indent}${block}${eol}` }];
+  return [{ offset: last.getEnd(), text: `,${eol}${indent}${block}` }];
 }
