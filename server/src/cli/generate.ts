@@ -114,6 +114,7 @@ export async function runGenerate(o: GenerateOptions): Promise<number> {
         if (u.notExecutable) json.summary.notExecutable++;
         if (o.json) continue;
         if (u.notExecutable) o.out(`  ${u.name}: not executable: ${u.notExecutable}`);
+        else if (u.notRun) o.out(`  ${u.name}: ${count(u.properties, 'type property', 'type properties')}, not run (execute is false)`);
         else o.out(`  ${u.name}: ${count(u.cases, 'case')}, ${count(u.properties, 'property', 'properties')}${u.nondeterministic ? ' (results differ between calls: no value assertions)' : ''}${droppedText(u)}`);
         for (const b of u.suspectedBugs) o.out(`  ${u.name}: suspected bug: for ${b.args} the documentation says ${b.documented}, the code returned ${b.observed}`);
       }

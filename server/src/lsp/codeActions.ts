@@ -27,6 +27,7 @@ import { generateTests, type GenerateResult, type Variant } from '../run/generat
 import type { ClientCaps } from './capabilities';
 import { DIAGNOSTIC_SOURCE, toRange } from './convert';
 import { devDependencyInsertions, toWorkspaceEdit, type FileInsertions } from './edits';
+import { showMessage } from './messages';
 import { URI } from './uri';
 
 export const GENERATE_COMMAND = 'testgap.generateTests';
@@ -169,7 +170,7 @@ export async function generationEdit(host: ActionHost, data: unknown, token?: Ca
   }
   if (result.insertions.length === 0) {
     const why = result.units.map((u) => u.notExecutable ?? Object.entries(u.dropped).map(([k, n]) => `${n} ${k}`).join(', ')).join('; ');
-    void host.connection.window.showInformationMessage(`testgap: no test for ${path.basename(file)} passed verification${why ? ` (${why})` : ''}`);
+    showMessage(host.connection, 'info', `testgap: no test for ${path.basename(file)} passed verification${why ? ` (${why})` : ''}`);
   }
   return { edit: toWorkspaceEdit(files, host.caps), result };
 }

@@ -43,6 +43,7 @@ import { CoverageService, RUN_COVERAGE_COMMAND } from './coverage';
 import { toDiagnostic } from './convert';
 import { stopWarmChildren } from '../run/coverage';
 import { killAllSandboxes } from '../run/sandbox';
+import { showMessage } from './messages';
 import { URI } from './uri';
 
 const CONFIG_FILES = new Set(['package.json', 'tsconfig.json', 'jsconfig.json']);
@@ -386,9 +387,22 @@ export class Session {
     return { diagnostics: [...findings.map((f) => toDiagnostic(f, index, severity, this.caps, testFileUri)), ...generated], key };
   }
 
+  /** Says once per project, in words the user can act on, that `execute: false` turns running code off. */
+  private noticeExecuteOff(state: ProjectState): void {
+    if (state.settings.execute || state.logged.has('execute-off')) return;
+    state.logged.add('execute-off');
+    showMessage(
+      this.connection,
+      'warning',
+      `testgap: running code is turned off for ${state.root} ("execute": false). Coverage is not measured on save, and generated tests are ` +
+        `type properties testgap has not run. Set "testgap.execute" to true (or remove it from package.json's "testgap") to have tests verified.`,
+    );
+  }
+
   /** Re-analyses a project and publishes (or asks the client to re-pull) what changed. */
   refresh(state: ProjectState): void {
     if (this.shutDown) return;
+    this.noticeExecuteOff(state);
     this.syncOverlays(state);
     let changed = false;
     for (const doc of this.documents.all()) {

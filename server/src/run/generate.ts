@@ -91,6 +91,8 @@ export interface UnitReport {
   blocks: { reached: number; kept: number };
   /** Absent for units that never ran (not executable) or that have no blocks of their own to count. */
   blockCoverage?: UnitBlockCoverage;
+  /** Setting `execute: false`: nothing ran; what was written are type properties testgap has not checked. */
+  notRun?: boolean;
 }
 
 export interface GenerateResult {
@@ -244,6 +246,20 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     // Members are called on an instance built with arguments the class was seen to accept, when its own run found some.
     const accepted = unit.parent ? constructorArgsThatWorked.get(unit.parent) : undefined;
     if (accepted && plan.ctorArgs !== undefined) plan.ctorArgs = accepted;
+    if (!settings.execute) {
+      // Static mode: no run, so no observed value can be asserted. What types alone promise is written as a property
+      // (the result has the declared type, for arbitrary arguments of the declared types), marked as not run.
+      const report: UnitReport = { unitId: unit.id, name: unit.name, cases: 0, properties: 0, dropped: {}, suspectedBugs: [], nondeterministic: false, blocks: { reached: 0, kept: 0 }, notRun: true };
+      reports.push(report);
+      // Members would need an instance, and no constructor arguments were ever seen to work.
+      if (req.variant === 'table' || unit.kind !== 'function') continue;
+      const typeProperty = propertiesFor(unit, [], { numRuns: settings.propertyRuns.default, seed, binding: bindingOf, assert: N.assert, fc: N.fc }).find((p) => p.family === 'type');
+      if (!typeProperty) continue;
+      const properties = [{ ...typeProperty, name: typeProperty.name.replace(/\(property\)$/, '(property, not run by testgap: execute is false)') }];
+      sections.push({ unit, binding: t.binding, ctorArgs: undefined, cases: [], properties });
+      addImport(t);
+      continue;
+    }
     req.progress?.(`${unit.name}: running ${plan.candidates.length} inputs`, i / Math.max(1, targets.length));
     const member =
       unit.kind === 'class'
@@ -337,7 +353,14 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
   const ext = path.extname(testFile);
   let current = sections;
   let runs = 0;
-  for (let round = 0; round < 4 && current.length > 0 && !req.signal?.aborted; round++) {
+  if (!settings.execute && current.length > 0) {
+    problems.push({
+      severity: 'warning',
+      file,
+      message: `running code is turned off ("execute": false), so the tests for ${project.relative(file)} are type properties testgap has not run; run them yourself, or set "execute": true to have every case verified`,
+    });
+  }
+  for (let round = 0; round < 4 && current.length > 0 && settings.execute && !req.signal?.aborted; round++) {
     const emitted = emitSections(emitInput(true, current), scanned?.bindings);
     const text = `${emitted.importLines.join('\n')}\n\n${emitted.body}`;
     const failed = new Set<string>();
@@ -426,6 +449,8 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
   if (current.length > 0) {
     if (existing === undefined) {
       text = emitNewFile(finalInput);
+      // The usual header says every case ran; in static mode nothing did, and the file must not claim otherwise.
+      if (!settings.execute) text = text.replace(/^\/\/ Tests for (.*?), written by testgap\..*\n\/\/ .*\n/, (_m, label: string) => `// Tests for ${label}, written by testgap without running them ("execute": false): these are properties\n// derived from the declared types, and testgap has not checked that they hold.\n`);
       insertions = [{ offset: 0, text }];
     } else {
       insertions = mergeIntoExisting(existing, testFile, emitSections(finalInput, scanned?.bindings));
