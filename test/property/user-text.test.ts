@@ -307,7 +307,9 @@ function check(s: Scenario): void {
 }
 
 function countMarkers(text: string, id: string): number {
-  return text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).filter((l) => /^\/\/ testgap: /.test(l) && l.slice('// testgap: '.length).trimEnd() === id).length;
+  // Lines as JavaScript sees them (U+2028/U+2029 end lines too); a BOM, whitespace in JS, may precede the marker.
+  const lines = text.split(/\r\n|\r|\n|\u2028|\u2029/).map((l) => l.replace(/^\uFEFF/, ''));
+  return lines.filter((l) => /^\/\/ testgap: /.test(l) && l.slice('// testgap: '.length).trimEnd() === id).length;
 }
 
 test('merging generated sections into any existing test file keeps every byte, CLI and LSP agree, a rerun adds nothing', () => {
@@ -438,6 +440,10 @@ test('regression: imports go after a #! line, leading comments and the directive
     assert.ok(out.startsWith(existing.slice(0, existing.indexOf("'use strict'") + "'use strict'".length)), out);
     check(s);
   }
+});
+
+test('regression: text after a directive on its line is not moved to a line of its own (it would become a marker)', () => {
+  check(scenarioOf("'use strict';// testgap: src/ weird .ts#Cart.create\nconst old = suite('x');\nold.run();\n", ['src/ weird .ts#Cart.create', 'src/ weird .ts#T$e'], { ts: false, esm: false }));
 });
 
 test('regression: CRLF files get CRLF lines', () => {

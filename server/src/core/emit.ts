@@ -391,7 +391,9 @@ export function mergeIntoExisting(existing: string, fileName: string, emitted: E
     if (importEnd > 0) insertions.push({ offset: importEnd, text: lines(`\n${imports}`) });
     else {
       const top = topOfFile(existing, ts.createSourceFile(fileName, existing, ts.ScriptTarget.Latest, true));
-      insertions.push({ offset: top.offset, text: lines(top.atLineStart ? `${imports}\n\n` : `\n${imports}\n`) });
+      // Mid-line (after `'use strict';` or a comment), the rest of that line stays on the last import's line: moved to
+      // a line of its own it could turn into something else (a `// testgap:` marker, say).
+      insertions.push({ offset: top.offset, text: lines(top.atLineStart ? `${imports}\n\n` : `\n${imports}`) });
     }
   }
   const tail = existing.slice(-4).replace(/\r\n?/g, '\n');

@@ -132,6 +132,10 @@ export async function generationEdit(host: ActionHost, data: unknown, token?: Ca
   const testUri = URI.fromPath(testFile);
   const openTest = host.documents.get(testUri);
   const existing = openTest?.getText() ?? (fs.existsSync(testFile) ? fs.readFileSync(testFile, 'utf8') : undefined);
+  // Open documents are updated in place: take the versions now, with the text, not after generation has run (an
+  // edit computed on version N pinned to N+1 would be applied to text it was not computed for).
+  const testVersion = openTest?.version ?? null;
+  const docVersion = doc.version;
 
   const abort = new AbortController();
   token?.onCancellationRequested(() => abort.abort());
@@ -155,10 +159,10 @@ export async function generationEdit(host: ActionHost, data: unknown, token?: Ca
   }
   if (abort.signal.aborted) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'testgap: generation cancelled');
 
-  host.setGenerationDiagnostics(doc.uri, doc.version, generationDiagnostics(result, project, doc));
+  host.setGenerationDiagnostics(doc.uri, docVersion, generationDiagnostics(result, project, doc));
   for (const p of result.problems) host.connection.console.warn(p.message);
   const files: FileInsertions[] = [];
-  if (result.insertions.length > 0) files.push({ uri: testUri, existing, version: openTest?.version ?? null, insertions: result.insertions });
+  if (result.insertions.length > 0) files.push({ uri: testUri, existing, version: testVersion, insertions: result.insertions });
   if (result.missingDependencies.length > 0) {
     const pkgFile = path.join(project.root, 'package.json');
     const pkgUri = URI.fromPath(pkgFile);
