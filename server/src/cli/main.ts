@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { findPackageRoot } from '../io/nodeHost';
 import { startStdioOrIpcServer } from '../lsp/main';
+import { exitOnSignals } from '../run/sandbox';
 import { runCheck } from './check';
 import { runCoverage } from './coverage';
 import { runGenerate } from './generate';
@@ -173,6 +174,8 @@ async function main(argv: string[]): Promise<number | undefined> {
 if (require.main === module) runMain();
 
 function runMain(): void {
+  // Every command may have user code running in children: a signal must end them and remove their temp folders too.
+  exitOnSignals();
   main(process.argv.slice(2)).then(
     (code) => {
       if (code === undefined) return;

@@ -56,12 +56,35 @@ export function killAllSandboxes(): void {
   live.clear();
 }
 
-// However the process ends (shutdown, the editor closing stdin, an uncaught error), no child outlives it and no
-// temporary folder stays behind. 'exit' handlers must be synchronous, and these are.
-process.on('exit', () => {
+/** Kills every child and removes every temporary folder, synchronously ('exit' handlers must be). */
+function cleanUp(): void {
   killAllSandboxes();
   for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+  tempDirs.clear();
+}
+
+// However the process ends (shutdown, the editor closing stdin, an uncaught error), no child outlives it and no
+// temporary folder stays behind.
+process.on('exit', cleanUp);
+
+let signalsHandled = false;
+
+/**
+ * A signal's default action ends the process without running 'exit' handlers, so a child in a loop would outlive it
+ * (its IPC channel closing does not stop a busy child) and its temp folders would stay. The processes that own
+ * children (`testgap lsp`, and the CLI commands) call this at startup: SIGTERM, SIGINT and SIGHUP clean up, then end
+ * the process with 128 + the signal's number, as a shell reports a process the signal killed (SIGTERM: 143).
+ */
+export function exitOnSignals(): void {
+  if (signalsHandled) return;
+  signalsHandled = true;
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    process.on(sig, () => {
+      cleanUp();
+      process.exit(128 + os.constants.signals[sig]);
+    });
+  }
+}
 
 /** Makes `child` one of the processes killAllSandboxes ends. */
 export function trackChild(child: ChildProcess): void {
@@ -185,6 +208,9 @@ function runChild(job: Job, limits: Limits, tmpDir: string, signal: AbortSignal 
           break;
         case 'done':
           finished = true;
+          // Every outcome is in. A timer or socket the user's module left open would keep the child alive until the
+          // watchdog (two call limits later), for every unit of the module: end it now.
+          child.kill('SIGKILL');
           break;
       }
     });

@@ -1,0 +1,118 @@
+// The server's end, over stdio with the real process, while user code is running in its children: a coverage run
+// of a test file that never finishes and a generation whose every call hangs. However the server goes — shutdown +
+// exit, the editor dying (stdin closed without shutdown), SIGTERM — every child is killed, no temp folder of the run
+// stays, and the server process ends: code 0 after shutdown + exit, 1 when stdin closes, 143 (128 + SIGTERM) on SIGTERM.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { ChildProcess } from 'node:child_process';
+import { FULL_CLIENT, TestClient } from '../helpers/lspClient';
+import { descendants, killUnder, processesUnder, until } from './procs';
+
+const REPO = path.resolve(__dirname, '../../..');
+
+interface Run {
+  base: string;
+  tmp: string;
+  root: string;
+  client: TestClient;
+  server: ChildProcess;
+}
+
+/** A project and a private TMPDIR under one folder, and the real server started on it with that TMPDIR. */
+async function start(): Promise<Run> {
+  const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'testgap-lifecycle-')));
+  const tmp = path.join(base, 'tmp');
+  const root = path.join(base, 'proj');
+  fs.mkdirSync(tmp);
+  fs.mkdirSync(path.join(root, 'src'), { recursive: true });
+  fs.mkdirSync(path.join(root, 'test'));
+  fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(root, 'node_modules'));
+  fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'lifecycle', testgap: { timeoutMs: 20000 } }));
+  // Every call spins: a generation of it stays in flight, its sandbox child busy (deaf to its IPC channel closing).
+  fs.writeFileSync(path.join(root, 'src/slow.js'), 'exports.slow = function slow(n) {\n  for (;;) {}\n};\n');
+  // A test file that says it is running (in its TMPDIR, the one place it may write) and then never ends.
+  fs.writeFileSync(
+    path.join(root, 'test/slow.test.js'),
+    "require('fs').writeFileSync(require('path').join(require('os').tmpdir(), 'running'), '');\nrequire('../src/slow');\nfor (;;) {}\n",
+  );
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = tmp; // the spawned server inherits it (spawn copies the environment at once)
+  const pending = TestClient.start({ root, transport: 'stdio', capabilities: FULL_CLIENT });
+  if (saved === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = saved;
+  const client = await pending;
+  const server = (client as unknown as { child: ChildProcess }).child;
+  return { base, tmp, root, client, server };
+}
+
+/** Starts a coverage run and a generation, and waits until user code of both is running in children. */
+async function busy(r: Run): Promise<void> {
+  const { client } = r;
+  const text = fs.readFileSync(path.join(r.root, 'src/slow.js'), 'utf8');
+  await client.open('src/slow.js', text, 'javascript');
+  await client.waitForDiagnostics('src/slow.js', (d) => d.length > 0);
+  const actions = (await client.connection.sendRequest('textDocument/codeAction', {
+    textDocument: { uri: client.uri('src/slow.js') },
+    range: { start: { line: 0, character: 0 }, end: { line: 3, character: 0 } },
+    context: { diagnostics: [], only: ['source'] },
+  })) as { data?: unknown }[];
+  assert.ok(actions.length >= 1 && actions[0]!.data, JSON.stringify(actions));
+  // Not awaited: the answer never comes, the server goes first.
+  client.connection.sendRequest('codeAction/resolve', actions[0]).catch(() => undefined);
+  await client.save('src/slow.js');
+  await until('a sandbox child running the unit', () => descendants(r.server.pid!).some((p) => p.args.includes('harness.js')));
+  await until('the coverage child running the test file', () => fs.readdirSync(r.tmp).some((d) => fs.existsSync(path.join(r.tmp, d, 'tmp', 'running'))));
+}
+
+function exited(server: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (server.exitCode !== null || server.signalCode !== null) return Promise.resolve({ code: server.exitCode, signal: server.signalCode });
+  return new Promise((resolve) => server.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+async function assertNothingLeft(r: Run): Promise<void> {
+  // SIGKILLed children vanish at once; the deadline only bounds a failure.
+  const left = await until('every process of the run to end', () => {
+    const now = processesUnder(r.base);
+    return now.length === 0 ? [] : undefined;
+  }, 5000).catch(() => processesUnder(r.base));
+  assert.equal(left.map((p) => `${p.pid} ${p.args}`), [], 'no process of the run survives the server');
+  assert.equal(fs.readdirSync(r.tmp), [], 'no temp folder of the run is left in its TMPDIR');
+}
+
+async function scenario(name: string, end: (r: Run) => Promise<void>, expected: { code: number | null; signal: NodeJS.Signals | null }) {
+  test(name, async () => {
+    const r = await start();
+    try {
+      await busy(r);
+      const before = descendants(r.server.pid!);
+      assert.ok(before.some((p) => p.args.includes('coverageChild.js')), before.map((p) => p.args).join('\n'));
+      const done = exited(r.server);
+      await end(r);
+      const result = await done;
+      await assertNothingLeft(r);
+      assert.equal(result, expected);
+    } finally {
+      r.client.dispose();
+      killUnder(r.base);
+      fs.rmSync(r.base, { recursive: true, force: true });
+    }
+  });
+}
+
+scenario('shutdown + exit during a coverage run and a generation: children killed, temp folders removed, code 0', async (r) => {
+  await r.client.connection.sendRequest('shutdown');
+  await r.client.connection.sendNotification('exit');
+}, { code: 0, signal: null });
+
+scenario('the editor dies (stdin closed without shutdown): children killed, temp folders removed, code 1', async (r) => {
+  r.server.stdin!.end();
+}, { code: 1, signal: null });
+
+scenario('SIGTERM: children killed, temp folders removed, code 143', async (r) => {
+  r.server.kill('SIGTERM');
+}, { code: 143, signal: null });
+
+test.run();
