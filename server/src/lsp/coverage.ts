@@ -241,7 +241,9 @@ export class CoverageService {
       if (this.host.caps.relatedInformation && f.coverage.uncoveredBranches.length) {
         d.relatedInformation = f.coverage.uncoveredBranches.slice(0, 10).map(
           (b): DiagnosticRelatedInformation => ({
-            location: { uri, range: { start: { line: b.line - 1, character: b.column }, end: { line: b.endLine - 1, character: b.endColumn } } },
+            // Istanbul's columns can point past the end of a line (a branch that runs to the end of a file that
+            // does not parse, found by test/fuzz/lsp-model.test.ts): clamp them into the text as LSP asks.
+            location: { uri, range: { start: clamp(index, b.line - 1, b.column), end: clamp(index, b.endLine - 1, b.endColumn) } },
             message: 'branch never taken',
           }),
         );
@@ -287,6 +289,10 @@ export class CoverageService {
     s?.store.dispose();
     this.states.delete(root);
   }
+}
+
+function clamp(index: LineIndex, line: number, character: number): { line: number; character: number } {
+  return index.positionAt(index.offsetAt({ line, character }));
 }
 
 function testFailed(record: TestRunRecord): Diagnostic {
