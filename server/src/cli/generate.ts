@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Project } from '../core/project';
 import { applyInsertions } from '../core/emit';
 import { nodeFileHost } from '../io/nodeHost';
-import { writeFileAtomic } from '../io/writeFile';
+import { WriteRefused, writeFileAtomic } from '../io/writeFile';
 import { generateTests, type GenerateResult, type UnitReport } from '../run/generate';
 import { projectSettings, type CliIo } from './check';
 import { killAllSandboxes } from '../run/sandbox';
@@ -64,6 +64,7 @@ export async function runGenerate(o: GenerateOptions): Promise<number> {
   project.scan();
   const json: GenerateJson = { version: 1, root: o.root, files: [], summary: { units: 0, cases: 0, properties: 0, suspectedBugs: 0, notExecutable: 0, durationMs: 0 } };
   const missing = new Set<string>();
+  let refused = 0;
   const rel = (f: string) => path.relative(o.cwd, f) || f;
   const unfit = o.files.find((f) => !project.contains(f) || project.isTestFile(f));
   if (unfit) {
@@ -92,8 +93,15 @@ export async function runGenerate(o: GenerateOptions): Promise<number> {
         if (now !== existing) {
           o.err(`testgap: ${rel(testFile)} changed while tests were generated; run again\n`);
         } else {
-          writeFileAtomic(testFile, existing === undefined ? result.text : applyInsertions(existing, result.insertions));
-          written = true;
+          try {
+            writeFileAtomic(testFile, existing === undefined ? result.text : applyInsertions(existing, result.insertions));
+            written = true;
+          } catch (error) {
+            // A read-only or odd test file is the user's to change: one line, and exit 1 below.
+            if (!(error instanceof WriteRefused)) throw error;
+            o.err(`testgap: ${error.message}\n`);
+            refused++;
+          }
         }
       }
       result.missingDependencies.forEach((d) => missing.add(d));
@@ -128,5 +136,5 @@ export async function runGenerate(o: GenerateOptions): Promise<number> {
   if (o.json) o.out(JSON.stringify(json, null, 2));
   if (missing.size > 0) o.err(`testgap: the tests need packages this project lacks: npm i -D ${[...missing].join(' ')}\n`);
   o.err(`testgap: ${count(json.summary.cases, 'case')} and ${count(json.summary.properties, 'property', 'properties')} for ${count(json.summary.units, 'unit')} in ${(json.summary.durationMs / 1000).toFixed(1)} s\n`);
-  return json.summary.suspectedBugs > 0 || json.summary.notExecutable > 0 ? 1 : 0;
+  return json.summary.suspectedBugs > 0 || json.summary.notExecutable > 0 || refused > 0 ? 1 : 0;
 }
