@@ -1,0 +1,34 @@
+// A module that leaves a timer running keeps its sandbox child alive after the last outcome: the parent ends the
+// child when it reports `done`, instead of waiting for the watchdog (two call limits) for every unit of the module.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runCandidates } from '../../server/src/run/sandbox';
+
+test('a timer left at import does not hold the sandbox child until the watchdog', async () => {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'testgap-hazards-done-')));
+  const abort = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    fs.writeFileSync(path.join(root, 'package.json'), '{}');
+    fs.writeFileSync(path.join(root, 'ticker.js'), 'setInterval(() => {}, 1000);\nexports.f = (x) => x + 1;\n');
+    const limits = { timeoutMs: 30_000, memoryMb: 256 };
+    const started = Date.now();
+    // The bound reports a failure (and stops the run); it does not synchronise anything. Unfixed, the child lives
+    // until the watchdog: 2 × 30 s after its last call.
+    const bound = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), 15_000)));
+    const run = runCandidates({ projectRoot: root, modulePath: path.join(root, 'ticker.js'), exportName: 'f', candidates: ['[1]', '[2]'], instrument: false }, limits, abort.signal);
+    const first = await Promise.race([run, bound]);
+    if (first === 'late') return assert.unreachable(`runCandidates still waiting after ${Date.now() - started} ms`);
+    assert.equal(first.results.map((r) => r.outcome.kind), ['return', 'return']);
+    assert.is(first.processes, 1);
+  } finally {
+    clearTimeout(timer);
+    abort.abort();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test.run();
