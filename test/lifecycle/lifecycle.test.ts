@@ -7,8 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ChildProcess } from 'node:child_process';
-import { FULL_CLIENT, TestClient } from '../helpers/lspClient';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { FULL_CLIENT, SERVER_BIN, TestClient } from '../helpers/lspClient';
 import { descendants, killUnder, processesUnder, until } from './procs';
 
 const REPO = path.resolve(__dirname, '../../..');
@@ -21,8 +21,8 @@ interface Run {
   server: ChildProcess;
 }
 
-/** A project and a private TMPDIR under one folder, and the real server started on it with that TMPDIR. */
-async function start(): Promise<Run> {
+/** A project with a unit whose calls spin and a test file that never ends, and a private TMPDIR, under one folder. */
+function makeProject(): Pick<Run, 'base' | 'tmp' | 'root'> {
   const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'testgap-lifecycle-')));
   const tmp = path.join(base, 'tmp');
   const root = path.join(base, 'proj');
@@ -38,6 +38,12 @@ async function start(): Promise<Run> {
     path.join(root, 'test/slow.test.js'),
     "require('fs').writeFileSync(require('path').join(require('os').tmpdir(), 'running'), '');\nrequire('../src/slow');\nfor (;;) {}\n",
   );
+  return { base, tmp, root };
+}
+
+/** The project, and the real server started on it with that TMPDIR. */
+async function start(): Promise<Run> {
+  const { base, tmp, root } = makeProject();
   const saved = process.env.TMPDIR;
   process.env.TMPDIR = tmp; // the spawned server inherits it (spawn copies the environment at once)
   const pending = TestClient.start({ root, transport: 'stdio', capabilities: FULL_CLIENT });
@@ -72,7 +78,7 @@ function exited(server: ChildProcess): Promise<{ code: number | null; signal: No
   return new Promise((resolve) => server.once('exit', (code, signal) => resolve({ code, signal })));
 }
 
-async function assertNothingLeft(r: Run): Promise<void> {
+async function assertNothingLeft(r: Pick<Run, 'base' | 'tmp'>): Promise<void> {
   // SIGKILLed children vanish at once; the deadline only bounds a failure.
   const left = await until('every process of the run to end', () => {
     const now = processesUnder(r.base);
@@ -114,5 +120,31 @@ scenario('the editor dies (stdin closed without shutdown): children killed, temp
 scenario('SIGTERM: children killed, temp folders removed, code 143', async (r) => {
   r.server.kill('SIGTERM');
 }, { code: 143, signal: null });
+
+test('SIGTERM to `testgap coverage` and `testgap generate` mid-run: children killed, temp folders removed, code 143', async () => {
+  const r = makeProject();
+  const cli: ChildProcess[] = [];
+  try {
+    const run = (args: string[]) => {
+      const child = spawn(process.execPath, [SERVER_BIN, ...args], { cwd: r.root, env: { ...process.env, TMPDIR: r.tmp }, stdio: 'ignore' });
+      cli.push(child);
+      return child;
+    };
+    const coverage = run(['coverage']);
+    await until('the coverage child running the test file', () => fs.readdirSync(r.tmp).some((d) => fs.existsSync(path.join(r.tmp, d, 'tmp', 'running'))));
+    const generate = run(['generate', 'src/slow.js']);
+    await until('a sandbox child running the unit', () => descendants(generate.pid!).some((p) => p.args.includes('harness.js')));
+    const ends = [exited(coverage), exited(generate)];
+    coverage.kill('SIGTERM');
+    generate.kill('SIGTERM');
+    const results = await Promise.all(ends);
+    await assertNothingLeft(r);
+    assert.equal(results, [{ code: 143, signal: null }, { code: 143, signal: null }]);
+  } finally {
+    for (const c of cli) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    killUnder(r.base);
+    fs.rmSync(r.base, { recursive: true, force: true });
+  }
+});
 
 test.run();
