@@ -147,4 +147,67 @@ test('SIGTERM to `testgap coverage` and `testgap generate` mid-run: children kil
   }
 });
 
+test('SIGKILL (no clean-up possible): waiting children end with their channel, and the next server removes the temp folders', async () => {
+  const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'testgap-lifecycle-')));
+  const tmp = path.join(base, 'tmp');
+  const root = path.join(base, 'proj');
+  fs.mkdirSync(tmp);
+  fs.mkdirSync(path.join(root, 'src'), { recursive: true });
+  fs.mkdirSync(path.join(root, 'test'));
+  fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(root, 'node_modules'));
+  fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'killed', testgap: { timeoutMs: 600000 } }));
+  // Every call waits on a timer: the sandbox child is idle, not spinning, while the generation is in flight.
+  fs.writeFileSync(path.join(root, 'src/wait.ts'), 'export function wait(n: number): Promise<number> {\n  return new Promise((r) => setTimeout(() => r(n), 600000));\n}\n');
+  fs.writeFileSync(path.join(root, 'src/ok.js'), 'exports.ok = (x) => x + 1;\n');
+  fs.writeFileSync(path.join(root, 'test/ok.test.js'), "const { test } = require('uvu');\ntest('ok', () => require('../src/ok').ok(1));\ntest.run();\n");
+  const clients: TestClient[] = [];
+  const startServer = async () => {
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    const pending = TestClient.start({ root, transport: 'stdio', capabilities: FULL_CLIENT });
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+    const c = await pending;
+    clients.push(c);
+    return { client: c, server: (c as unknown as { child: ChildProcess }).child };
+  };
+  try {
+    const { client, server } = await startServer();
+    // A finished coverage run leaves a warm child and the transpile cache; a generation leaves a waiting sandbox child.
+    await client.open('src/ok.js', fs.readFileSync(path.join(root, 'src/ok.js'), 'utf8'), 'javascript');
+    await client.save('src/ok.js');
+    await client.waitFor('the coverage run to end', () => client.coverage.find((n) => !n.stale), 30_000);
+    await client.open('src/wait.ts', fs.readFileSync(path.join(root, 'src/wait.ts'), 'utf8'));
+    await client.waitForDiagnostics('src/wait.ts', (d) => d.length > 0);
+    const actions = (await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: client.uri('src/wait.ts') },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source'] },
+    })) as unknown[];
+    client.connection.sendRequest('codeAction/resolve', actions[0]).catch(() => undefined);
+    await until('a sandbox child waiting in a call, and a warm coverage child', () => {
+      const kids = descendants(server.pid!);
+      return kids.some((p) => p.args.includes('harness.js')) && kids.some((p) => p.args.includes('coverageChild.js'));
+    });
+    const dead = server.pid!;
+    const ended = exited(server);
+    server.kill('SIGKILL');
+    assert.equal(await ended, { code: null, signal: 'SIGKILL' });
+    const mine = (names: string[]) => names.filter((n) => n.includes(`-${dead}-`));
+    assert.ok(mine(fs.readdirSync(tmp)).length > 0, 'SIGKILL leaves its temp folders: ' + fs.readdirSync(tmp));
+    // Its children notice their channel closing.
+    const left = await until('the children of the killed server to end', () => (processesUnder(base).length === 0 ? [] : undefined), 5000).catch(() => processesUnder(base));
+    assert.equal(left.map((p) => `${p.pid} ${p.args}`), []);
+    // The next server sweeps what the dead one left, and nothing of its own.
+    const next = await startServer();
+    assert.equal(mine(fs.readdirSync(tmp)), []);
+    assert.is(await next.client.stop(), 0);
+    assert.equal(fs.readdirSync(tmp), []);
+  } finally {
+    for (const c of clients) c.dispose();
+    killUnder(base);
+    fs.rmSync(base, { recursive: true, force: true });
+  }
+});
+
 test.run();

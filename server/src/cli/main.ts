@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { findPackageRoot } from '../io/nodeHost';
 import { startStdioOrIpcServer } from '../lsp/main';
-import { exitOnSignals } from '../run/sandbox';
+import { exitOnSignals, sweepTempDirs } from '../run/sandbox';
 import { runCheck } from './check';
 import { runCoverage } from './coverage';
 import { runGenerate } from './generate';
@@ -176,6 +176,8 @@ if (require.main === module) runMain();
 function runMain(): void {
   // Every command may have user code running in children: a signal must end them and remove their temp folders too.
   exitOnSignals();
+  // …and what a killed predecessor could not remove goes now.
+  if (['lsp', 'generate', 'coverage', 'check'].includes(process.argv[2] ?? '')) sweepTempDirs();
   main(process.argv.slice(2)).then(
     (code) => {
       if (code === undefined) return;

@@ -23,6 +23,9 @@ for (const k of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) con
 // Stray async errors from user code (timers, unawaited promises) must not end the run.
 process.on('uncaughtException', () => undefined);
 process.on('unhandledRejection', () => undefined);
+// The parent gone (killed with SIGKILL, which it cannot clean up after): a call waiting on a timer or a socket would
+// keep this process alive for as long as that lasts. A call that spins never gets here; see sweepTempDirs.
+process.on('disconnect', () => process.exit(1));
 
 let hits = new Set<number>();
 (globalThis as Record<string, unknown>)[HIT_FUNCTION] = (id: number) => hits.add(id);

@@ -92,10 +92,45 @@ export function trackChild(child: ChildProcess): void {
   child.on('exit', () => live.delete(child));
 }
 
+/** The temp folders testgap makes: `testgap-<kind>-<pid of the process that owns it>-<random>`. */
+const OWNED_TEMP_DIR = /^testgap-(sandbox|coverage|verify|transpiled)-(\d+)-/;
+
 export function makeTempDir(prefix = 'testgap-sandbox-'): string {
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}${process.pid}-`)));
   tempDirs.add(dir);
   return dir;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
+  }
+}
+
+/**
+ * Removes the temp folders of testgap processes that no longer exist. A process killed with SIGKILL (an editor or a
+ * test harness giving up on the server) cannot clean up after itself; the next one to start does. Folders of live
+ * processes, this one's included, are left alone.
+ */
+export function sweepTempDirs(): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(os.tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(OWNED_TEMP_DIR.exec(name)?.[2]);
+    if (!pid || pid === process.pid || isAlive(pid)) continue;
+    try {
+      fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+    } catch {
+      // another process sweeping the same folder, or not ours to remove
+    }
+  }
 }
 
 export function removeTempDir(dir: string): void {
