@@ -147,7 +147,7 @@ test('SIGTERM to `testgap coverage` and `testgap generate` mid-run: children kil
   }
 });
 
-test('SIGKILL (no clean-up possible): waiting children end with their channel, and the next server removes the temp folders', async () => {
+test('SIGKILL (no clean-up possible): waiting children end with their channel, a spinning test with its watchdog thread, and the next server removes the temp folders', async () => {
   const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'testgap-lifecycle-')));
   const tmp = path.join(base, 'tmp');
   const root = path.join(base, 'proj');
@@ -160,6 +160,8 @@ test('SIGKILL (no clean-up possible): waiting children end with their channel, a
   fs.writeFileSync(path.join(root, 'src/wait.ts'), 'export function wait(n: number): Promise<number> {\n  return new Promise((r) => setTimeout(() => r(n), 600000));\n}\n');
   fs.writeFileSync(path.join(root, 'src/ok.js'), 'exports.ok = (x) => x + 1;\n');
   fs.writeFileSync(path.join(root, 'test/ok.test.js'), "const { test } = require('uvu');\ntest('ok', () => require('../src/ok').ok(1));\ntest.run();\n");
+  // And a test that spins, busy when the server dies: only a thread of its own can end it.
+  fs.writeFileSync(path.join(root, 'test/spin.test.js'), "require('fs').writeFileSync(require('path').join(require('os').tmpdir(), 'running'), '');\nfor (;;) {}\n");
   const clients: TestClient[] = [];
   const startServer = async () => {
     const saved = process.env.TMPDIR;
@@ -173,10 +175,10 @@ test('SIGKILL (no clean-up possible): waiting children end with their channel, a
   };
   try {
     const { client, server } = await startServer();
-    // A finished coverage run leaves a warm child and the transpile cache; a generation leaves a waiting sandbox child.
+    // A coverage run in flight (one test spinning) and the transpile cache; a generation with a waiting sandbox child.
     await client.open('src/ok.js', fs.readFileSync(path.join(root, 'src/ok.js'), 'utf8'), 'javascript');
     await client.save('src/ok.js');
-    await client.waitFor('the coverage run to end', () => client.coverage.find((n) => !n.stale), 30_000);
+    await until('the coverage child running the spinning test', () => fs.readdirSync(tmp).some((d) => fs.existsSync(path.join(tmp, d, 'tmp', 'running'))));
     await client.open('src/wait.ts', fs.readFileSync(path.join(root, 'src/wait.ts'), 'utf8'));
     await client.waitForDiagnostics('src/wait.ts', (d) => d.length > 0);
     const actions = (await client.connection.sendRequest('textDocument/codeAction', {
@@ -185,7 +187,7 @@ test('SIGKILL (no clean-up possible): waiting children end with their channel, a
       context: { diagnostics: [], only: ['source'] },
     })) as unknown[];
     client.connection.sendRequest('codeAction/resolve', actions[0]).catch(() => undefined);
-    await until('a sandbox child waiting in a call, and a warm coverage child', () => {
+    await until('a sandbox child waiting in a call, and a coverage child', () => {
       const kids = descendants(server.pid!);
       return kids.some((p) => p.args.includes('harness.js')) && kids.some((p) => p.args.includes('coverageChild.js'));
     });

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import inspector from 'node:inspector';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { installGuard } from './guard';
 import { installLoader } from './loader';
 
@@ -21,6 +22,16 @@ interface CoverageChildArgs {
   allowWrite?: string[];
   allowNetwork?: boolean;
 }
+
+// If the parent dies without killing this process (SIGKILL, a crash), a test that spins would go on forever: nothing
+// on this thread runs while it does. A watchdog thread, started before any user code (the guard refuses workers to
+// user code), kills the process once its parent is gone.
+const watchdog = new Worker(
+  `const { workerData } = require('node:worker_threads');
+   setInterval(() => { if (process.ppid !== workerData.ppid) process.kill(workerData.pid, 'SIGKILL'); }, 250);`,
+  { eval: true, workerData: { ppid: process.ppid, pid: process.pid } },
+);
+watchdog.unref(); // it must not keep a finished test running
 
 const session = new inspector.Session();
 session.connect();
