@@ -127,6 +127,8 @@ export async function runGenerate(o: GenerateOptions): Promise<number> {
         for (const b of u.suspectedBugs) o.out(`  ${u.name}: suspected bug: for ${b.args} the documentation says ${b.documented}, the code returned ${b.observed}`);
       }
       for (const p of result.problems) o.err(`testgap: ${p.severity}: ${p.message}\n`);
+      // Tests that could not be written (verification itself broke) are a failure, not a quiet success.
+      if (result.problems.some((p) => p.severity === 'error')) refused++;
     }
   } finally {
     killAllSandboxes();
