@@ -21,8 +21,8 @@ interface Run {
   server: ChildProcess;
 }
 
-/** A project with a unit whose calls spin and a test file that never ends, and a private TMPDIR, under one folder. */
-function makeProject(): Pick<Run, 'base' | 'tmp' | 'root'> {
+/** `<base>/tmp` (the server's private TMPDIR) and `<base>/proj` (a project with src/, test/ and testgap's tools). */
+function projectFolders(name: string, timeoutMs: number): { base: string; tmp: string; root: string } {
   const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'testgap-lifecycle-')));
   const tmp = path.join(base, 'tmp');
   const root = path.join(base, 'proj');
@@ -30,7 +30,13 @@ function makeProject(): Pick<Run, 'base' | 'tmp' | 'root'> {
   fs.mkdirSync(path.join(root, 'src'), { recursive: true });
   fs.mkdirSync(path.join(root, 'test'));
   fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(root, 'node_modules'));
-  fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'lifecycle', testgap: { timeoutMs: 20000 } }));
+  fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name, testgap: { timeoutMs } }));
+  return { base, tmp, root };
+}
+
+/** A project with a unit whose calls spin and a test file that never ends, and a private TMPDIR, under one folder. */
+function makeProject(): Pick<Run, 'base' | 'tmp' | 'root'> {
+  const { base, tmp, root } = projectFolders('lifecycle', 20000);
   // Every call spins: a generation of it stays in flight, its sandbox child busy (deaf to its IPC channel closing).
   fs.writeFileSync(path.join(root, 'src/slow.js'), 'exports.slow = function slow(n) {\n  for (;;) {}\n};\n');
   // A test file that says it is running (in its TMPDIR, the one place it may write) and then never ends.
@@ -148,14 +154,7 @@ test('SIGTERM to `testgap coverage` and `testgap generate` mid-run: children kil
 });
 
 test('SIGKILL (no clean-up possible): waiting children end with their channel, a spinning test with its watchdog thread, and the next server removes the temp folders', async () => {
-  const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'testgap-lifecycle-')));
-  const tmp = path.join(base, 'tmp');
-  const root = path.join(base, 'proj');
-  fs.mkdirSync(tmp);
-  fs.mkdirSync(path.join(root, 'src'), { recursive: true });
-  fs.mkdirSync(path.join(root, 'test'));
-  fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(root, 'node_modules'));
-  fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'killed', testgap: { timeoutMs: 600000 } }));
+  const { base, tmp, root } = projectFolders('killed', 600000);
   // Every call waits on a timer: the sandbox child is idle, not spinning, while the generation is in flight.
   fs.writeFileSync(path.join(root, 'src/wait.ts'), 'export function wait(n: number): Promise<number> {\n  return new Promise((r) => setTimeout(() => r(n), 600000));\n}\n');
   fs.writeFileSync(path.join(root, 'src/ok.js'), 'exports.ok = (x) => x + 1;\n');
