@@ -6,7 +6,7 @@
 // from, and an open document whose text differs gets no coverage diagnostics (its `missing-test` ones stay) until
 // the next run. While a run is pending, the notification says `stale: true`.
 import { CodeLensRefreshRequest, DiagnosticSeverity, type CodeLens, type Connection, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver/node';
-import { coverageFindings, type FileSummary, type TestRunRecord } from '../core/coverage';
+import { coverageFindings, type CoverageFinding, type FileSummary, type TestRunRecord } from '../core/coverage';
 import type { Project } from '../core/project';
 import type { Settings } from '../core/settings';
 import { LineIndex } from '../core/text';
@@ -96,7 +96,7 @@ export class CoverageService {
       const unfinished = s.store.index.knownTests().filter((t) => ['timeout', 'crashed'].includes(s.store.index.get(t)!.status));
       tests = [...affected, ...neverRun, ...unfinished].filter((t) => runnable.has(t));
     }
-    this.start(p, tests, [file]);
+    this.start(p, runnable, tests, [file]);
   }
 
   /**
@@ -114,10 +114,12 @@ export class CoverageService {
   /** Runs every test file of the project (the `testgap.runCoverage` command). */
   runAll(p: CoverageProject): Promise<void> {
     if (!p.settings.execute) return Promise.resolve();
-    return this.start(p, p.project.runnableTestFiles(), [], true);
+    const runnable = new Set(p.project.runnableTestFiles());
+    return this.start(p, runnable, [...runnable], [], true);
   }
 
-  private start(p: CoverageProject, tests: string[], changed: string[], full = false): Promise<void> {
+  /** `runnable`: the project's runnable test files, as the caller just computed them (walking every test's imports). */
+  private start(p: CoverageProject, runnable: Set<string>, tests: string[], changed: string[], full = false): Promise<void> {
     const s = this.state(p.root);
     for (const t of tests) s.pending.add(t);
     for (const f of changed) s.pendingChanged.add(f);
@@ -127,12 +129,11 @@ export class CoverageService {
     const abort = new AbortController();
     s.running = abort;
     this.notify(p, s, true, []);
-    return this.run(p, s, generation, abort);
+    return this.run(p, s, generation, abort, runnable);
   }
 
-  private async run(p: CoverageProject, s: State, generation: number, abort: AbortController): Promise<void> {
+  private async run(p: CoverageProject, s: State, generation: number, abort: AbortController, runnable: Set<string>): Promise<void> {
     // Tests deleted (or turned into helpers) since their last run must not count any more.
-    const runnable = new Set(p.project.runnableTestFiles());
     for (const t of s.store.index.knownTests()) {
       if (runnable.has(t)) continue;
       for (const f of s.store.index.get(t)!.loaded) s.pendingChanged.add(f); // their figures change: report them
@@ -225,10 +226,9 @@ export class CoverageService {
       if (!record || record.status === 'passed') return { diagnostics: [], key: 'test-passed' };
       return { diagnostics: [testFailed(record)], key: `test-${record.status}-${record.message}` };
     }
-    const report = s.reports.get(file);
-    if (!report || report.text !== text) return undefined;
-    const index = new LineIndex(text);
-    const findings = coverageFindings(p.project.facts(file).units, index, report.result.data, report.result.target);
+    const measured = this.findings(p, file, text);
+    if (!measured) return undefined;
+    const { index, findings } = measured;
     const uri = URI.fromPath(file);
     const diagnostics = findings.map((f): Diagnostic => {
       const d: Diagnostic = {
@@ -259,10 +259,10 @@ export class CoverageService {
    * generation as the code action.
    */
   lenses(p: CoverageProject, file: string, text: string, uri: string, version: number): CodeLens[] {
-    const report = this.states.get(p.root)?.reports.get(file);
-    if (!report || report.text !== text || !this.enabled(p)) return [];
-    const index = new LineIndex(text);
-    return coverageFindings(p.project.facts(file).units, index, report.result.data, report.result.target).map((f) => {
+    const measured = this.findings(p, file, text);
+    if (!measured) return [];
+    const { index, findings } = measured;
+    return findings.map((f) => {
       const c = f.coverage;
       const missed = c.uncoveredBranches.length;
       const what = f.code === 'uncovered' ? 'never run' : `${c.lines.pct} % of lines${missed ? ` · ${missed} ${missed === 1 ? 'branch' : 'branches'} missed` : ''}`;
@@ -276,10 +276,15 @@ export class CoverageService {
 
   /** Units the coverage diagnostics of this text name (they get code actions). */
   units(p: CoverageProject, file: string, text: string): import('../core/model').Unit[] {
-    const s = this.states.get(p.root);
-    const report = s?.reports.get(file);
-    if (!report || report.text !== text || !this.enabled(p)) return [];
-    return coverageFindings(p.project.facts(file).units, new LineIndex(text), report.result.data, report.result.target).map((f) => f.unit);
+    return this.findings(p, file, text)?.findings.map((f) => f.unit) ?? [];
+  }
+
+  /** What coverage says of `file`'s units, or undefined when coverage does not apply to this text of it. */
+  private findings(p: CoverageProject, file: string, text: string): { index: LineIndex; findings: CoverageFinding[] } | undefined {
+    const report = this.states.get(p.root)?.reports.get(file);
+    if (!report || report.text !== text || !this.enabled(p)) return undefined;
+    const index = new LineIndex(text);
+    return { index, findings: coverageFindings(p.project.facts(file).units, index, report.result.data, report.result.target) };
   }
 
   dispose(root: string): void {
