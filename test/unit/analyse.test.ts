@@ -166,6 +166,119 @@ exports['z'] = async () => {};`,
   check('lib/klass.js', `class Queue { push(item) {} }\nmodule.exports = Queue;`, ['class Queue [export=] () @Queue', 'method Queue.push (item) @push']);
 });
 
+// Shapes found in TestPilot's npm corpus (bench/corpus): jsonfile, fs-extra, uneval, rsvp, countries-and-timezones.
+test('JS CommonJS: an object built first, wrapped functions, and module bodies inside a function', () => {
+  check(
+    'lib/jsonfile.js',
+    `async function _readFile(file, options = {}) {}
+const readFile = universalify.fromPromise(_readFile);
+function readFileSync(file, options = {}) {}
+const api = { readFile, readFileSync, version: '1' };
+module.exports = api;`,
+    ['function readFile [readFile] (file, options = {}) async @readFile', 'function readFileSync [readFileSync] (file, options = {}) @readFileSync'],
+  );
+  check(
+    'lib/wrapped.js',
+    `const u = require('universalify').fromCallback;
+exports.copy = u(function copy(src, dest, cb) {});
+module.exports.later = memoize(later);
+function later(n) {}
+const notAWrapper = compute(1, 2);
+exports.value = notAWrapper;
+exports.twoFunctions = pick(function a() {}, function b() {});`,
+    ['function copy [copy] (src, dest, cb) @copy', 'function later [later] (n) @later'],
+  );
+  check(
+    'lib/iife.js',
+    `module.exports = (function (undefined) {
+  function uneval(value) { return String(value); }
+  return uneval;
+})();`,
+    ['function uneval [export=] (value) @uneval'],
+  );
+  check(
+    'dist/umd.js',
+    `(function (global, factory) {
+  typeof exports === 'object' && typeof module !== 'undefined' ? factory(exports) : (factory((global.Lib = {})));
+}(this, (function (exports) { 'use strict';
+  function all(entries) { return entries; }
+  var hash = function (object) { return object; };
+  function internal() {}
+  exports.all = all;
+  exports.hash = hash;
+  Object.defineProperty(exports, '__esModule', { value: true });
+})));`,
+    ['function all [all] (entries) @all', 'function hash [hash] (object) @hash'],
+  );
+  check(
+    'dist/returning-factory.js',
+    `(function (root, factory) { module.exports = factory(); })(this, function () {
+  function Q(value) { return value; }
+  return Q;
+});`,
+    ['function Q [export=] (value) @Q'],
+  );
+});
+
+test('JS: ES5 classes, written by hand and compiled by TypeScript, are classes with their public members', () => {
+  check(
+    'lib/dirty.js',
+    `function Dirty(path) { this.path = path; }
+util.inherits(Dirty, EventEmitter);
+/** Stores a value. */
+Dirty.prototype.set = function (key, value, cb) {};
+Dirty.prototype._flush = function () {};
+Dirty.load = function (file) {};
+module.exports = Dirty;`,
+    ['class Dirty [export=] (path) @Dirty', 'constructor new Dirty (path) @Dirty', 'method Dirty.set (key, value, cb) @set', 'static-method Dirty.load (file) @load'],
+  );
+  check(
+    'lib/complex.js',
+    `var Complex = function (a, b) {};
+Complex.prototype = { add: function (a, b) {}, neg() {}, constructor: Complex, re: 0 };
+exports.Complex = Complex;`,
+    ['class Complex [Complex] (a, b) @Complex', 'constructor new Complex (a, b) @Complex', 'method Complex.add (a, b) @add', 'method Complex.neg () @neg'],
+  );
+  check(
+    'lib/volume.js',
+    `var Volume = /** @class */ (function (_super) {
+    __extends(Volume, _super);
+    function Volume(props) { return _super.call(this) || this; }
+    Volume.fromJSON = function (json, cwd) {};
+    Volume.prototype.readFileSync = function (file, options) {};
+    return Volume;
+}(Base));
+exports.Volume = Volume;`,
+    ['class Volume [Volume] (props) @Volume', 'constructor new Volume (props) @Volume', 'static-method Volume.fromJSON (json, cwd) @fromJSON', 'method Volume.readFileSync (file, options) @readFileSync'],
+  );
+  check(
+    'lib/proxied.js',
+    `class Dirty { set(key, value, cb) {} }\nmodule.exports = exports = new Proxy(Dirty, { apply: (target, self, args) => new Dirty(...args) });`,
+    ['class Dirty [export=] () @Dirty', 'method Dirty.set (key, value, cb) @set'],
+  );
+  // A function with static helpers but no prototype is a function, and a namespace for its static functions.
+  check('lib/q.js', `function Q(value) {}\nfunction all(xs) {}\nQ.all = all;\nQ.delay = function (ms) {};\nQ.resolve = Q;\nmodule.exports = Q;`, [
+    'function Q [export=] (value) @Q',
+    'static-method Q.all (xs) @all',
+    'static-method Q.delay (ms) @delay',
+  ]);
+  check(
+    'dist/complex.js',
+    `(function (root) {
+  var Complex = function (a, b) {};
+  Complex.prototype = { add: function (a, b) {} };
+  if (typeof define === 'function' && define['amd']) {
+    define([], function () { return Complex; });
+  } else if (typeof exports === 'object') {
+    module['exports'] = Complex;
+  } else {
+    root['Complex'] = Complex;
+  }
+})(this);`,
+    ['class Complex [export=] (a, b) @Complex', 'constructor new Complex (a, b) @Complex', 'method Complex.add (a, b) @add'],
+  );
+});
+
 test('JSDoc: summary, params, returns, throws and examples are kept', () => {
   const text = `/**
  * Formats cents as a price.

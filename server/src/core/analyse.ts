@@ -88,11 +88,24 @@ interface LocalDecl {
   nameNode: ts.Node;
 }
 
+interface Es5Member {
+  name: string;
+  node: FunctionLike;
+  isStatic: boolean;
+  docHost: ts.Node;
+  nameNode: ts.Node;
+}
+
 function unwrapExpression(e: ts.Expression): ts.Expression {
   while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) {
     e = e.expression;
   }
   return e;
+}
+
+/** A function written in place whose body is a block of statements (a module factory or an IIFE). */
+function isFunctionBody(e: ts.Expression): e is ts.FunctionExpression | ts.ArrowFunction {
+  return ts.isFunctionExpression(e) || ts.isArrowFunction(e);
 }
 
 function isFunctionOrClassExpression(e: ts.Expression): e is ts.FunctionExpression | ts.ArrowFunction | ts.ClassExpression {
@@ -144,7 +157,9 @@ function dynamicImportSpecifier(e: ts.Expression): string | undefined {
 /** `module.exports` → { whole }, `module.exports.x` / `exports.x` / `exports['x']` → { name: 'x' }. */
 function commonJsTarget(e: ts.Expression): { whole: true; node: ts.Node } | { name: string; node: ts.Node } | undefined {
   const isModuleExports = (x: ts.Expression) =>
-    ts.isPropertyAccessExpression(x) && ts.isIdentifier(x.expression) && x.expression.text === 'module' && x.name.text === 'exports';
+    (ts.isPropertyAccessExpression(x) && ts.isIdentifier(x.expression) && x.expression.text === 'module' && x.name.text === 'exports') ||
+    // Minifier-proof UMD code writes module['exports'].
+    (ts.isElementAccessExpression(x) && ts.isIdentifier(x.expression) && x.expression.text === 'module' && ts.isStringLiteralLike(x.argumentExpression) && x.argumentExpression.text === 'exports');
   const isExportsObject = (x: ts.Expression) => (ts.isIdentifier(x) && x.text === 'exports') || isModuleExports(x);
   if (isModuleExports(e)) return { whole: true, node: e };
   if (ts.isPropertyAccessExpression(e) && isExportsObject(e.expression)) return { name: e.name.text, node: e.name };
@@ -156,6 +171,12 @@ function commonJsTarget(e: ts.Expression): { whole: true; node: ts.Node } | { na
 
 class ModuleWalker {
   private readonly locals = new Map<string, LocalDecl>();
+  /** Members of ES5 classes, by the constructor function's name: `Volume.prototype.m = function…`, `Volume.s = …`. */
+  private readonly es5Members = new Map<string, Es5Member[]>();
+  /** Bodies of `var X = (function (_super) { function X() {…} X.prototype.m = …; return X; }(Base))` (compiled ES5). */
+  private readonly es5ClassBodies: ts.NodeArray<ts.Statement>[] = [];
+  /** `const api = { a, b }`: exported later as `module.exports = api`. */
+  private readonly objectLocals = new Map<string, ts.ObjectLiteralExpression>();
   private readonly imports = new Map<string, { specifier: string; name: string }>();
   /** Units keyed by their qualified name (the part of the id after `#`). */
   private readonly unitsByName = new Map<string, { decl: LocalDecl; exportNames: string[] }>();
@@ -167,8 +188,19 @@ class ModuleWalker {
   ) {}
 
   run(): Unit[] {
-    this.collectLocals();
+    // Bundled and older CommonJS code keeps its module body inside a function: a UMD factory, or an IIFE whose result
+    // is `module.exports`. Those bodies are module scopes too (flattened: their names rarely clash with the outer ones).
+    const scopes = [{ statements: this.sf.statements, returns: undefined as ts.Expression | undefined }, ...this.wrappedScopes()];
+    for (const scope of scopes) this.collectLocals(scope.statements);
+    for (const scope of scopes) this.resolveWrappedLocals(scope.statements);
+    for (const statements of [...scopes.map((x) => x.statements), ...this.es5ClassBodies]) this.collectEs5Members(statements);
     for (const statement of this.sf.statements) this.collectExports(statement);
+    for (const scope of scopes.slice(1)) {
+      for (const statement of scope.statements) if (ts.isExpressionStatement(statement)) this.collectCommonJsExport(statement);
+      if (scope.returns) this.exportWhole(scope.returns);
+    }
+    // `if (typeof module === 'object') { module.exports = Delta; }`: exports made only under a module system check.
+    for (const scope of scopes) for (const statement of scope.statements) if (ts.isIfStatement(statement)) this.collectGuardedExports(statement);
     const units: Unit[] = [];
     const seen = new Set<string>();
     for (const [qualified, { decl, exportNames }] of this.unitsByName) {
@@ -181,8 +213,44 @@ class ModuleWalker {
     return units;
   }
 
-  private collectLocals(): void {
+  /**
+   * Function bodies that hold a module: `(function (root, factory) {…})(this, function (exports) {…})` (UMD: the
+   * factory, whose `exports` parameter is the module's exports, or whose return value is), and
+   * `module.exports = (function () { …; return api; })()` (the IIFE's body, whose return value is the export).
+   */
+  private wrappedScopes(): { statements: ts.NodeArray<ts.Statement>; returns: ts.Expression | undefined }[] {
+    const out: { statements: ts.NodeArray<ts.Statement>; returns: ts.Expression | undefined }[] = [];
+    const lastReturn = (body: ts.Block) => {
+      const last = [...body.statements].reverse().find(ts.isReturnStatement);
+      return last?.expression;
+    };
     for (const s of this.sf.statements) {
+      if (!ts.isExpressionStatement(s)) continue;
+      const e = unwrapExpression(s.expression);
+      if (ts.isCallExpression(e) && isFunctionBody(unwrapExpression(e.expression))) {
+        const factory = e.arguments.map(unwrapExpression).find(isFunctionBody);
+        if (factory && ts.isBlock(factory.body)) {
+          const exportsParam = factory.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === 'exports');
+          out.push({ statements: factory.body.statements, returns: exportsParam ? undefined : lastReturn(factory.body) });
+        } else if (!factory) {
+          // `(function (root) { …; if (typeof exports === 'object') module['exports'] = Complex; … })(this)`.
+          const iife = unwrapExpression(e.expression) as ts.FunctionExpression | ts.ArrowFunction;
+          if (ts.isBlock(iife.body)) out.push({ statements: iife.body.statements, returns: undefined });
+        }
+      } else if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+        const target = commonJsTarget(e.left);
+        const right = unwrapExpression(e.right);
+        if (target && 'whole' in target && ts.isCallExpression(right)) {
+          const callee = unwrapExpression(right.expression);
+          if (isFunctionBody(callee) && ts.isBlock(callee.body)) out.push({ statements: callee.body.statements, returns: lastReturn(callee.body) });
+        }
+      }
+    }
+    return out;
+  }
+
+  private collectLocals(statements: ts.NodeArray<ts.Statement>): void {
+    for (const s of statements) {
       if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)) && s.name) {
         if (hasModifier(s, ts.SyntaxKind.DeclareKeyword)) continue;
         const existing = this.locals.get(s.name.text);
@@ -196,6 +264,12 @@ class ModuleWalker {
           const init = unwrapExpression(d.initializer);
           if (isFunctionOrClassExpression(init)) {
             this.locals.set(d.name.text, { node: init, docHost: d, name: d.name.text, nameNode: d.name });
+          } else if (ts.isObjectLiteralExpression(init)) {
+            this.objectLocals.set(d.name.text, init);
+          } else if (this.es5ClassExpression(init, d.name.text)) {
+            const { constructorFn, body } = this.es5ClassExpression(init, d.name.text)!;
+            this.locals.set(d.name.text, { node: constructorFn, docHost: d, name: d.name.text, nameNode: d.name });
+            this.es5ClassBodies.push(body);
           } else {
             const spec = requireSpecifier(init);
             if (spec !== undefined) this.imports.set(d.name.text, { specifier: spec, name: 'export=' });
@@ -214,6 +288,161 @@ class ModuleWalker {
         }
       }
     }
+  }
+
+  /**
+   * `const readFile = universalify.fromPromise(_readFile)`, `const f = memoize(function (x) {…})`: the exported value
+   * is what the wrapper returns, but its parameters, documentation and body are the wrapped function's. Run after every
+   * scope's locals are known, because the wrapped function may be declared further down.
+   */
+  private resolveWrappedLocals(statements: ts.NodeArray<ts.Statement>): void {
+    for (const s of statements) {
+      if (!ts.isVariableStatement(s) || hasModifier(s, ts.SyntaxKind.DeclareKeyword)) continue;
+      for (const d of s.declarationList.declarations) {
+        if (!ts.isIdentifier(d.name) || !d.initializer || this.locals.has(d.name.text)) continue;
+        const inner = this.wrappedFunction(unwrapExpression(d.initializer));
+        if (inner) this.locals.set(d.name.text, { node: inner, docHost: d, name: d.name.text, nameNode: d.name });
+      }
+    }
+  }
+
+  /** The function a wrapper call wraps: its one function argument, written inline or named by a local function. */
+  private wrappedFunction(e: ts.Expression): FunctionLike | undefined {
+    if (!ts.isCallExpression(e) || requireSpecifier(e) !== undefined) return undefined;
+    const callee = unwrapExpression(e.expression);
+    if (!ts.isIdentifier(callee) && !ts.isPropertyAccessExpression(callee)) return undefined;
+    const functions = e.arguments.map((a) => {
+      const arg = unwrapExpression(a);
+      if (ts.isFunctionExpression(arg) || ts.isArrowFunction(arg)) return arg;
+      const local = ts.isIdentifier(arg) ? this.locals.get(arg.text)?.node : undefined;
+      return local && !ts.isClassDeclaration(local) && !ts.isClassExpression(local) ? local : undefined;
+    });
+    const found = functions.filter((f) => f !== undefined);
+    return found.length === 1 ? found[0] : undefined;
+  }
+
+  /**
+   * `module.exports = <e>` (or a module body's return value): a function, a class, a local, an object of them.
+   * `site`: where a function written right there is documented and named (the assignment statement, its target).
+   */
+  private exportWhole(e: ts.Expression, site?: { docHost: ts.Node; nameNode: ts.Node }): void {
+    let right = unwrapExpression(e);
+    // `module.exports = exports = X`, and `new Proxy(X, handler)`, which behaves as X to the calls a test makes.
+    while (ts.isBinaryExpression(right) && right.operatorToken.kind === ts.SyntaxKind.EqualsToken) right = unwrapExpression(right.right);
+    if (ts.isNewExpression(right) && ts.isIdentifier(right.expression) && right.expression.text === 'Proxy' && right.arguments?.length) {
+      right = unwrapExpression(right.arguments[0]);
+    }
+    if (ts.isIdentifier(right)) {
+      const object = this.objectLocals.get(right.text);
+      if (object && !this.locals.has(right.text)) this.exportObject(object);
+      else this.exportLocal(right.text, 'export=');
+    } else if (isFunctionOrClassExpression(right)) {
+      const ownName = !ts.isArrowFunction(right) && right.name ? right.name.text : undefined;
+      const name = ownName ?? 'module.exports';
+      this.addUnitExport(name, { node: right, docHost: site?.docHost ?? right, name, nameNode: site?.nameNode ?? right }, 'export=');
+    } else if (ts.isObjectLiteralExpression(right)) {
+      this.exportObject(right);
+    } else {
+      const spec = requireSpecifier(right);
+      if (spec !== undefined) this.exports.star.push(spec);
+    }
+  }
+
+  /** `module.exports = { a, b: c, d: function () {…}, e() {…}, f: wrap(g) }`. */
+  private exportObject(object: ts.ObjectLiteralExpression): void {
+    for (const p of object.properties) {
+      if (ts.isShorthandPropertyAssignment(p)) {
+        this.exportLocal(p.name.text, p.name.text);
+      } else if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteralLike(p.name))) {
+        const exportName = p.name.text;
+        const value = unwrapExpression(p.initializer);
+        const wrapped = this.wrappedFunction(value);
+        if (ts.isIdentifier(value)) this.exportLocal(value.text, exportName);
+        else if (isFunctionOrClassExpression(value)) {
+          this.addUnitExport(exportName, { node: value, docHost: p, name: exportName, nameNode: p.name }, exportName);
+        } else if (wrapped) {
+          this.addUnitExport(exportName, { node: wrapped, docHost: p, name: exportName, nameNode: p.name }, exportName);
+        }
+      } else if (ts.isMethodDeclaration(p) && (ts.isIdentifier(p.name) || ts.isStringLiteralLike(p.name))) {
+        this.addUnitExport(p.name.text, { node: p, docHost: p, name: p.name.text, nameNode: p.name }, p.name.text);
+      }
+    }
+  }
+
+  private collectGuardedExports(s: ts.IfStatement): void {
+    for (const branch of [s.thenStatement, s.elseStatement]) {
+      if (!branch) continue;
+      const statements = ts.isBlock(branch) ? branch.statements : [branch];
+      for (const x of statements) {
+        if (ts.isExpressionStatement(x)) this.collectCommonJsExport(x);
+        else if (ts.isIfStatement(x)) this.collectGuardedExports(x);
+      }
+    }
+  }
+
+  /** `(function (_super) { __extends(X, _super); function X() {…} …; return X; }(Base))`: TypeScript's ES5 class. */
+  private es5ClassExpression(init: ts.Expression, name: string): { constructorFn: ts.FunctionDeclaration; body: ts.NodeArray<ts.Statement> } | undefined {
+    if (!ts.isCallExpression(init)) return undefined;
+    const callee = unwrapExpression(init.expression);
+    if (!isFunctionBody(callee) || !ts.isBlock(callee.body)) return undefined;
+    const body = callee.body.statements;
+    const last = body[body.length - 1];
+    if (!last || !ts.isReturnStatement(last) || !last.expression || !ts.isIdentifier(last.expression) || last.expression.text !== name) return undefined;
+    const constructorFn = body.find((x): x is ts.FunctionDeclaration => ts.isFunctionDeclaration(x) && x.name?.text === name && !!x.body);
+    return constructorFn ? { constructorFn, body } : undefined;
+  }
+
+  /**
+   * `X.prototype.m = function…`, `X.prototype = { m() {…} }` and `X.s = function…` for a local function X. Names with a
+   * leading `_` are private by convention in ES5 code, like TypeScript's `private`.
+   */
+  private collectEs5Members(statements: ts.NodeArray<ts.Statement>): void {
+    const add = (owner: string, member: Es5Member) => {
+      const local = this.locals.get(owner)?.node;
+      if (!local || !(ts.isFunctionDeclaration(local) || ts.isFunctionExpression(local)) || member.name.startsWith('_')) return;
+      const list = this.es5Members.get(owner) ?? [];
+      if (!list.some((m) => m.name === member.name && m.isStatic === member.isStatic)) list.push(member);
+      this.es5Members.set(owner, list);
+    };
+    const isPrototypeOf = (e: ts.Expression): string | undefined =>
+      ts.isPropertyAccessExpression(e) && e.name.text === 'prototype' && ts.isIdentifier(e.expression) ? e.expression.text : undefined;
+    for (const s of statements) {
+      if (!ts.isExpressionStatement(s)) continue;
+      const e = s.expression;
+      if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.EqualsToken) continue;
+      const right = unwrapExpression(e.right);
+      const left = e.left;
+      // `Q.all = all`: a static member that is a local function written elsewhere.
+      const localFn = ts.isIdentifier(right) ? this.locals.get(right.text)?.node : undefined;
+      const fnValue = ts.isFunctionExpression(right) || ts.isArrowFunction(right) ? right : localFn && (ts.isFunctionDeclaration(localFn) || ts.isFunctionExpression(localFn) || ts.isArrowFunction(localFn)) ? localFn : undefined;
+      if (ts.isPropertyAccessExpression(left) && fnValue) {
+        const onPrototype = isPrototypeOf(left.expression);
+        if (onPrototype) add(onPrototype, { name: left.name.text, node: fnValue, isStatic: false, docHost: s, nameNode: left.name });
+        else if (ts.isIdentifier(left.expression) && left.name.text !== 'prototype') add(left.expression.text, { name: left.name.text, node: fnValue, isStatic: true, docHost: s, nameNode: left.name });
+      } else if (isPrototypeOf(left) && ts.isObjectLiteralExpression(right)) {
+        const owner = isPrototypeOf(left)!;
+        for (const p of right.properties) {
+          if (!p.name || !(ts.isIdentifier(p.name) || ts.isStringLiteralLike(p.name))) continue;
+          const value = ts.isPropertyAssignment(p) ? unwrapExpression(p.initializer) : ts.isMethodDeclaration(p) ? p : undefined;
+          if (value && (ts.isFunctionExpression(value) || ts.isArrowFunction(value) || ts.isMethodDeclaration(value))) {
+            add(owner, { name: p.name.text, node: value, isStatic: false, docHost: p, nameNode: p.name });
+          }
+        }
+      }
+    }
+  }
+
+  /** A constructor function with prototype members: a class unit, its constructor, and its public members. */
+  private es5ClassUnits(qualified: string, displayName: string, fn: ts.FunctionDeclaration | ts.FunctionExpression, decl: LocalDecl, exportNames: string[], members: Es5Member[]): Unit[] {
+    const classId = `${this.options.relPath}#${qualified}`;
+    const className = qualified === 'default' ? 'default' : decl.name;
+    const units: Unit[] = [this.makeUnit(qualified, displayName, 'class', fn, decl.docHost, decl.nameNode, exportNames)];
+    units.push(this.member(classId, `${className}.constructor`, `new ${className}`, 'constructor', fn, decl.nameNode, 'constructor', decl.docHost));
+    for (const m of members) {
+      const qualifiedMember = m.isStatic ? `${className}.${m.name}` : `${className}.prototype.${m.name}`;
+      units.push(this.member(classId, qualifiedMember, `${className}.${m.name}`, m.isStatic ? 'static-method' : 'method', m.node, m.nameNode, m.name, m.docHost));
+    }
+    return units;
   }
 
   /** Records that the module exports local `name` as `exportName`; re-exports of imports become re-export targets. */
@@ -301,38 +530,17 @@ class ModuleWalker {
     if (!target) return;
     const right = unwrapExpression(e.right);
     if ('name' in target) {
+      const wrapped = this.wrappedFunction(right);
       if (ts.isIdentifier(right)) this.exportLocal(right.text, target.name);
       else if (isFunctionOrClassExpression(right)) {
         this.addUnitExport(target.name, { node: right, docHost: s, name: target.name, nameNode: target.node }, target.name);
+      } else if (wrapped) {
+        this.addUnitExport(target.name, { node: wrapped, docHost: s, name: target.name, nameNode: target.node }, target.name);
       }
       return;
     }
     // module.exports = …
-    if (ts.isIdentifier(right)) {
-      this.exportLocal(right.text, 'export=');
-    } else if (isFunctionOrClassExpression(right)) {
-      const ownName = !ts.isArrowFunction(right) && right.name ? right.name.text : undefined;
-      const name = ownName ?? 'module.exports';
-      this.addUnitExport(name, { node: right, docHost: s, name, nameNode: target.node }, 'export=');
-    } else if (ts.isObjectLiteralExpression(right)) {
-      for (const p of right.properties) {
-        if (ts.isShorthandPropertyAssignment(p)) {
-          this.exportLocal(p.name.text, p.name.text);
-        } else if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteralLike(p.name))) {
-          const exportName = p.name.text;
-          const value = unwrapExpression(p.initializer);
-          if (ts.isIdentifier(value)) this.exportLocal(value.text, exportName);
-          else if (isFunctionOrClassExpression(value)) {
-            this.addUnitExport(exportName, { node: value, docHost: p, name: exportName, nameNode: p.name }, exportName);
-          }
-        } else if (ts.isMethodDeclaration(p) && (ts.isIdentifier(p.name) || ts.isStringLiteralLike(p.name))) {
-          this.addUnitExport(p.name.text, { node: p, docHost: p, name: p.name.text, nameNode: p.name }, p.name.text);
-        }
-      }
-    } else {
-      const spec = requireSpecifier(right);
-      if (spec !== undefined) this.exports.star.push(spec);
-    }
+    this.exportWhole(right, { docHost: s, nameNode: target.node });
   }
 
   private unitsFor(qualified: string, decl: LocalDecl, exportNames: string[]): Unit[] {
@@ -340,7 +548,14 @@ class ModuleWalker {
     if (ts.isClassDeclaration(decl.node) || ts.isClassExpression(decl.node)) {
       return this.classUnits(qualified, displayName, decl.node, decl, exportNames);
     }
-    return [this.makeUnit(qualified, displayName, 'function', decl.node, decl.docHost, decl.nameNode, exportNames)];
+    const members = this.es5Members.get(decl.name) ?? [];
+    if ((ts.isFunctionDeclaration(decl.node) || ts.isFunctionExpression(decl.node)) && members.some((m) => !m.isStatic)) {
+      return this.es5ClassUnits(qualified, displayName, decl.node, decl, exportNames, members);
+    }
+    const fn = this.makeUnit(qualified, displayName, 'function', decl.node, decl.docHost, decl.nameNode, exportNames);
+    // A function that is also a namespace (`Q.all = all`, `Q.delay = function…`): its functions are called through it.
+    const statics = members.filter((m) => m.isStatic && m.node !== decl.node);
+    return [fn, ...statics.map((m) => this.member(fn.id, `${decl.name}.${m.name}`, `${decl.name}.${m.name}`, 'static-method', m.node, m.nameNode, m.name, m.docHost))];
   }
 
   private classUnits(qualified: string, displayName: string, node: ClassLike, decl: LocalDecl, exportNames: string[]): Unit[] {
