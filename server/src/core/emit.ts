@@ -31,6 +31,8 @@ export interface UnitSection {
   fixture?: 'tempDir';
   /** The unit changes globals: each test puts the global object back afterwards (as the sandbox did between calls). */
   restoreGlobals?: boolean;
+  /** A Node-style callback API: each call passes a callback last and the test awaits it (core/plan.ts). */
+  callback?: boolean;
 }
 
 export interface ImportNeed {
@@ -163,8 +165,11 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
   const call = (args: string) => {
     if (unit.kind === 'getter') return `${fixture}.${member}`;
     if (unit.kind === 'class' || unit.kind === 'constructor') return `new ${binding}(...${args})`;
+    // The test ends when the callback is called, so nothing the call started is still running after it.
+    if (s.callback) return `new Promise((resolve, reject) => ${target}(...${args}, (error${t ? ': unknown' : ''}, value${t ? ': unknown' : ''}) => (error ? reject(error) : resolve(value))))`;
     return `${target}(...${args})`;
   };
+  const returnsVerb = s.callback ? 'calls back with' : 'returns';
   const paramsType = unit.kind === 'method' ? `Parameters<${binding}[${quote(member!)}]>` : unit.kind === 'class' || unit.kind === 'constructor' ? `ConstructorParameters<typeof ${binding}>` : `Parameters<typeof ${target}>`;
   const returnType = unit.kind === 'method' ? `ReturnType<${binding}[${quote(member!)}]>` : `ReturnType<typeof ${target}>`;
   const testArgs = instance ? `({ ${fixture} })` : '()';
@@ -194,12 +199,12 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
     }
   } else {
     if (plainReturns.length > 0) {
-      const tableName = `${suiteVar.replace(/Tests_*$/, '')}Returns`;
+      const tableName = `${suiteVar.replace(/Tests(_*)$/, '$1')}Returns`;
       const expectedType = plainReturns.some((c) => c.async) ? `Awaited<${returnType}>` : returnType;
       table(
         tableName,
         `[name: string, args: ${paramsType}, expected: ${expectedType}]`,
-        plainReturns.map((c) => `[${quote(unique(`${c.callText} returns ${c.resultText}`, caseIndex(c)))}, ${c.args}, ${c.expected}]`),
+        plainReturns.map((c) => `[${quote(unique(`${c.callText} ${returnsVerb} ${c.resultText}`, caseIndex(c)))}, ${c.args}, ${c.expected}]`),
       );
       lines.push(
         `for (const [name, args, expected] of ${tableName}) {`,
@@ -208,7 +213,7 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
       );
     }
     if (instanceReturns.length > 0) {
-      const tableName = `${suiteVar.replace(/Tests_*$/, '')}Instances`;
+      const tableName = `${suiteVar.replace(/Tests(_*)$/, '$1')}Instances`;
       table(
         tableName,
         `[name: string, args: ${paramsType}, className: string, properties: Record<string, unknown>]`,
@@ -221,11 +226,11 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
       );
     }
     if (throws.length > 0) {
-      const tableName = `${suiteVar.replace(/Tests_*$/, '')}Throws`;
+      const tableName = `${suiteVar.replace(/Tests(_*)$/, '$1')}Throws`;
       table(
         tableName,
         `[name: string, args: ${paramsType}, errorClass: string, message: string]`,
-        throws.map((c) => `[${quote(unique(`${c.callText} ${c.async ? 'rejects with' : 'throws'} ${c.errorClass}`, caseIndex(c)))}, ${c.args}, ${quote(c.errorClass)}, ${quote(c.message)}]`),
+        throws.map((c) => `[${quote(unique(`${c.callText} ${s.callback && c.async ? 'calls back with' : c.async ? 'rejects with' : 'throws'} ${c.errorClass}`, caseIndex(c)))}, ${c.args}, ${quote(c.errorClass)}, ${quote(c.message)}]`),
       );
       const matches = `(error${t ? ': unknown' : ''}) => error instanceof Error && error.constructor.name === errorClass && error.message === message`;
       const syncThrows = throws.filter((c) => !c.async);

@@ -29,7 +29,27 @@ export interface UnitPlan {
   fixture?: 'tempDir';
   /** For instance members: JS source of the constructor arguments used for every call. */
   ctorArgs?: string;
+  /**
+   * The unit reports through a Node-style callback, its last parameter: candidates hold the arguments before it, the
+   * sandbox passes a real callback and waits for it, and the emitted test awaits it (no dangling async work).
+   */
+  callback?: true;
   candidates: Candidate[];
+}
+
+const CALLBACK_NAME = /^(cb|callback|done)$/i;
+
+/** The unit takes a Node-style callback last: `copy(src, dest, cb)`. Not for async functions, which return a promise. */
+export function takesCallback(unit: Unit): boolean {
+  const last = unit.params[unit.params.length - 1];
+  if (!last || last.rest || unit.async || unit.generator) return false;
+  if (unit.kind !== 'function' && unit.kind !== 'method' && unit.kind !== 'static-method') return false;
+  return CALLBACK_NAME.test(last.name);
+}
+
+/** The parameters candidates give values for: all but a Node-style callback, which the sandbox and the test supply. */
+export function plannedParams(unit: Unit): Param[] {
+  return takesCallback(unit) ? unit.params.slice(0, -1) : unit.params;
 }
 
 export const MAX_CANDIDATES = 40;
@@ -247,9 +267,10 @@ function isExpression(text: string): boolean {
 /** Candidates for one unit; `ctor` is the constructor of the member's class, when it has one. */
 export function planUnit(unit: Unit, ctor?: Unit): UnitPlan {
   const isTs = /\.[cm]?tsx?$/.test(unit.file);
-  const params = unit.params;
+  const params = plannedParams(unit);
   const base = baseArgs(params, unit);
-  const candidates: Candidate[] = [...examplesFor(unit)];
+  // A documented call of a callback API passes its own callback, which the sandbox's would follow.
+  const candidates: Candidate[] = takesCallback(unit) ? [] : [...examplesFor(unit)];
   const seen = new Set(candidates.map((c) => c.args));
   const add = (args: string[], origin: CandidateOrigin) => {
     const src = `[${args.join(', ')}]`;
@@ -300,7 +321,7 @@ export function planUnit(unit: Unit, ctor?: Unit): UnitPlan {
   } else {
     add([], 'typical');
   }
-  const plan: UnitPlan = { unit, candidates, ...(unit.constants?.fileSystem ? { fixture: 'tempDir' as const } : {}) };
+  const plan: UnitPlan = { unit, candidates, ...(unit.constants?.fileSystem ? { fixture: 'tempDir' as const } : {}), ...(takesCallback(unit) ? { callback: true as const } : {}) };
   if (unit.parent && (unit.kind === 'method' || unit.kind === 'getter')) plan.ctorArgs = `[${ctor ? baseArgs(ctor.params, ctor).join(', ') : ''}]`;
   return plan;
 }

@@ -2,7 +2,7 @@
 // the insertions that add the surviving tests to the test file. Nothing that failed or flipped is ever returned.
 import fs from 'node:fs';
 import path from 'node:path';
-import { FIXTURE_FILE, planUnit } from '../core/plan';
+import { FIXTURE_FILE, plannedParams, planUnit } from '../core/plan';
 import type { Problem, Unit } from '../core/model';
 import type { Project } from '../core/project';
 import { propertiesFor, type PropertyCase } from '../core/properties';
@@ -278,6 +278,8 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
           candidates,
           instrument: true,
           ...(plan.fixture ? { fixture: plan.fixture, fixtureFile: FIXTURE_FILE } : {}),
+          // Long enough for file-system work in the temp folder, short enough that a callback never called is cheap.
+          ...(plan.callback ? { callbackWaitMs: Math.min(1_000, limits.timeoutMs) } : {}),
         },
         limits,
         req.signal,
@@ -325,13 +327,18 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     });
     const cases = req.variant === 'properties' || selection.nondeterministic ? [] : selection.cases;
     const properties: PropertyCase[] =
-      req.variant === 'table'
+      req.variant === 'table' || plan.callback
         ? []
         : propertiesFor(unit, typed.value.filter((u) => u.id !== unit.id), { numRuns: settings.propertyRuns.default, seed, binding: bindingOf, assert: N.assert, fc: N.fc });
     if (cases.length === 0 && properties.length === 0) continue;
     const ctorArgs = unit.kind === 'method' || unit.kind === 'getter' ? plan.ctorArgs : undefined;
     const touchesGlobals = allResults.some((r) => r?.globals);
-    sections.push({ unit, binding: t.binding, ctorArgs, cases, properties, ...(plan.fixture ? { fixture: plan.fixture } : {}), ...(touchesGlobals ? { restoreGlobals: true } : {}) });
+    sections.push({
+      unit, binding: t.binding, ctorArgs, cases, properties,
+      ...(plan.fixture ? { fixture: plan.fixture } : {}),
+      ...(touchesGlobals ? { restoreGlobals: true } : {}),
+      ...(plan.callback ? { callback: true } : {}),
+    });
     addImport(t);
     for (const p of properties) {
       for (const used of p.uses) {
@@ -542,10 +549,10 @@ async function searchInputs(req: SearchRequest): Promise<{ selection: Selection;
   const pooled = new Set(results.filter(usable).flatMap((r) => r!.hits));
   const coveredSet = (sel: Selection) => new Set(sel.caseHits.flat());
   const below = () => percent(coveredBy(selection), own.length) < req.target;
-  const searchable = req.enabled && !selection.nondeterministic && plan.unit.params.length > 0;
+  const searchable = req.enabled && !selection.nondeterministic && plannedParams(plan.unit).length > 0;
   while (searchable && coverage.rounds < SEARCH_ROUNDS && below() && !req.signal?.aborted) {
     // Aim at what the selected cases miss (a block reached only by an input no test can state is still missed).
-    const ideas = proposeInputs({ params: plan.unit.params, constants: plan.unit.constants, typed: req.typed, blocks: own, reached: [...coveredSet(selection)], tried });
+    const ideas = proposeInputs({ params: plannedParams(plan.unit), constants: plan.unit.constants, typed: req.typed, blocks: own, reached: [...coveredSet(selection)], tried });
     if (ideas.length === 0) break;
     const batch = ideas.slice(0, SEARCH_BATCH);
     coverage.rounds++;

@@ -65,8 +65,37 @@ function resetWorkingFolder(job: Job): void {
   process.chdir(work);
 }
 
-async function callOnce(job: Job, mod: Record<string, unknown>, args: unknown[]): Promise<Outcome> {
+/** Prefix of a bad-input message for a callback API that did not call back, or failed after it returned. */
+const NO_CALLBACK = 'callback: ';
+
+/**
+ * For a Node-style callback API: appends a callback to the arguments and returns the outcome it reports, as a promise
+ * would (`cb(error)` rejects, `cb(null, value)` resolves). An exception thrown asynchronously while waiting, or no call
+ * within the wait, makes the input unusable: a test could not observe either without leaving work running.
+ */
+function withCallback(job: Job, args: unknown[]): { args: unknown[]; outcome: Promise<Outcome>; cancel: () => void } {
+  let settle!: (o: Outcome) => void;
+  const outcome = new Promise<Outcome>((resolve) => (settle = resolve));
+  const late = (e: unknown) => settle({ kind: 'bad-input', error: { ...errorOf(e), message: `${NO_CALLBACK}failed after returning: ${errorOf(e).message}` } });
+  process.on('uncaughtException', late);
+  const timer = setTimeout(
+    () => settle({ kind: 'bad-input', error: { name: 'Error', className: 'Error', message: `${NO_CALLBACK}not called within ${job.callbackWaitMs} ms` } }),
+    job.callbackWaitMs,
+  );
+  const cancel = () => {
+    clearTimeout(timer);
+    process.off('uncaughtException', late);
+  };
+  void outcome.then(cancel);
+  const callback = (error: unknown, value: unknown) =>
+    settle(error !== null && error !== undefined ? { kind: 'reject', error: errorOf(error) } : { kind: 'resolve', value: describe(value) });
+  return { args: [...args, callback], outcome, cancel };
+}
+
+async function callOnce(job: Job, mod: Record<string, unknown>, argsIn: unknown[]): Promise<Outcome> {
   resetWorkingFolder(job);
+  const callback = job.callbackWaitMs !== undefined ? withCallback(job, argsIn) : undefined;
+  const args = callback?.args ?? argsIn;
   const t = target(mod, job.exportName) as (...a: unknown[]) => unknown;
   let result: unknown;
   try {
@@ -81,14 +110,17 @@ async function callOnce(job: Job, mod: Record<string, unknown>, args: unknown[])
       try {
         instance = new (t as unknown as new (...a: unknown[]) => Record<string, unknown>)(...evaluate(job.ctorArgs ?? '[]'));
       } catch (e) {
+        callback?.cancel();
         const info = errorOf(e);
         return { kind: 'bad-input', error: { ...info, message: `${CONSTRUCTION_FAILED}${info.className || info.name}: ${info.message}` } };
       }
       result = member.kind === 'getter' ? instance[member.name] : (instance[member.name] as (...a: unknown[]) => unknown)(...args);
     }
   } catch (e) {
+    callback?.cancel();
     return { kind: 'throw', error: errorOf(e) };
   }
+  if (callback) return callback.outcome;
   if (result && typeof (result as Promise<unknown>).then === 'function') {
     try {
       return { kind: 'resolve', value: describe(await result) };

@@ -16,6 +16,8 @@ export interface Job {
   /** `tempDir`: every call starts in a freshly made working folder holding the fixture file (core/plan.ts). */
   fixture?: 'tempDir';
   fixtureFile?: { name: string; text: string };
+  /** Node-style callback API: the harness appends a callback to each call and waits up to this long for it. */
+  callbackWaitMs?: number;
 }
 
 export type { ErrorInfo, Outcome } from '../core/outcome';

@@ -1,0 +1,79 @@
+// `testgap generate` on the module shapes TestPilot's npm corpus is full of (bench/corpus): Node-style callback APIs,
+// ES5 classes, an exports object built first, a class with a static and an instance method of one name. Each must get
+// tests, and the tests must pass every time: a callback API's test waits for its callback, so no work it started is
+// still running when the test's temp folder is removed.
+import { spawnSync } from 'node:child_process';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { GenerateJson } from '../../server/src/cli/generate';
+import { SERVER_BIN } from '../helpers/lspClient';
+import { linkTestTools, runUvu, tempProject } from '../helpers/tempProject';
+
+const PROJECT = `//- /package.json
+{ "name": "shapes" }
+//- /lib/store.js
+'use strict';
+const fs = require('fs');
+
+function Store(file) {
+  this.file = file;
+}
+/** Reads the stored text, or calls back with the error. */
+Store.prototype.read = function (cb) {
+  fs.readFile(this.file, 'utf8', function (error, text) {
+    if (error) return cb(error);
+    cb(null, text.trim());
+  });
+};
+Store.prototype._secret = function () {};
+
+/**
+ * Copies a file, later: the work happens after the call returns.
+ * @param {string} src
+ * @param {string} dest
+ * @param {Function} callback
+ */
+function copyLater(src, dest, callback) {
+  fs.readFile(src, 'utf8', (error, text) => {
+    if (error) return callback(error);
+    fs.writeFile(dest, text.toUpperCase(), (e) => callback(e || null, text.length));
+  });
+}
+
+class Point {
+  constructor(x, y) { this.x = x; this.y = y; }
+  static distance(a, b) { return Math.hypot(a.x - b.x, a.y - b.y); }
+  distance(other) { return Math.hypot(this.x - other.x, this.y - other.y); }
+}
+
+const api = { Store, copyLater, Point };
+module.exports = api;
+`;
+
+test('callback APIs, ES5 classes and an exports object get tests that wait for their callbacks and pass every run', () => {
+  const p = tempProject(PROJECT);
+  linkTestTools(p.root);
+  try {
+    const r = spawnSync(process.execPath, [SERVER_BIN, 'generate', 'lib/store.js', '--json'], { cwd: p.root, encoding: 'utf8', timeout: 180_000 });
+    assert.is(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as GenerateJson;
+    const units = Object.fromEntries(out.files[0].units.map((u) => [u.name, u]));
+    assert.equal(Object.keys(units).sort(), ['Point', 'Point.distance', 'Point.distance', 'Store', 'Store.read', 'copyLater'].filter((n, i, a) => a.indexOf(n) === i).sort());
+    assert.ok(units.copyLater.cases >= 2, JSON.stringify(units.copyLater));
+    const text = p.read(out.files[0].testFile);
+    // What the callback got is the expectation: the copied length for the fixture file, an error for a missing one.
+    // (Names are string literals in the file: their quotes are escaped.)
+    assert.match(text, /copyLater\(\\'existing\.txt\\', \\'[^\\]+\\'\) calls back with 6'/);
+    assert.match(text, /copyLater\(\\'[^\\]+\\', \\'[^\\]+\\'\) calls back with Error', .*'ENOENT: no such file or directory/);
+    assert.match(text, /new Promise\(\(resolve, reject\) => copyLater\(\.\.\.args, \(error, value\) => \(error \? reject\(error\) : resolve\(value\)\)\)\)/);
+    assert.not.match(text, /_secret/);
+    for (let i = 0; i < 3; i++) {
+      const run = runUvu(p.root);
+      assert.is(run.status, 0, run.output);
+    }
+  } finally {
+    p.remove();
+  }
+});
+
+test.run();
