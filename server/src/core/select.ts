@@ -1,5 +1,6 @@
 // From observed outcomes to the cases worth writing: the fewest that keep every block the candidates reached and
 // every distinct kind of outcome, with documented results checked against what happened.
+import ts from 'typescript';
 import type { Candidate, UnitPlan } from './plan';
 import { CONSTRUCTION_FAILED, sandboxRefusal, type Observed, type Outcome } from './outcome';
 import { literal, show, type Described } from './values';
@@ -145,7 +146,7 @@ export function selectCases(plan: UnitPlan, observed: (Observed | undefined)[], 
     }
     if (c.expected !== undefined && (o.outcome.kind === 'return' || o.outcome.kind === 'resolve')) {
       const observedText = literal(o.outcome.value);
-      if (observedText !== undefined && !sameSource(observedText, c.expected)) {
+      if (observedText !== undefined && !matchesDocumented(observedText, c.expected)) {
         suspectedBugs.push({ args: c.args, documented: c.expected, observed: observedText });
         return;
       }
@@ -194,6 +195,97 @@ export function selectCases(plan: UnitPlan, observed: (Observed | undefined)[], 
 }
 
 /** Whether two JS expressions are the same value as written (`'$1'` vs `"$1"`, spacing). */
+/**
+ * Whether what the code returned is what its `@example` says. Documentation rounds (`// => 0.516` for
+ * 0.5163977794943222), writes `1.0` for 1, shows arithmetic (`47 / 12`) and prints numbers as text (`'0.84'` after a
+ * `.toFixed(2)` the example line had): none of that is a bug. The documented text is folded as constants, never run.
+ */
+export function matchesDocumented(observed: string, documented: string): boolean {
+  if (sameSource(observed, documented)) return true;
+  const o = constantOf(observed, false);
+  const d = constantOf(documented, true);
+  return o !== undefined && d !== undefined && agrees(o, d);
+}
+
+interface Constant {
+  value: unknown;
+  /** Decimals the documented number was written with (it may be rounded to them). */
+  decimals?: number;
+}
+
+/** `documentation`: numbers written as text count as numbers (an example's `.toFixed(2)` shows as `'0.84'`). */
+function constantOf(text: string, documentation: boolean): Constant | undefined {
+  const sf = ts.createSourceFile('doc.ts', `(${text});`, ts.ScriptTarget.Latest, true);
+  const statement = sf.statements[0];
+  if (sf.statements.length !== 1 || !statement || !ts.isExpressionStatement(statement)) return undefined;
+  const fold = (e: ts.Expression): Constant | undefined => {
+    if (ts.isParenthesizedExpression(e)) return fold(e.expression);
+    if (ts.isNumericLiteral(e)) return { value: Number(e.text.replace(/_/g, '')), decimals: /\.(\d+)$/.exec(e.text)?.[1].length ?? 0 };
+    if (ts.isStringLiteralLike(e)) {
+      // A number shown as text: compare as the number, to the decimals shown.
+      const asNumber = documentation ? /^-?\d+(\.(\d+))?$/.exec(e.text) : null;
+      return asNumber ? { value: Number(e.text), decimals: asNumber[2]?.length ?? 0 } : { value: e.text };
+    }
+    if (e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword) return { value: e.kind === ts.SyntaxKind.TrueKeyword };
+    if (e.kind === ts.SyntaxKind.NullKeyword) return { value: null };
+    if (ts.isIdentifier(e) && (e.text === 'NaN' || e.text === 'Infinity')) return { value: Number(e.text) };
+    if (ts.isPrefixUnaryExpression(e) && (e.operator === ts.SyntaxKind.MinusToken || e.operator === ts.SyntaxKind.PlusToken)) {
+      const x = fold(e.operand);
+      return typeof x?.value === 'number' ? { value: e.operator === ts.SyntaxKind.MinusToken ? -x.value : x.value, decimals: x.decimals } : undefined;
+    }
+    if (ts.isBinaryExpression(e)) {
+      const a = fold(e.left);
+      const b = fold(e.right);
+      if (typeof a?.value !== 'number' || typeof b?.value !== 'number') return undefined;
+      const ops: Partial<Record<ts.SyntaxKind, (x: number, y: number) => number>> = {
+        [ts.SyntaxKind.PlusToken]: (x, y) => x + y,
+        [ts.SyntaxKind.MinusToken]: (x, y) => x - y,
+        [ts.SyntaxKind.AsteriskToken]: (x, y) => x * y,
+        [ts.SyntaxKind.SlashToken]: (x, y) => x / y,
+      };
+      const op = ops[e.operatorToken.kind];
+      return op ? { value: op(a.value, b.value) } : undefined;
+    }
+    if (ts.isArrayLiteralExpression(e)) {
+      const items = e.elements.map(fold);
+      return items.every((x) => x !== undefined) ? { value: items.map((x) => x!) } : undefined;
+    }
+    if (ts.isObjectLiteralExpression(e)) {
+      const out: Record<string, Constant> = {};
+      for (const p of e.properties) {
+        if (!ts.isPropertyAssignment(p) || !(ts.isIdentifier(p.name) || ts.isStringLiteralLike(p.name))) return undefined;
+        const v = fold(p.initializer);
+        if (!v) return undefined;
+        out[p.name.text] = v;
+      }
+      return { value: out };
+    }
+    return undefined;
+  };
+  return fold(statement.expression);
+}
+
+/** Arrays hold Constants and objects map keys to Constants, on both sides, as constantOf folds them. */
+function agrees(observed: Constant, documented: Constant): boolean {
+  const o = observed.value;
+  const d = documented.value;
+  if (typeof o === 'number' && typeof d === 'number') {
+    if (Object.is(o, d) || o === d) return true;
+    if (!Number.isFinite(o) || !Number.isFinite(d)) return false;
+    // Floating-point noise in the last digits, or the documentation rounding to the decimals it shows.
+    if (Math.abs(o - d) <= 1e-12 * Math.max(1, Math.abs(o), Math.abs(d))) return true;
+    const decimals = documented.decimals ?? 0;
+    return decimals >= 1 && Number(o.toFixed(decimals)) === d;
+  }
+  if (Array.isArray(o) && Array.isArray(d)) return o.length === d.length && o.every((x: Constant, i) => agrees(x, d[i] as Constant));
+  const isRecord = (x: unknown): x is Record<string, Constant> => !!x && typeof x === 'object' && !Array.isArray(x);
+  if (isRecord(o) && isRecord(d)) {
+    const keys = Object.keys(o);
+    return keys.length === Object.keys(d).length && keys.every((k) => k in d && agrees(o[k], d[k]));
+  }
+  return o === d;
+}
+
 function sameSource(a: string, b: string): boolean {
   const norm = (s: string) => s.replace(/\s+/g, '').replace(/"((?:[^"\\]|\\.)*)"/g, (_, x: string) => `'${x.replace(/'/g, "\\'")}'`);
   return norm(a) === norm(b);
