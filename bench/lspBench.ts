@@ -1,0 +1,57 @@
+// Pieces the latency and scale benchmarks share: the real server over stdio, its memory, bounded waits, and the
+// p50/p99 arithmetic of a series measured against its floor.
+import fs from 'node:fs';
+import { FULL_CLIENT, TestClient } from '../test/helpers/lspClient';
+import { ms, percentile } from './stats';
+
+/**
+ * `testgap lsp --stdio` in a child process, as an editor starts it, with a client that resolves code actions
+ * lazily (like Neovim 0.10+ or VS Code). `debounceMs: 0`, so a latency is the server's work, not its configured
+ * delay (150 ms by default, added on top in an editor).
+ */
+export async function startStdioServer(root: string, settings: Record<string, unknown> = {}): Promise<TestClient> {
+  const client = await TestClient.start({ root, transport: 'stdio', capabilities: FULL_CLIENT, initializationOptions: { debounceMs: 0, ...settings } });
+  if (client.serverPid === undefined) throw new Error('the server process did not start');
+  return client;
+}
+
+/** Resident memory of a process now and at its peak, in MB, from /proc (Linux). */
+export function processMemory(pid: number): { rssMb: number; peakMb: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
+  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+}
+
+/** A request or wait that fails after `timeoutMs` instead of hanging the benchmark. */
+export function withTimeout<T>(what: string, promise: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Server samples and floor samples of one series, each floor sample taken right after its server sample. */
+export interface Series {
+  server: number[];
+  floor: number[];
+}
+
+export const emptySeries = (): Series => ({ server: [], floor: [] });
+
+/** `n | server p50 | server p99 | floor p50 | floor p99 | p50 ratio | p99 ratio` cells of a markdown row. */
+export function seriesCells(s: Series): string {
+  const p = (xs: number[], q: number) => percentile(xs, q);
+  return [
+    String(s.server.length),
+    ms(p(s.server, 50)),
+    ms(p(s.server, 99)),
+    ms(p(s.floor, 50)),
+    ms(p(s.floor, 99)),
+    `**${(p(s.server, 50) / p(s.floor, 50)).toFixed(2)}**`,
+    (p(s.server, 99) / p(s.floor, 99)).toFixed(2),
+  ].join(' | ');
+}
+
+/** Progress goes to stderr; stdout carries only the results. */
+export const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
