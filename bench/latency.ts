@@ -23,7 +23,7 @@ import ts from 'typescript';
 import type { CodeAction, Diagnostic, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver/node';
 import type { TestClient } from '../test/helpers/lspClient';
 import { writeFiles } from './generate';
-import { emptySeries, processMemory, progress, seriesCells, startStdioServer, withTimeout, type Series } from './lspBench';
+import { emptySeries, messageText, processMemory, progress, seriesCells, startStdioServer, withTimeout, type Series } from './lspBench';
 import { machine } from './stats';
 
 const REPO = path.resolve(__dirname, '../..');
@@ -157,8 +157,8 @@ async function generateSeries(client: TestClient, root: string, modules: number)
     const testRel = `test/m${k}.test.ts`;
     await client.open(rel, moduleSource(k));
     const published = await withTimeout(`diagnostics of ${rel}`, client.waitForDiagnostics(rel, (d) => d.length > 0), TIMEOUT.diagnostics);
-    const diagnostic = published.diagnostics.find((d: Diagnostic) => d.code === 'missing-test' && typeof d.message === 'string' && d.message.includes(`\`${unit}\``));
-    if (!diagnostic) throw new Error(`no missing-test diagnostic for ${unit} in ${rel}: ${published.diagnostics.map((d) => d.message).join('; ')}`);
+    const diagnostic = published.diagnostics.find((d: Diagnostic) => d.code === 'missing-test' && messageText(d).includes(`\`${unit}\``));
+    if (!diagnostic) throw new Error(`no missing-test diagnostic for ${unit} in ${rel}: ${published.diagnostics.map(messageText).join('; ')}`);
 
     const started = performance.now();
     const actions = await withTimeout(

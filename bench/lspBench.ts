@@ -1,6 +1,7 @@
 // Pieces the latency and scale benchmarks share: the real server over stdio, its memory, bounded waits, and the
 // p50/p99 arithmetic of a series measured against its floor.
 import fs from 'node:fs';
+import type { Diagnostic } from 'vscode-languageserver/node';
 import { FULL_CLIENT, TestClient } from '../test/helpers/lspClient';
 import { ms, percentile } from './stats';
 
@@ -55,3 +56,6 @@ export function seriesCells(s: Series): string {
 
 /** Progress goes to stderr; stdout carries only the results. */
 export const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+/** A diagnostic's message as text (LSP 3.18 allows markup; testgap sends strings). */
+export const messageText = (d: Diagnostic) => (typeof d.message === 'string' ? d.message : d.message.value);
