@@ -39,7 +39,7 @@ const WARMUP = SMOKE ? 2 : 5;
 const TIMEOUT = { firstDiagnostics: 300_000, diagnostics: 30_000 };
 
 /** Module k of package p: three exported functions, names unique across the monorepo. */
-function moduleSource(p: number, k: number): string {
+export function moduleSource(p: number, k: number): string {
   return `/** Sum of a and b, capped at 1000. */
 export function total${p}_${k}(a: number, b: number): number {
   const sum = a + b;
@@ -72,7 +72,7 @@ interface Monorepo {
  * tests; test j of package p calls total from module 3j directly, label from module 3j+1 through the package's
  * index, and isEven from module 3j+2 of the next package through `@mono/pkg<next>`.
  */
-function generateMonorepo(root: string, totalFiles: number): Monorepo {
+export function generateMonorepo(root: string, totalFiles: number): Monorepo {
   fs.rmSync(root, { recursive: true, force: true });
   const files: Record<string, string> = {
     'package.json': JSON.stringify({ name: 'mono', private: true, workspaces: ['packages/*'] }) + '\n',
@@ -286,7 +286,8 @@ async function main(): Promise<void> {
   progress(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
-main().catch((e) => {
+// Importable (the profiling of a rename uses generateMonorepo) without running the benchmark.
+if (require.main === module) main().catch((e) => {
   process.stderr.write(`bench failed: ${e?.stack ?? e}\n`);
   process.exit(1);
 });
