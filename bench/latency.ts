@@ -23,7 +23,7 @@ import ts from 'typescript';
 import type { CodeAction, Diagnostic, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver/node';
 import type { TestClient } from '../test/helpers/lspClient';
 import { writeFiles } from './generate';
-import { emptySeries, messageText, processMemory, progress, seriesCells, startStdioServer, withTimeout, type Series } from './lspBench';
+import { emptySeries, killServer, messageText, processMemory, progress, publishedFor, seriesCells, startStdioServer, stopServer, withTimeout, type Series } from './lspBench';
 import { machine } from './stats';
 
 const REPO = path.resolve(__dirname, '../..');
@@ -112,7 +112,7 @@ async function editSeries(client: TestClient, modules: number): Promise<Series> 
   const k = Math.floor(modules / 2);
   const lines = moduleSource(k).split('\n');
   await client.open(rel, lines.join('\n'));
-  await withTimeout(`diagnostics of ${rel} on open`, client.waitForDiagnostics(rel), TIMEOUT.diagnostics);
+  await publishedFor(client, rel, 1, TIMEOUT.diagnostics);
   const line = lines.findIndex((l) => l.includes('if (sum > 1000)'));
   const series = emptySeries();
   let current = '1000';
@@ -122,7 +122,7 @@ async function editSeries(client: TestClient, modules: number): Promise<Series> 
     lines[line] = lines[line].slice(0, from) + next + lines[line].slice(from + current.length);
     const started = performance.now();
     const version = await client.change(rel, [{ range: { start: { line, character: from }, end: { line, character: from + current.length } }, text: next }]);
-    await client.waitFor(`diagnostics for edit ${i} of ${rel}`, () => client.latest(rel)?.version === version, TIMEOUT.diagnostics);
+    await publishedFor(client, rel, version, TIMEOUT.diagnostics);
     const elapsed = performance.now() - started;
     const floor = parseFloor(lines.join('\n'));
     current = next;
@@ -156,7 +156,7 @@ async function generateSeries(client: TestClient, root: string, modules: number)
     const rel = `src/m${k}.ts`;
     const testRel = `test/m${k}.test.ts`;
     await client.open(rel, moduleSource(k));
-    const published = await withTimeout(`diagnostics of ${rel}`, client.waitForDiagnostics(rel, (d) => d.length > 0), TIMEOUT.diagnostics);
+    const published = await publishedFor(client, rel, 1, TIMEOUT.diagnostics);
     const diagnostic = published.diagnostics.find((d: Diagnostic) => d.code === 'missing-test' && messageText(d).includes(`\`${unit}\``));
     if (!diagnostic) throw new Error(`no missing-test diagnostic for ${unit} in ${rel}: ${published.diagnostics.map(messageText).join('; ')}`);
 
@@ -259,11 +259,10 @@ async function measureSize(modules: number): Promise<SizeResult> {
     progress(`${modules} modules: c. coverage on save`);
     const { series: save, firstRunMs, testFiles } = await saveSeries(client, root, modules);
     const memory = processMemory(client.serverPid!);
-    const code = await withTimeout('shutdown', client.stop(), 30_000);
-    if (code !== 0) throw new Error(`the server exited ${code} after shutdown + exit; stderr: ${client.stderr}`);
+    await stopServer(client);
     return { modules, edit, generate, save, firstRunMs, testFiles, memory };
   } catch (error) {
-    client.dispose();
+    killServer(client);
     throw error;
   } finally {
     fs.rmSync(root, { recursive: true, force: true });

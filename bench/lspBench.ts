@@ -1,7 +1,7 @@
 // Pieces the latency and scale benchmarks share: the real server over stdio, its memory, bounded waits, and the
 // p50/p99 arithmetic of a series measured against its floor.
 import fs from 'node:fs';
-import type { Diagnostic } from 'vscode-languageserver/node';
+import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver/node';
 import { FULL_CLIENT, TestClient } from '../test/helpers/lspClient';
 import { ms, percentile } from './stats';
 
@@ -11,9 +11,36 @@ import { ms, percentile } from './stats';
  * delay (150 ms by default, added on top in an editor).
  */
 export async function startStdioServer(root: string, settings: Record<string, unknown> = {}): Promise<TestClient> {
-  const client = await TestClient.start({ root, transport: 'stdio', capabilities: FULL_CLIENT, initializationOptions: { debounceMs: 0, ...settings } });
+  // On a timeout the benchmark exits, which closes the server's stdin, which ends the server.
+  const client = await withTimeout(
+    'the server to answer initialize',
+    TestClient.start({ root, transport: 'stdio', capabilities: FULL_CLIENT, initializationOptions: { debounceMs: 0, ...settings } }),
+    60_000,
+  );
   if (client.serverPid === undefined) throw new Error('the server process did not start');
+  // A server that dies mid-run fails the benchmark at once, rather than when the current wait times out.
+  client.connection.onClose(() => {
+    if (leaving.has(client)) return;
+    process.stderr.write(`bench failed: the server exited unexpectedly\nserver stderr: ${client.stderr}\n`);
+    process.exit(1);
+  });
   return client;
+}
+
+/** Clients whose server is being stopped on purpose. */
+const leaving = new WeakSet<TestClient>();
+
+/** shutdown + exit, bounded; fails unless the server exits 0. */
+export async function stopServer(client: TestClient): Promise<void> {
+  leaving.add(client);
+  const code = await withTimeout('the server to shut down', client.stop(), 30_000);
+  if (code !== 0) throw new Error(`the server exited ${code} after shutdown + exit; stderr: ${client.stderr}`);
+}
+
+/** After a failure: ends the server whatever its state. */
+export function killServer(client: TestClient): void {
+  leaving.add(client);
+  client.dispose();
 }
 
 /** Resident memory of a process now and at its peak, in MB, from /proc (Linux). */
@@ -30,6 +57,17 @@ export function withTimeout<T>(what: string, promise: Promise<T>, timeoutMs: num
     timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The diagnostics published for `version` of an open document (TestClient.waitForDiagnostics has a fixed 20 s limit,
+ * too short for the first answer of a large project on a busy machine).
+ */
+export function publishedFor(client: TestClient, rel: string, version: number, timeoutMs: number): Promise<PublishDiagnosticsParams> {
+  return client.waitFor(`diagnostics for version ${version} of ${rel}`, () => {
+    const latest = client.latest(rel);
+    return latest?.version === version ? latest : undefined;
+  }, timeoutMs);
 }
 
 /** Server samples and floor samples of one series, each floor sample taken right after its server sample. */

@@ -25,7 +25,7 @@ import { DEFAULT_SETTINGS } from '../server/src/core/settings';
 import { nodeFileHost } from '../server/src/io/nodeHost';
 import type { TestClient } from '../test/helpers/lspClient';
 import { writeFiles } from './generate';
-import { emptySeries, messageText, processMemory, progress, seriesCells, startStdioServer, withTimeout, type Series } from './lspBench';
+import { emptySeries, killServer, messageText, processMemory, progress, publishedFor, seriesCells, startStdioServer, stopServer, type Series } from './lspBench';
 import { machine, ms, percentile } from './stats';
 
 const REPO = path.resolve(__dirname, '../..');
@@ -174,7 +174,7 @@ async function editSeries(
     lines[line] = lines[line].slice(0, from) + next + lines[line].slice(from + current.length);
     const started = performance.now();
     const version = await client.change(rel, [{ range: { start: { line, character: from }, end: { line, character: from + current.length } }, text: next }]);
-    const published = await client.waitFor(`diagnostics for edit ${i} of ${rel}`, () => (client.latest(rel)?.version === version ? client.latest(rel) : undefined), TIMEOUT.diagnostics);
+    const published = await publishedFor(client, rel, version, TIMEOUT.diagnostics);
     const elapsed = performance.now() - started;
     const floor = parseFloor(lines.join('\n'));
     current = next;
@@ -212,7 +212,7 @@ async function measureSize(totalFiles: number): Promise<SizeResult> {
     const client = await startStdioServer(root);
     try {
       await client.open(rel, lines.join('\n'));
-      const first = await withTimeout(`the first diagnostics of ${rel}`, client.waitForDiagnostics(rel), TIMEOUT.firstDiagnostics);
+      const first = await publishedFor(client, rel, 1, TIMEOUT.firstDiagnostics);
       const firstMs = performance.now() - started;
       const { rssMb } = processMemory(client.serverPid!);
       // What the generator meant: the units of the open file no test calls, each with one diagnostic.
@@ -234,11 +234,10 @@ async function measureSize(totalFiles: number): Promise<SizeResult> {
         messages.some((m) => m.includes(`\`${current}\``)) ? undefined : `expected ${current} untested, got ${messages.join('; ')}`,
       );
       const afterMb = processMemory(client.serverPid!).rssMb;
-      const code = await withTimeout('shutdown', client.stop(), 30_000);
-      if (code !== 0) throw new Error(`the server exited ${code} after shutdown + exit; stderr: ${client.stderr}`);
+      await stopServer(client);
       return { repo, core, server: { firstMs, rssMb, diagnostics: first.diagnostics.length }, body, rename, afterMb };
     } catch (error) {
-      client.dispose();
+      killServer(client);
       throw error;
     }
   } finally {
