@@ -179,6 +179,11 @@ export class TestClient {
     });
   }
 
+  /** The server's process id over stdio (benchmarks read its memory from /proc); undefined in-process. */
+  get serverPid(): number | undefined {
+    return this.child?.pid;
+  }
+
   uri(rel: string): string {
     return URI.fromPath(path.join(this.options.root, rel));
   }

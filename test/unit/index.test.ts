@@ -312,4 +312,66 @@ exports.f = function () {};
   assert.not.ok(p.project.contains(p.fixture.path('lib/a.js')), 'outDir is excluded');
 });
 
+test('export * chains: the first target that really exports a name wins, in declaration order, through cycles', () => {
+  const p = fixtureProject(`//- /package.json
+{}
+//- /src/a.ts
+export { shared } from './missing';
+export function onlyA() {}
+//- /src/b.ts
+export function shared() {}
+export function twice() {}
+//- /src/c.ts
+export function twice() {}
+export * from './index';
+//- /src/index.ts
+export * from './a';
+export * from './b';
+export * from './c';
+//- /test/index.test.ts
+import { shared, twice, onlyA } from '../src';
+shared(); twice(); onlyA();
+`);
+  // a names \`shared\` but cannot resolve it, so b's is the one used; b comes before c for \`twice\`; c's star back
+  // to the index is a cycle that must end.
+  assert.equal(p.untested('src/a.ts'), []);
+  assert.equal(p.untested('src/b.ts'), []);
+  assert.equal(p.untested('src/c.ts'), ['twice']);
+});
+
+test('behind an index, a renamed export and a new module are seen at once (nothing stale from before the change)', () => {
+  const p = fixtureProject(`${SOURCE}//- /src/index.ts
+export * from './math';
+export * from './more';
+//- /src/more.ts
+export function other() {}
+//- /test/index.test.ts
+import { add, extra } from '../src';
+add(1, 1); extra();
+`);
+  const math = p.fixture.path('src/math.ts');
+  const original = p.fixture.files.get(math)!;
+  assert.equal(p.untested('src/math.ts'), ['sub', 'mul', 'div']);
+  p.project.setOverlay(math, original.replace('export function add', 'export function plus'));
+  assert.equal(p.untested('src/math.ts'), ['plus', 'sub', 'mul', 'div']);
+  p.project.setOverlay(math, original);
+  assert.equal(p.untested('src/math.ts'), ['sub', 'mul', 'div']);
+
+  // \`extra\` appears in a module the index already re-exports, then in a new one it starts to re-export.
+  const more = p.fixture.path('src/more.ts');
+  p.fixture.files.set(more, 'export function other() {}\nexport function extra() {}\n');
+  p.project.fileChangedOnDisk(more, 'changed');
+  assert.equal(p.untested('src/more.ts'), ['other']);
+  p.fixture.files.set(more, 'export function other() {}\n');
+  p.project.fileChangedOnDisk(more, 'changed');
+  const late = p.fixture.path('src/late.ts');
+  p.fixture.files.set(late, 'export function extra() {}\n');
+  p.project.fileChangedOnDisk(late, 'created');
+  const index = p.fixture.path('src/index.ts');
+  p.fixture.files.set(index, "export * from './math';\nexport * from './more';\nexport * from './late';\n");
+  p.project.fileChangedOnDisk(index, 'changed');
+  assert.equal(p.untested('src/late.ts'), []);
+  assert.equal(p.untested('src/more.ts'), ['other']);
+});
+
 test.run();

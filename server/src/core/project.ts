@@ -49,6 +49,14 @@ export class Project {
   private exercised?: { indexVersion: number; ids: Set<string> };
   private layout?: TestLayout;
   private readonly resolutions = new Map<string, string | undefined>();
+  /**
+   * Per module with `export *`: for each name, the star targets that could provide it, in declaration order; and
+   * per module, every name reachable through its star chains. Without them each import through an index probed
+   * every module the index re-exports, so re-resolving the tests after an export changed grew with (modules per
+   * index) × (tests): 0.7 s per rename at 5,000 files (bench/scale.ts). Dropped whenever any file changes.
+   */
+  private readonly starProviders = new Map<string, Map<string, string[]>>();
+  private readonly reachableNames = new Map<string, Set<string>>();
   private compilerOptions?: Analysed<ts.CompilerOptions>;
   private service?: ts.LanguageService;
   private readonly resolutionCache: ts.ModuleResolutionCache;
@@ -190,6 +198,8 @@ export class Project {
   private bump(entry: FileEntry): void {
     entry.version++;
     entry.facts = undefined;
+    // The file's exports are unknown until it is analysed again; what was derived from the old ones must go now.
+    this.forgetExportGraph();
   }
 
   private fileSetChanged(): void {
@@ -201,6 +211,12 @@ export class Project {
 
   private invalidateIndex(): void {
     this.indexVersion++;
+    this.forgetExportGraph();
+  }
+
+  private forgetExportGraph(): void {
+    this.starProviders.clear();
+    this.reachableNames.clear();
   }
 
   knownFiles(): string[] {
@@ -374,12 +390,56 @@ export class Project {
       return next ? this.resolveExport(next, target.name, seen) : undefined;
     }
     if (exportName === 'default') return undefined; // `export *` never re-exports a default.
-    for (const specifier of exports.star) {
-      const next = this.resolveImport(file, specifier);
-      const hit = next ? this.resolveExport(next, exportName, seen) : undefined;
+    // Only the star targets that could have the name are tried, in the same order as the `export *` lines: the
+    // others could not resolve it, so the first hit is the one trying every target would find.
+    for (const next of this.starCandidates(file).get(exportName) ?? []) {
+      const hit = this.resolveExport(next, exportName, seen);
       if (hit) return hit;
     }
     return undefined;
+  }
+
+  /** For each name, the modules `file` re-exports with `export *` that declare or re-export it (in order). */
+  private starCandidates(file: string): Map<string, string[]> {
+    const cached = this.starProviders.get(file);
+    if (cached) return cached;
+    const byName = new Map<string, string[]>();
+    for (const specifier of this.facts(file).exports.star) {
+      const next = this.resolveImport(file, specifier);
+      if (!next) continue;
+      for (const name of this.namesReachableFrom(next)) {
+        const targets = byName.get(name);
+        if (!targets) byName.set(name, [next]);
+        else if (!targets.includes(next)) targets.push(next);
+      }
+    }
+    this.starProviders.set(file, byName);
+    return byName;
+  }
+
+  /**
+   * Every export name of `file` and of the modules its `export *` chains reach (cycles included): a superset of
+   * what it exports, which is all starCandidates needs to skip a target safely.
+   */
+  private namesReachableFrom(file: string): Set<string> {
+    const cached = this.reachableNames.get(file);
+    if (cached) return cached;
+    const names = new Set<string>();
+    const visited = new Set<string>();
+    const pending = [file];
+    while (pending.length > 0) {
+      const module = pending.pop()!;
+      if (visited.has(module)) continue;
+      visited.add(module);
+      const { exports } = this.facts(module);
+      for (const name of exports.named.keys()) names.add(name);
+      for (const specifier of exports.star) {
+        const next = this.resolveImport(module, specifier);
+        if (next) pending.push(next);
+      }
+    }
+    this.reachableNames.set(file, names);
+    return names;
   }
 
   /** The unit an import (`import { exportName } from specifier`, written in `fromFile`) stands for, if any. */
