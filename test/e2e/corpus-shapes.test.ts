@@ -1,7 +1,7 @@
 // `testgap generate` on the module shapes TestPilot's npm corpus is full of (bench/corpus): Node-style callback APIs,
-// ES5 classes, an exports object built first, a class with a static and an instance method of one name. Each must get
-// tests, and the tests must pass every time: a callback API's test waits for its callback, so no work it started is
-// still running when the test's temp folder is removed.
+// ES5 classes, an exports object built first, a class with a static and an instance method of one name, a call that
+// fails after it returns. Each must get tests, and the tests must pass every time: a callback API's test waits for its
+// callback, so no work it started is still running when the test's temp folder is removed.
 import { spawnSync } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -46,7 +46,14 @@ class Point {
   distance(other) { return Math.hypot(this.x - other.x, this.y - other.y); }
 }
 
-const api = { Store, copyLater, Point };
+/** Reports the value later, as promise libraries call a nodeback: a non-function reporter throws after the return. */
+function later(value, reporter) {
+  if (!value) return value;
+  process.nextTick(() => reporter(value));
+  return value;
+}
+
+const api = { Store, copyLater, Point, later };
 module.exports = api;
 `;
 
@@ -58,7 +65,11 @@ test('callback APIs, ES5 classes and an exports object get tests that wait for t
     assert.is(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout) as GenerateJson;
     const units = Object.fromEntries(out.files[0].units.map((u) => [u.name, u]));
-    assert.equal(Object.keys(units).sort(), ['Point', 'Point.distance', 'Point.distance', 'Store', 'Store.read', 'copyLater'].filter((n, i, a) => a.indexOf(n) === i).sort());
+    assert.equal(Object.keys(units).sort(), ['Point', 'Point.distance', 'Store', 'Store.read', 'copyLater', 'later']);
+    // An error thrown after the call returned would end the test run after the test passed: those inputs are dropped,
+    // and the others kept (before, one such input made verification fail and nothing was written for the file).
+    assert.ok(units.later.dropped['failed after returning'] >= 1, JSON.stringify(units.later));
+    assert.ok(units.later.cases >= 1, JSON.stringify(units.later));
     assert.ok(units.copyLater.cases >= 2, JSON.stringify(units.copyLater));
     const text = p.read(out.files[0].testFile);
     // What the callback got is the expectation: the copied length for the fixture file, an error for a missing one.
@@ -67,6 +78,9 @@ test('callback APIs, ES5 classes and an exports object get tests that wait for t
     assert.match(text, /copyLater\(\\'[^\\]+\\', \\'[^\\]+\\'\) calls back with Error', .*'ENOENT: no such file or directory/);
     assert.match(text, /new Promise\(\(resolve, reject\) => copyLater\(\.\.\.args, \(error, value\) => \(error \? reject\(error\) : resolve\(value\)\)\)\)/);
     assert.not.match(text, /_secret/);
+    // The constructor only stores the path its methods read: it gets the fixture file, and read() what is in it.
+    assert.match(text, /context\.store = new Store\('existing\.txt'\);/);
+    assert.match(text, /Store\.read\(\) calls back with \\'hello\\'/);
     for (let i = 0; i < 3; i++) {
       const run = runUvu(p.root);
       assert.is(run.status, 0, run.output);

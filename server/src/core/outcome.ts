@@ -12,6 +12,9 @@ export interface ErrorInfo {
   resource?: string;
 }
 
+/** Prefix of a bad-input message for a call that failed after it returned, or a callback API that never called back. */
+export const ASYNC_FAILURE = 'asynchronous: ';
+
 /** Prefix of a bad-input message when the instance for a member call could not be constructed. */
 export const CONSTRUCTION_FAILED = 'constructing the instance: ';
 

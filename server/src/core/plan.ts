@@ -37,7 +37,7 @@ export interface UnitPlan {
   candidates: Candidate[];
 }
 
-const CALLBACK_NAME = /^(cb|callback|done)$/i;
+const CALLBACK_NAME = /^(cb|callback|done|nodeback)$/i;
 
 /** The unit takes a Node-style callback last: `copy(src, dest, cb)`. Not for async functions, which return a promise. */
 export function takesCallback(unit: Unit): boolean {
@@ -322,6 +322,9 @@ export function planUnit(unit: Unit, ctor?: Unit): UnitPlan {
     add([], 'typical');
   }
   const plan: UnitPlan = { unit, candidates, ...(unit.constants?.fileSystem ? { fixture: 'tempDir' as const } : {}), ...(takesCallback(unit) ? { callback: true as const } : {}) };
-  if (unit.parent && (unit.kind === 'method' || unit.kind === 'getter')) plan.ctorArgs = `[${ctor ? baseArgs(ctor.params, ctor).join(', ') : ''}]`;
+  // A constructor that only stores a path (`function Store(file) { this.file = file; }`) for methods that read it:
+  // the member's use of the file system decides that the path is a file in the temp folder, not the number 1.
+  const pathsFor = ctor && (ctor.constants?.fileSystem || !unit.constants?.fileSystem) ? ctor : unit;
+  if (unit.parent && (unit.kind === 'method' || unit.kind === 'getter')) plan.ctorArgs = `[${ctor ? baseArgs(ctor.params, pathsFor).join(', ') : ''}]`;
   return plan;
 }

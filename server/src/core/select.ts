@@ -2,7 +2,7 @@
 // every distinct kind of outcome, with documented results checked against what happened.
 import ts from 'typescript';
 import type { Candidate, UnitPlan } from './plan';
-import { CONSTRUCTION_FAILED, sandboxRefusal, type Observed, type Outcome } from './outcome';
+import { ASYNC_FAILURE, CONSTRUCTION_FAILED, sandboxRefusal, type Observed, type Outcome } from './outcome';
 import { literal, show, type Described } from './values';
 
 export interface ReturnCase {
@@ -102,6 +102,8 @@ function toCase(plan: UnitPlan, c: Candidate, o: Outcome, displayName: string): 
   }
   switch (o.kind) {
     case 'bad-input':
+      // Errors left behind after the call, or a callback never called: a test would crash or hang, so no case.
+      if (o.error.message.startsWith(ASYNC_FAILURE)) return { drop: o.error.message.includes('callback never called') ? 'callback never called' : 'failed after returning' };
       return { drop: 'input did not evaluate' };
     case 'timeout':
       return { drop: `timed out after ${o.ms} ms` };

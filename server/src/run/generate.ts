@@ -242,7 +242,10 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     if (req.signal?.aborted) break;
     const { unit } = t;
     const ctor = unit.parent ? typed.value.find((u) => u.parent === unit.parent && u.kind === 'constructor') : undefined;
-    const plan = planUnit(unit, ctor);
+    // A class whose methods use the file system is built in the temp folder with paths, as its members will be.
+    const classId = unit.kind === 'class' ? unit.id : unit.kind === 'constructor' ? unit.parent : undefined;
+    const membersUseFs = classId !== undefined && typed.value.some((m) => m.parent === classId && m.constants?.fileSystem);
+    const plan = planUnit(membersUseFs && !unit.constants?.fileSystem ? { ...unit, constants: { numbers: [], strings: [], ...unit.constants, fileSystem: true } } : unit, ctor);
     // Members are called on an instance built with arguments the class was seen to accept, when its own run found some.
     const accepted = unit.parent ? constructorArgsThatWorked.get(unit.parent) : undefined;
     if (accepted && plan.ctorArgs !== undefined) plan.ctorArgs = accepted;

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe } from './describe';
-import { CONSTRUCTION_FAILED } from '../core/outcome';
+import { ASYNC_FAILURE, CONSTRUCTION_FAILED } from '../core/outcome';
 import { HIT_FUNCTION } from './instrument';
 import { installNetworkGuard } from './guard';
 import { installLoader } from './loader';
@@ -65,8 +65,6 @@ function resetWorkingFolder(job: Job): void {
   process.chdir(work);
 }
 
-/** Prefix of a bad-input message for a callback API that did not call back, or failed after it returned. */
-const NO_CALLBACK = 'callback: ';
 
 /**
  * For a Node-style callback API: appends a callback to the arguments and returns the outcome it reports, as a promise
@@ -76,10 +74,10 @@ const NO_CALLBACK = 'callback: ';
 function withCallback(job: Job, args: unknown[]): { args: unknown[]; outcome: Promise<Outcome>; cancel: () => void } {
   let settle!: (o: Outcome) => void;
   const outcome = new Promise<Outcome>((resolve) => (settle = resolve));
-  const late = (e: unknown) => settle({ kind: 'bad-input', error: { ...errorOf(e), message: `${NO_CALLBACK}failed after returning: ${errorOf(e).message}` } });
+  const late = (e: unknown) => settle({ kind: 'bad-input', error: { ...errorOf(e), message: `${ASYNC_FAILURE}failed after returning: ${errorOf(e).message}` } });
   process.on('uncaughtException', late);
   const timer = setTimeout(
-    () => settle({ kind: 'bad-input', error: { name: 'Error', className: 'Error', message: `${NO_CALLBACK}not called within ${job.callbackWaitMs} ms` } }),
+    () => settle({ kind: 'bad-input', error: { name: 'Error', className: 'Error', message: `${ASYNC_FAILURE}${CALLBACK_NEVER_CALLED} within ${job.callbackWaitMs} ms` } }),
     job.callbackWaitMs,
   );
   const cancel = () => {
@@ -92,7 +90,36 @@ function withCallback(job: Job, args: unknown[]): { args: unknown[]; outcome: Pr
   return { args: [...args, callback], outcome, cancel };
 }
 
+/**
+ * How long after a call settles an error it left behind (a `process.nextTick` or timer throwing, a floating promise
+ * rejecting) still counts as the call's: in a test file such an error ends the whole run, after the test passed.
+ */
+const SETTLE_MS = 5;
+const CALLBACK_NEVER_CALLED = 'callback never called';
+
 async function callOnce(job: Job, mod: Record<string, unknown>, argsIn: unknown[]): Promise<Outcome> {
+  let leftBehind: unknown;
+  let failedLater = false;
+  const onLateError = (e: unknown) => {
+    if (!failedLater) leftBehind = e;
+    failedLater = true;
+  };
+  process.on('uncaughtException', onLateError);
+  process.on('unhandledRejection', onLateError);
+  try {
+    const outcome = await callAndObserve(job, mod, argsIn);
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    if (failedLater && outcome.kind !== 'bad-input') {
+      return { kind: 'bad-input', error: { ...errorOf(leftBehind), message: `${ASYNC_FAILURE}failed after returning: ${errorOf(leftBehind).message}` } };
+    }
+    return outcome;
+  } finally {
+    process.off('uncaughtException', onLateError);
+    process.off('unhandledRejection', onLateError);
+  }
+}
+
+async function callAndObserve(job: Job, mod: Record<string, unknown>, argsIn: unknown[]): Promise<Outcome> {
   resetWorkingFolder(job);
   const callback = job.callbackWaitMs !== undefined ? withCallback(job, argsIn) : undefined;
   const args = callback?.args ?? argsIn;
