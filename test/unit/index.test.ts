@@ -374,4 +374,92 @@ add(1, 1); extra();
   assert.equal(p.untested('src/more.ts'), ['other']);
 });
 
+
+// The index is updated per test file after an edit (issue 7, flat rename cost). Each case below is one a stale answer
+// would hide in; test/property/index-incremental.test.ts checks random edit sequences against a fresh Project.
+
+const BEHIND_INDEX = `//- /package.json
+{}
+//- /src/index.ts
+export * from './a';
+//- /src/a.ts
+export function a() {}
+//- /src/far.ts
+export function far() {}
+//- /test/far.test.ts
+import { far } from '../src';
+far();
+//- /test/a.test.ts
+import { a } from '../src/a';
+a();
+`;
+
+test('a module behind an index gains an export *: a name tests import through the index comes into reach', () => {
+  const p = fixtureProject(BEHIND_INDEX);
+  assert.equal(p.untested('src/far.ts'), ['far']);
+  // far.test.ts read only the index (far had no provider there), not a.ts: the index's providers must go whole.
+  const a = p.fixture.path('src/a.ts');
+  p.project.setOverlay(a, "export function a() {}\nexport * from './far';\n");
+  assert.equal(p.untested('src/far.ts'), []);
+  p.project.setOverlay(a, 'export function a() {}\n');
+  assert.equal(p.untested('src/far.ts'), ['far']);
+});
+
+test('two edits of a module before the index is read: a name the first one added is still seen behind the index', () => {
+  const p = fixtureProject(BEHIND_INDEX);
+  const a = p.fixture.path('src/a.ts');
+  assert.equal(p.untested('src/far.ts'), ['far']);
+  p.project.setOverlay(a, 'export function a() {}\nexport function far() {}\n');
+  p.project.facts(a); // re-analysed, as code actions do, without reading the index
+  p.project.setOverlay(a, 'export function a() {}\nexport function far() {}\nexport function more() {}\n');
+  assert.equal(p.untested('src/a.ts'), ['more']);
+});
+
+test('after an export rename only the tests that read the module or looked its names up behind an index are resolved again', () => {
+  const p = fixtureProject(`//- /package.json
+{}
+//- /src/index.ts
+export * from './a';
+export * from './b';
+//- /src/a.ts
+export function a() {}
+//- /src/b.ts
+export function b() {}
+//- /test/a.test.ts
+import { a } from '../src/a';
+a();
+//- /test/b.test.ts
+import { b } from '../src';
+b();
+//- /test/late.test.ts
+import { later } from '../src';
+later();
+`);
+  assert.equal(p.untested('src/a.ts'), []);
+  const resolved: string[] = [];
+  const project = p.project as unknown as { indexTest(file: string): boolean };
+  const indexTest = project.indexTest.bind(p.project);
+  project.indexTest = (file) => {
+    resolved.push(p.project.relative(file));
+    return indexTest(file);
+  };
+  const a = p.fixture.path('src/a.ts');
+  p.project.setOverlay(a, 'export function later() {}\n');
+  assert.equal(p.untested('src/a.ts'), []);
+  assert.equal(resolved.sort(), ['test/a.test.ts', 'test/late.test.ts'], 'b.test.ts went through the index to b.ts only');
+  resolved.length = 0;
+  p.project.setOverlay(a, 'export function later() {}\n// a comment\n');
+  assert.equal(p.untested('src/a.ts'), []);
+  assert.equal(resolved, [], 'an edit that keeps the exports resolves nothing');
+});
+
+test('unitIdForImport sees a rename behind an index without the index being read in between', () => {
+  const p = fixtureProject(BEHIND_INDEX);
+  const t = p.fixture.path('test/a.test.ts');
+  assert.is(p.project.unitIdForImport(t, '../src', 'a'), 'src/a.ts#a');
+  p.project.setOverlay(p.fixture.path('src/a.ts'), 'export function b() {}\n');
+  assert.is(p.project.unitIdForImport(t, '../src', 'a'), undefined);
+  assert.is(p.project.unitIdForImport(t, '../src', 'b'), 'src/a.ts#b');
+});
+
 test.run();

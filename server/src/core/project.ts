@@ -4,7 +4,9 @@
 // Invariants:
 // - Every read goes through the FileHost the caller gives; core does no I/O of its own. Open documents are overlays.
 // - Per-file facts are recomputed only for the file that changed (a version bump). The cross-file "which units are
-//   exercised" answer is recomputed only when a test file's references or some module's export surface changed.
+//   exercised" answer is updated only for the test files a change can affect: a test whose references changed, and
+//   the tests whose resolution went through a module whose export surface changed (see "The test index" below).
+//   After any sequence of edits it equals what a fresh Project computes (test/property/index-incremental.test.ts).
 // - Public methods never throw: they return values with problems.
 import path from 'node:path';
 import ts from 'typescript';
@@ -31,6 +33,26 @@ interface FileEntry {
   exportsKey?: string;
   /** Last parse of an open document, reused by the incremental parser on the next edit. */
   sourceFile?: ts.SourceFile;
+  /** The exports `exportsKey` was computed from: what the file exported before an edit, to tell which names changed. */
+  exports?: ModuleExports;
+}
+
+/** What one test file contributes to the index, and what its resolution read (to know when to redo it). */
+interface TestEntry {
+  ids: string[];
+  /** Modules whose facts the resolution looked at (named exports, units). */
+  files: Set<string>;
+  /** `module\0name`: the `export *` candidates of a module for a name were looked up (found or not). */
+  stars: Set<string>;
+}
+
+/** The `export *` providers of one module: per name, the star targets that could provide it, in order. */
+interface StarEntry {
+  byName: Map<string, string[]>;
+  /** The module's star targets, resolved, in declaration order without repeats. */
+  targets: string[];
+  /** The module itself and every module its targets' star chains reach: what the entry was derived from. */
+  deps: Set<string>;
 }
 
 export interface ProjectStats {
@@ -41,22 +63,45 @@ export interface ProjectStats {
 
 const toPosix = (p: string) => p.split(path.sep).join('/');
 
+/** A unit an export resolved to, with the module that defines it (where its class members are). */
+interface UnitAt {
+  id: string;
+  file: string;
+}
+
 export class Project {
   private readonly files = new Map<string, FileEntry>();
   private isTest: (rel: string) => boolean;
   private isExcluded: (rel: string) => boolean;
-  private indexVersion = 0;
-  private exercised?: { indexVersion: number; ids: Set<string> };
   private layout?: TestLayout;
   private readonly resolutions = new Map<string, string | undefined>();
   /**
    * Per module with `export *`: for each name, the star targets that could provide it, in declaration order; and
    * per module, every name reachable through its star chains. Without them each import through an index probed
    * every module the index re-exports, so re-resolving the tests after an export changed grew with (modules per
-   * index) × (tests): 0.7 s per rename at 5,000 files (bench/scale.ts). Dropped whenever any file changes.
+   * index) × (tests): 0.7 s per rename at 5,000 files (bench/scale.ts). An export surface change updates only the
+   * entries derived from the changed module (`settle`), and in an index only the names that came or went.
    */
-  private readonly starProviders = new Map<string, Map<string, string[]>>();
-  private readonly reachableNames = new Map<string, Set<string>>();
+  private readonly starProviders = new Map<string, StarEntry>();
+  /** Module → the modules whose starProviders entry was derived from it. */
+  private readonly starDependents = new Map<string, Set<string>>();
+  private readonly reachableNames = new Map<string, { names: Set<string>; visited: Set<string> }>();
+  /** Module → the modules whose reachableNames entry visited it. */
+  private readonly reachDependents = new Map<string, Set<string>>();
+  /**
+   * The index of tested units, kept per test file. `built` false: rebuild it all on the next read (the file set,
+   * the configuration or the settings changed: any resolution may differ).
+   */
+  private index = { built: false, tests: new Map<string, TestEntry>(), counts: new Map<string, number>(), ids: new Set<string>() };
+  /** Module → test files whose resolution read its facts; `module\0name` → tests that looked up its star candidates. */
+  private readonly fileReaders = new Map<string, Set<string>>();
+  private readonly starReaders = new Map<string, Set<string>>();
+  /** Test files to resolve again on the next read of the index. */
+  private readonly dirtyTests = new Set<string>();
+  /** Files whose export surface (or test references) changed since the last settle, with the exports before. */
+  private readonly changed = new Map<string, ModuleExports | undefined>();
+  /** Set while one test file is resolved: what its resolution reads. */
+  private recording?: TestEntry;
   private compilerOptions?: Analysed<ts.CompilerOptions>;
   private service?: ts.LanguageService;
   private readonly resolutionCache: ts.ModuleResolutionCache;
@@ -198,8 +243,8 @@ export class Project {
   private bump(entry: FileEntry): void {
     entry.version++;
     entry.facts = undefined;
-    // The file's exports are unknown until it is analysed again; what was derived from the old ones must go now.
-    this.forgetExportGraph();
+    // What was derived from the old exports stays until the file is analysed again: facts() then records whether its
+    // surface changed, and settle() updates what depends on it before anything is resolved.
   }
 
   private fileSetChanged(): void {
@@ -210,13 +255,15 @@ export class Project {
   }
 
   private invalidateIndex(): void {
-    this.indexVersion++;
-    this.forgetExportGraph();
-  }
-
-  private forgetExportGraph(): void {
+    this.index = { built: false, tests: new Map(), counts: new Map(), ids: new Set() };
+    this.fileReaders.clear();
+    this.starReaders.clear();
+    this.dirtyTests.clear();
+    this.changed.clear();
     this.starProviders.clear();
+    this.starDependents.clear();
     this.reachableNames.clear();
+    this.reachDependents.clear();
   }
 
   knownFiles(): string[] {
@@ -265,9 +312,11 @@ export class Project {
     // Unit ids are part of the key: a member added to a class changes what the tests exercise without changing exports.
     const exportsKey = isTest ? testKey(facts) : `${exportsKeyOf(facts.exports)}|${facts.units.map((u) => u.id).join(',')}`;
     if (exportsKey !== entry.exportsKey) {
+      // Keep the surface from before the first unsettled change: settle() compares it with the current one.
+      if (!this.changed.has(file)) this.changed.set(file, entry.exportsKey === undefined ? undefined : entry.exports);
       entry.exportsKey = exportsKey;
-      this.invalidateIndex();
     }
+    entry.exports = facts.exports;
     entry.facts = facts;
     return facts;
   }
@@ -359,10 +408,11 @@ export class Project {
   }
 
   /** What an export name stands for: a unit, or a whole module re-exported as a namespace (`export * as ns`). */
-  private resolveExportOrNamespace(file: string, exportName: string, seen: Set<string>): { unitId: string } | { namespace: string } | undefined {
+  private resolveExportOrNamespace(file: string, exportName: string, seen: Set<string>): UnitAt | { namespace: string } | undefined {
     const key = `${file}\u0000${exportName}\u0000ns`;
     if (seen.has(key)) return undefined;
     seen.add(key);
+    this.recording?.files.add(file);
     const target = this.facts(file).exports.named.get(exportName);
     if (target?.kind === 'reexport' && target.name === '*') {
       const ns = this.resolveImport(file, target.specifier);
@@ -372,18 +422,18 @@ export class Project {
       const next = this.resolveImport(file, target.specifier);
       return next ? this.resolveExportOrNamespace(next, target.name, seen) : undefined;
     }
-    const unitId = this.resolveExport(file, exportName, new Set());
-    return unitId ? { unitId } : undefined;
+    return this.resolveExport(file, exportName, new Set());
   }
 
-  /** The unit ids an export name of a module stands for, following re-export chains. */
-  private resolveExport(file: string, exportName: string, seen: Set<string>): string | undefined {
+  /** The unit an export name of a module stands for (and the module that defines it), following re-export chains. */
+  private resolveExport(file: string, exportName: string, seen: Set<string>): UnitAt | undefined {
     const key = `${file}\u0000${exportName}`;
     if (seen.has(key)) return undefined;
     seen.add(key);
+    this.recording?.files.add(file);
     const { exports } = this.facts(file);
     const target = exports.named.get(exportName) ?? (exportName === 'default' ? exports.named.get('export=') : undefined);
-    if (target?.kind === 'unit') return target.unitId;
+    if (target?.kind === 'unit') return { id: target.unitId, file };
     if (target?.kind === 'reexport') {
       if (target.name === '*') return undefined;
       const next = this.resolveImport(file, target.specifier);
@@ -391,8 +441,10 @@ export class Project {
     }
     if (exportName === 'default') return undefined; // `export *` never re-exports a default.
     // Only the star targets that could have the name are tried, in the same order as the `export *` lines: the
-    // others could not resolve it, so the first hit is the one trying every target would find.
-    for (const next of this.starCandidates(file).get(exportName) ?? []) {
+    // others could not resolve it, so the first hit is the one trying every target would find. The lookup is
+    // recorded whether it finds candidates or not: a name that appears later behind the index must be seen.
+    this.recording?.stars.add(`${file}\u0000${exportName}`);
+    for (const next of this.starCandidates(file).byName.get(exportName) ?? []) {
       const hit = this.resolveExport(next, exportName, seen);
       if (hit) return hit;
     }
@@ -400,28 +452,36 @@ export class Project {
   }
 
   /** For each name, the modules `file` re-exports with `export *` that declare or re-export it (in order). */
-  private starCandidates(file: string): Map<string, string[]> {
+  private starCandidates(file: string): StarEntry {
     const cached = this.starProviders.get(file);
     if (cached) return cached;
-    const byName = new Map<string, string[]>();
+    const targets = new Set<string>();
     for (const specifier of this.facts(file).exports.star) {
       const next = this.resolveImport(file, specifier);
-      if (!next) continue;
-      for (const name of this.namesReachableFrom(next)) {
-        const targets = byName.get(name);
-        if (!targets) byName.set(name, [next]);
-        else if (!targets.includes(next)) targets.push(next);
+      if (next) targets.add(next);
+    }
+    const byName = new Map<string, string[]>();
+    const deps = new Set<string>([file]);
+    for (const next of targets) {
+      const reach = this.namesReachableFrom(next);
+      for (const m of reach.visited) deps.add(m);
+      for (const name of reach.names) {
+        const providers = byName.get(name);
+        if (!providers) byName.set(name, [next]);
+        else providers.push(next);
       }
     }
-    this.starProviders.set(file, byName);
-    return byName;
+    const entry: StarEntry = { byName, targets: [...targets], deps };
+    this.starProviders.set(file, entry);
+    for (const m of deps) addTo(this.starDependents, m, file);
+    return entry;
   }
 
   /**
    * Every export name of `file` and of the modules its `export *` chains reach (cycles included): a superset of
-   * what it exports, which is all starCandidates needs to skip a target safely.
+   * what it exports, which is all starCandidates needs to skip a target safely. `visited`: the modules read.
    */
-  private namesReachableFrom(file: string): Set<string> {
+  private namesReachableFrom(file: string): { names: Set<string>; visited: Set<string> } {
     const cached = this.reachableNames.get(file);
     if (cached) return cached;
     const names = new Set<string>();
@@ -438,57 +498,163 @@ export class Project {
         if (next) pending.push(next);
       }
     }
-    this.reachableNames.set(file, names);
-    return names;
+    const entry = { names, visited };
+    this.reachableNames.set(file, entry);
+    for (const m of visited) addTo(this.reachDependents, m, file);
+    return entry;
+  }
+
+  private forgetStarProviders(file: string): void {
+    const entry = this.starProviders.get(file);
+    if (!entry) return;
+    this.starProviders.delete(file);
+    for (const m of entry.deps) this.starDependents.get(m)?.delete(file);
+  }
+
+  private forgetReachableNames(file: string): void {
+    const entry = this.reachableNames.get(file);
+    if (!entry) return;
+    this.reachableNames.delete(file);
+    for (const m of entry.visited) this.reachDependents.get(m)?.delete(file);
+  }
+
+  /**
+   * Brings every file's facts up to date, then, for each file whose export surface (or test references) changed
+   * since the last call, updates what was derived from it and marks the tests to resolve again:
+   * - the tests whose resolution read the file's facts;
+   * - the names reachable through star chains that visited the file (dropped, rebuilt when asked);
+   * - the `export *` providers of each index whose chains reach the file: when the file's own `export *` lines are
+   *   unchanged, only the names it gained or lost can have other providers, so only those are recomputed and only
+   *   the tests that looked those names up go again; otherwise the index's providers go whole, with every test that
+   *   read the index.
+   * Nothing is resolved before this has run, so no cached answer outlives a change it depends on.
+   */
+  private settle(): void {
+    for (const f of this.files.keys()) this.facts(f);
+    if (this.changed.size === 0) return;
+    const changed = [...this.changed];
+    this.changed.clear();
+    const redo = (tests: Set<string> | undefined) => {
+      for (const t of tests ?? []) this.dirtyTests.add(t);
+    };
+    const byName: [string, string[]][] = [];
+    for (const [file, before] of changed) {
+      const after = this.files.get(file)?.exports;
+      if (this.isTestFile(file)) this.dirtyTests.add(file);
+      redo(this.fileReaders.get(file));
+      for (const x of [...(this.reachDependents.get(file) ?? [])]) this.forgetReachableNames(x);
+      const sameStars = before !== undefined && after !== undefined && sameList(before.star, after.star);
+      for (const index of [...(this.starDependents.get(file) ?? [])]) {
+        if (sameStars) {
+          byName.push([index, namesGainedOrLost(before.named, after.named)]);
+        } else {
+          redo(this.fileReaders.get(index));
+          this.forgetStarProviders(index);
+        }
+      }
+    }
+    for (const [index, names] of byName) {
+      const entry = this.starProviders.get(index);
+      if (!entry) continue; // gone whole for another change of the same batch
+      for (const name of names) {
+        const providers = entry.targets.filter((t) => this.namesReachableFrom(t).names.has(name));
+        if (providers.length > 0) entry.byName.set(name, providers);
+        else entry.byName.delete(name);
+        redo(this.starReaders.get(`${index}\u0000${name}`));
+      }
+    }
   }
 
   /** The unit an import (`import { exportName } from specifier`, written in `fromFile`) stands for, if any. */
   unitIdForImport(fromFile: string, specifier: string, exportName: string): string | undefined {
+    this.settle();
     const module = this.resolveImport(fromFile, specifier);
-    return module ? this.resolveExport(module, exportName, new Set()) : undefined;
+    return module ? this.resolveExport(module, exportName, new Set())?.id : undefined;
   }
 
-  /** Ids of every unit some test exercises; recomputed only when the index changed. */
+  /**
+   * Ids of every unit some test exercises. Built whole once (and after the file set, configuration or settings
+   * changed); after an edit only the test files `settle` marked are resolved again. The same Set is returned
+   * until its contents change.
+   */
   exercisedUnits(): Set<string> {
-    // facts() may bump indexVersion the first time a file is read, so settle them before comparing versions.
-    const files = [...this.files.keys()];
-    for (const f of files) this.facts(f);
-    if (this.exercised && this.exercised.indexVersion === this.indexVersion) return this.exercised.ids;
-    const ids = new Set<string>();
-    const unitsById = new Map<string, Unit>();
-    const membersByClass = new Map<string, Unit[]>();
-    for (const f of files) {
-      for (const u of this.facts(f).units) {
-        unitsById.set(u.id, u);
-        if (u.parent) membersByClass.set(u.parent, [...(membersByClass.get(u.parent) ?? []), u]);
-      }
+    this.settle();
+    if (!this.index.built) {
+      this.index.built = true;
+      for (const f of this.files.keys()) if (this.facts(f).test) this.dirtyTests.add(f);
     }
-    for (const testFile of files) {
-      const test = this.facts(testFile).test;
-      if (!test) continue;
-      const exercise = (id: string) => {
-        ids.add(id);
-        for (const member of membersByClass.get(id) ?? []) {
-          if (member.kind === 'constructor' || test.propertyNames.has(member.memberName!)) ids.add(member.id);
-        }
-      };
+    if (this.dirtyTests.size === 0) return this.index.ids;
+    let changed = false;
+    for (const t of this.dirtyTests) {
+      changed = this.forgetTest(t) || changed;
+      if (this.files.has(t) && this.facts(t).test) changed = this.indexTest(t) || changed;
+    }
+    this.dirtyTests.clear();
+    if (changed) this.index.ids = new Set(this.index.counts.keys());
+    return this.index.ids;
+  }
+
+  /** Resolves one test file's references into the index; true when a unit became exercised. */
+  private indexTest(testFile: string): boolean {
+    const test = this.facts(testFile).test!;
+    const entry: TestEntry = { ids: [], files: new Set(), stars: new Set() };
+    const ids = new Set<string>();
+    const exercise = (unit: UnitAt) => {
+      ids.add(unit.id);
+      for (const member of this.facts(unit.file).units) {
+        if (member.parent !== unit.id) continue;
+        if (member.kind === 'constructor' || test.propertyNames.has(member.memberName!)) ids.add(member.id);
+      }
+    };
+    this.recording = entry;
+    try {
       for (const ref of test.references) {
         const module = this.resolveImport(testFile, ref.specifier);
         if (!module) continue;
         const hit = ref.members ? this.resolveExportOrNamespace(module, ref.exportName, new Set()) : undefined;
         if (hit && 'namespace' in hit) {
           for (const m of ref.members ?? []) {
-            const id = this.resolveExport(hit.namespace, m, new Set());
-            if (id) exercise(id);
+            const unit = this.resolveExport(hit.namespace, m, new Set());
+            if (unit) exercise(unit);
           }
           continue;
         }
-        const id = this.resolveExport(module, ref.exportName, new Set());
-        if (id) exercise(id);
+        const unit = this.resolveExport(module, ref.exportName, new Set());
+        if (unit) exercise(unit);
+      }
+    } finally {
+      this.recording = undefined;
+    }
+    entry.ids = [...ids];
+    this.index.tests.set(testFile, entry);
+    for (const f of entry.files) addTo(this.fileReaders, f, testFile);
+    for (const s of entry.stars) addTo(this.starReaders, s, testFile);
+    let changed = false;
+    for (const id of entry.ids) {
+      const n = this.index.counts.get(id) ?? 0;
+      this.index.counts.set(id, n + 1);
+      if (n === 0) changed = true;
+    }
+    return changed;
+  }
+
+  /** Takes one test file's contribution out of the index; true when a unit stopped being exercised. */
+  private forgetTest(testFile: string): boolean {
+    const entry = this.index.tests.get(testFile);
+    if (!entry) return false;
+    this.index.tests.delete(testFile);
+    for (const f of entry.files) this.fileReaders.get(f)?.delete(testFile);
+    for (const s of entry.stars) this.starReaders.get(s)?.delete(testFile);
+    let changed = false;
+    for (const id of entry.ids) {
+      const n = this.index.counts.get(id)!;
+      if (n > 1) this.index.counts.set(id, n - 1);
+      else {
+        this.index.counts.delete(id);
+        changed = true;
       }
     }
-    this.exercised = { indexVersion: this.indexVersion, ids };
-    return ids;
+    return changed;
   }
 
   /** Test files that import `file` directly (the import graph as it is now, edits included). */
@@ -623,6 +789,24 @@ function missingTestMessage(unit: Unit, expectedRel: string): string {
     default:
       return `No test exercises \`${unit.name}\` (tests for it belong in ${expectedRel})`;
   }
+}
+
+function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
+  const set = map.get(key);
+  if (set) set.add(value);
+  else map.set(key, new Set([value]));
+}
+
+function sameList(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Names one of the two maps has and the other has not. */
+function namesGainedOrLost(before: Map<string, unknown>, after: Map<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const name of before.keys()) if (!after.has(name)) out.push(name);
+  for (const name of after.keys()) if (!before.has(name)) out.push(name);
+  return out;
 }
 
 function exportsKeyOf(exports: ModuleExports): string {
