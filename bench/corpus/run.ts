@@ -147,11 +147,12 @@ async function prepare(p: CorpusPackage, o: Options): Promise<string> {
 }
 
 /** Expands the package's `api` patterns ("src/*.js", "lib/**\/*.js", "index.js") to files: pattern by pattern, sorted within one. */
-function expand(root: string, patterns: string[]): string[] {
+export function expand(root: string, patterns: string[]): string[] {
   const out = new Set<string>();
   for (const pattern of patterns) {
     const matched: string[] = [];
-    const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\//g, '(?:.*/)?').replace(/\*/g, '[^/]*')}$`);
+    // `**/` first becomes a marker, so the `*` inside its own expansion is not rewritten as a one-segment `*`.
+    const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\//g, '\0').replace(/\*/g, '[^/]*').replace(/\0/g, '(?:.*/)?')}$`);
     const walk = (dir: string) => {
       for (const e of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
         const rel = dir ? `${dir}/${e.name}` : e.name;

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { PackageResult } from '../../bench/corpus/run';
-import { median, table } from '../../bench/corpus/run';
+import { expand, median, table } from '../../bench/corpus/run';
+import os from 'node:os';
 
 const REPO = path.resolve(__dirname, '../../..');
 
@@ -52,6 +53,20 @@ test('corpus table: the summary row is the median of measured packages; a packag
   assert.match(summary, /17\/18 \(94\.4 %\)/);
   assert.is(median([3, 1, 2]), 2);
   assert.is(median([4, 1, 2, 3]), 2.5);
+});
+
+test('corpus api patterns: `**/` matches any depth (js-sdsl keeps its classes three folders down), `*` one segment', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'testgap-expand-'));
+  try {
+    for (const f of ['dist/index.js', 'dist/a/b.js', 'dist/a/b/c/d.js', 'dist/a/b.d.ts', 'dist/node_modules/x.js', 'lib/e.js', 'lib/f/g.js']) {
+      fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
+      fs.writeFileSync(path.join(root, f), '');
+    }
+    assert.equal(expand(root, ['dist/**/*.js']), ['dist/a/b.js', 'dist/a/b/c/d.js', 'dist/index.js']);
+    assert.equal(expand(root, ['lib/*.js', 'dist/index.js']), ['lib/e.js', 'dist/index.js']);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 });
 
 test('latency --smoke: the three series report server and floor figures for the 10-module project, and the server RSS', () => {
