@@ -113,4 +113,15 @@ test('literals evaluate to the value they describe', () => {
   );
 });
 
+test('a sparse array survives the trip through JSON: its holes are undefined, and the literal deep-equals it', () => {
+  const { describe } = require('../../server/src/run/describe') as typeof import('../../server/src/run/describe');
+  const sparse = new Array(3);
+  sparse[1] = 'b';
+  const d = JSON.parse(JSON.stringify(describe(sparse)));
+  assert.equal(d, { t: 'array', items: [{ t: 'undefined' }, { t: 'string', v: 'b' }, { t: 'undefined' }] });
+  const src = literal(d);
+  assert.is(src, "[undefined, 'b', undefined]");
+  assert.equal(new Function(`return (${src});`)(), sparse);
+});
+
 test.run();

@@ -159,6 +159,33 @@ test('instrument: each counter has its line, kind and guarding condition', () =>
   assert.equal(guardChain(then, blocks), [{ text: "s.startsWith('v2:') && s.length > 6", holds: true }]);
 });
 
+test('instrument: the code after a loop that can return is a block of its own (the fallback when no iteration matched)', () => {
+  const source = [
+    'export function lookup(word: string, rules: string[]) {',
+    '  for (let i = 0; i < rules.length; i++) {',
+    "    if (rules[i] === word) return 'rule';",
+    '  }',
+    "  return word + 's';",
+    '}',
+    'export function sum(xs: number[]) {',
+    '  let t = 0;',
+    '  for (const x of xs) { if (x < 0) break; t += x; }',
+    '  return t;',
+    '}',
+  ].join('\n');
+  const t = transpileForSandbox('/p/src/l.ts', source, true);
+  const after = t.map!.filter((b) => b.kind === 'after-loop');
+  // Only `lookup`'s loop can leave the function; `break` in `sum` continues after its loop on every path.
+  assert.equal(after.map((b) => [b.line, b.guards]), [[5, [{ text: 'i < rules.length', holds: false }]]]);
+  const hits: number[] = [];
+  const mod = { exports: {} as Record<string, (...a: unknown[]) => unknown> };
+  new Function('module', 'exports', '__testgap_hit', t.code)(mod, mod.exports, (id: number) => hits.push(id));
+  assert.is(mod.exports.lookup('cat', ['cat']), 'rule');
+  assert.not.ok(hits.includes(after[0].id), 'a matching rule returns before the fallback');
+  assert.is(mod.exports.lookup('dog', ['cat']), 'dogs');
+  assert.ok(hits.includes(after[0].id), 'no rule matched: the fallback ran and was counted');
+});
+
 test('unit regions: functions, arrow functions, a class is its constructor, a getter its body', () => {
   assert.equal(unitBlocks(map(), undefined), [], 'no region, no blocks');
   assert.equal(unitBlocksOf('arrow').map((b) => b.kind), ['branch', 'branch', 'function']);

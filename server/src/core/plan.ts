@@ -282,6 +282,15 @@ export function planUnit(unit: Unit, ctor?: Unit): UnitPlan {
     add(base, 'typical');
     const firstOptional = params.findIndex((p) => p.optional || p.rest);
     if (firstOptional >= 0) add(base.slice(0, firstOptional), 'omitted');
+    // A JS function often treats its later parameters as optional without saying so (`known = known || []`,
+    // `if (opts === undefined)`), and what the first parameter selects may only work without them: the first
+    // parameter's values are also tried alone.
+    const untypedTail = !isTs && params.length >= 2 && params.slice(1).every((p) => !p.rest && (!p.shape || p.shape.kind === 'any'));
+    if (untypedTail) {
+      const first = params[0];
+      const values = isPathParam(first, unit) ? PATH_VALUES : valuesForShape(first.shape, first.name);
+      for (const v of uniq([...values.typical, ...values.boundary])) add([v], 'omitted');
+    }
     params.forEach((p, i) => {
       // A rest parameter takes elements, spread: `of(1)`, `of(1, 0)`, not `of([1])`.
       const elementShape = p.rest && p.shape?.kind === 'array' ? p.shape.element : undefined;

@@ -12,7 +12,7 @@ import type { Param, TypeShape, Unit } from './model';
 import type { Span } from './text';
 import { quote } from './values';
 
-export type BlockKind = 'function' | 'then' | 'else' | 'case' | 'default' | 'catch' | 'loop' | 'branch' | 'operand';
+export type BlockKind = 'function' | 'then' | 'else' | 'case' | 'default' | 'catch' | 'loop' | 'after-loop' | 'branch' | 'operand';
 
 /** A condition on the way into a block: its source text, and whether it must be truthy (`holds`) or falsy. */
 export interface Guard {

@@ -40,6 +40,8 @@ function key(k: string): string {
  * is none: functions, symbols, class instances, cycles and truncated values are asserted another way.
  */
 export function literal(d: Described): string | undefined {
+  // Plain data that came through JSON: never trust its shape enough to throw on it.
+  if (!d) return undefined;
   switch (d.t) {
     case 'undefined':
       return 'undefined';

@@ -70,12 +70,28 @@ function mayExit(stmt: ts.Node): boolean {
   return found;
 }
 
+/** Whether `stmt` contains a return or throw (not one inside a nested function): it can leave the function. */
+function mayLeaveFunction(stmt: ts.Node): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found || ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isReturnStatement(n) || ts.isThrowStatement(n)) {
+      found = true;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(stmt);
+  return found;
+}
+
 /**
- * The code after an `if` (or else-if chain) without `else` whose branch can leave: a block of its own, reached only
- * when the conditions were false. Its region is the rest of the enclosing statement list (empty at the end of it).
+ * The code after an `if` (or else-if chain) without `else` whose branch can leave, or after a loop whose body can
+ * return or throw: a block of its own, reached only when the conditions were false (the loop ran to its end). Its
+ * region is the rest of the enclosing statement list (empty at the end of it).
  */
-function describeContinuation(ifStmt: ts.IfStatement, sf: ts.SourceFile, lines: LineIndex): Omit<BlockInfo, 'id'> {
-  let outer: ts.Node = ifStmt;
+function describeContinuation(stmt: ts.IfStatement | ts.IterationStatement, sf: ts.SourceFile, lines: LineIndex): Omit<BlockInfo, 'id'> {
+  let outer: ts.Node = stmt;
   while (outer.parent && ts.isIfStatement(outer.parent) && outer.parent.elseStatement === outer) outer = outer.parent;
   const p = outer.parent;
   let start = outer.end;
@@ -85,7 +101,13 @@ function describeContinuation(ifStmt: ts.IfStatement, sf: ts.SourceFile, lines: 
     const at = list.indexOf(outer as ts.Statement);
     if (at >= 0 && at + 1 < list.length) [start, end] = [list[at + 1].getStart(sf), list[list.length - 1].end];
   }
-  const info: Omit<BlockInfo, 'id'> = { kind: 'else', start, end, line: lines.positionAt(start).line + 1, guards: [{ text: textOf(ifStmt.expression, sf), holds: false }, ...elseIfGuards(ifStmt, sf)] };
+  // After a loop, the loop's own condition came out false (a `for…of` ran out: no condition to state).
+  const guards: Guard[] = ts.isIfStatement(stmt)
+    ? [{ text: textOf(stmt.expression, sf), holds: false }, ...elseIfGuards(stmt, sf)]
+    : (ts.isForStatement(stmt) && stmt.condition) || ts.isWhileStatement(stmt) || ts.isDoStatement(stmt)
+      ? [{ text: textOf(ts.isForStatement(stmt) ? stmt.condition! : stmt.expression, sf), holds: false }]
+      : [];
+  const info: Omit<BlockInfo, 'id'> = { kind: ts.isIfStatement(stmt) ? 'else' : 'after-loop', start, end, line: lines.positionAt(start).line + 1, guards };
   if (afterExit(outer)) info.afterExit = true;
   return info;
 }
@@ -136,7 +158,7 @@ function counterTransformer(counter: { next: number }, map?: BlockInfo[]): ts.Tr
       const inner = ts.isBlock(stmt) ? [...stmt.statements] : [stmt];
       return f.createBlock([hitStatement(f, id), ...inner], true);
     };
-    const visit = (node: ts.Node): ts.Node => {
+    const visit = (node: ts.Node): ts.VisitResult<ts.Node> => {
       const n = ts.visitEachChild(node, visit, context);
       if (ts.isIfStatement(n)) {
         const thenBlock = withHit(n.thenStatement, 'then');
@@ -187,11 +209,24 @@ function counterTransformer(counter: { next: number }, map?: BlockInfo[]): ts.Tr
       if (ts.isCatchClause(n)) return f.updateCatchClause(n, n.variableDeclaration, withHit(n.block, 'catch'));
       if ((ts.isForStatement(n) || ts.isForOfStatement(n) || ts.isForInStatement(n) || ts.isWhileStatement(n) || ts.isDoStatement(n)) && n.statement) {
         const body = withHit(n.statement, 'loop');
-        if (ts.isForStatement(n)) return f.updateForStatement(n, n.initializer, n.condition, n.incrementor, body);
-        if (ts.isForOfStatement(n)) return f.updateForOfStatement(n, n.awaitModifier, n.initializer, n.expression, body);
-        if (ts.isForInStatement(n)) return f.updateForInStatement(n, n.initializer, n.expression, body);
-        if (ts.isWhileStatement(n)) return f.updateWhileStatement(n, n.expression, body);
-        return f.updateDoStatement(n, body, n.expression);
+        const loop = ts.isForStatement(n)
+          ? f.updateForStatement(n, n.initializer, n.condition, n.incrementor, body)
+          : ts.isForOfStatement(n)
+            ? f.updateForOfStatement(n, n.awaitModifier, n.initializer, n.expression, body)
+            : ts.isForInStatement(n)
+              ? f.updateForInStatement(n, n.initializer, n.expression, body)
+              : ts.isWhileStatement(n)
+                ? f.updateWhileStatement(n, n.expression, body)
+                : f.updateDoStatement(n, body, n.expression);
+        const original = ts.getOriginalNode(n);
+        if (ts.isIterationStatement(original, false) && original.pos >= 0 && original.parent && !ts.isLabeledStatement(original.parent) && mayLeaveFunction(original.statement)) {
+          // `for (…) if (match) return x; return fallback;`: the fallback runs only when no iteration returned —
+          // a path of its own, as V8 counts it. (An array here: TS lifts it into a block where one statement must go.)
+          const id = counter.next++;
+          if (map && sf) map[id] = { id, ...describeContinuation(original, sf, (lines ??= new LineIndex(sf.text))) };
+          return [loop, hitStatement(f, id)];
+        }
+        return loop;
       }
       return n;
     };
