@@ -78,6 +78,25 @@ export class Stack {
   golden('ts-class.test.ts.txt', result.text);
 });
 
+test('TS class with a bound method: the instance is checked property by property, the function left out', async () => {
+  const { result } = await generate(
+    `//- /package.json
+{}
+//- /src/counter.ts
+export class Counter {
+  private n: number;
+  readonly inc: () => number;
+  constructor(start: number) {
+    this.n = start;
+    this.inc = () => ++this.n;
+  }
+}
+`,
+    'src/counter.ts',
+  );
+  golden('partial-instance.test.ts.txt', result.text);
+});
+
 test('async functions: resolved values and rejections', async () => {
   const { result } = await generate(
     `//- /package.json

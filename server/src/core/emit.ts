@@ -214,6 +214,10 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
     }
     if (instanceReturns.length > 0) {
       const tableName = `${suiteVar.replace(/Tests(_*)$/, '$1')}Instances`;
+      // Some instance had properties with no literal form: each written property is checked on its own.
+      const instanceCheck = instanceReturns.some((c) => c.partial)
+        ? `for (const [key, value] of Object.entries(properties)) ${N.assert}.equal((result${t ? ' as unknown as Record<string, unknown>' : ''})[key], value, key);`
+        : `${N.assert}.equal({ ...result }, properties);`;
       table(
         tableName,
         `[name: string, args: ${paramsType}, className: string, properties: Record<string, unknown>]`,
@@ -221,7 +225,7 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
       );
       lines.push(
         `for (const [name, args, className, properties] of ${tableName}) {`,
-        `  ${suiteVar}(name, ${wrap('name', `${asyncKw(instanceReturns)}${testArgs} => {\n    const result = ${awaitKw(instanceReturns)}${call('args')};\n    ${N.assert}.is(result.constructor.name, className);\n    ${N.assert}.equal({ ...result }, properties);\n  }`)});`,
+        `  ${suiteVar}(name, ${wrap('name', `${asyncKw(instanceReturns)}${testArgs} => {\n    const result = ${awaitKw(instanceReturns)}${call('args')};\n    ${N.assert}.is(result.constructor.name, className);\n    ${instanceCheck}\n  }`)});`,
         '}',
       );
     }
