@@ -7,7 +7,7 @@
 // byte for byte.
 import ts from 'typescript';
 import type { Unit } from './model';
-import { FIXTURE_FILE } from './plan';
+import { FIXTURE_FILES } from './plan';
 import type { PropertyCase } from './properties';
 import type { Case, ReturnCase, ThrowCase } from './select';
 import { quote } from './values';
@@ -27,7 +27,7 @@ export interface UnitSection {
   ctorArgs?: string;
   cases: Case[];
   properties: PropertyCase[];
-  /** `tempDir`: each test runs in a fresh temporary working folder holding FIXTURE_FILE (as the cases were observed). */
+  /** `tempDir`: each test runs in a fresh temporary working folder holding FIXTURE_FILES (as the cases were observed). */
   fixture?: 'tempDir';
   /** The unit changes globals: each test puts the global object back afterwards (as the sandbox did between calls). */
   restoreGlobals?: boolean;
@@ -124,12 +124,13 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
   }
   if (s.fixture) {
     lines.push(
-      `// Each test runs in a fresh temporary folder holding ${FIXTURE_FILE.name}, as when its expectations were observed.`,
+      `// Each test runs in a fresh temporary folder holding ${FIXTURE_FILES.map((f) => f.name).join(' and ')}, as when its expectations were observed.`,
       `${suiteVar}.before.each((context) => {`,
       '  context.cwd = process.cwd();',
       `  context.dir = ${N.fs}.mkdtempSync(${N.path}.join(${N.os}.tmpdir(), 'testgap-'));`,
       '  process.chdir(context.dir);',
-      `  ${N.fs}.writeFileSync(${quote(FIXTURE_FILE.name)}, ${quote(FIXTURE_FILE.text)});`,
+      ...[...new Set(FIXTURE_FILES.map((f) => f.name.split('/').slice(0, -1).join('/')).filter(Boolean))].map((d) => `  ${N.fs}.mkdirSync(${quote(d)}, { recursive: true });`),
+      ...FIXTURE_FILES.map((f) => `  ${N.fs}.writeFileSync(${quote(f.name)}, ${quote(f.text)});`),
       ...(instance ? [`  context.${fixture} = new ${binding}(${s.ctorArgs!.slice(1, -1)});`] : []),
       '});',
       `${suiteVar}.after.each((context) => {`,

@@ -20,8 +20,16 @@ export interface Candidate {
   expected?: string;
 }
 
-/** The file every temp-folder fixture starts with, in sandbox runs and in the emitted tests alike. */
-export const FIXTURE_FILE = { name: 'existing.txt', text: 'hello\n' };
+/**
+ * What every temp-folder fixture starts with, in sandbox runs and in the emitted tests alike: a file, and a folder
+ * holding one, so that code walking a directory tree (readdir, recursive copy, glob) has a level to descend into.
+ */
+export const FIXTURE_FILES: readonly { name: string; text: string }[] = [
+  { name: 'existing.txt', text: 'hello\n' },
+  { name: 'existing-dir/nested.txt', text: 'nested\n' },
+];
+export const FIXTURE_FILE = FIXTURE_FILES[0];
+export const FIXTURE_DIR = 'existing-dir';
 
 export interface UnitPlan {
   unit: Unit;
@@ -78,12 +86,19 @@ function guessByName(name: string): Values {
 }
 
 const PATH_NAME = /^(path|file|filename|filepath|dir|directory|dirname|dest|destination|src|source|target|cwd|folder|p)$|(Path|File|Dir|Directory|Folder)$/i;
-const PATH_VALUES: Values = { typical: [`'${FIXTURE_FILE.name}'`, "'new.txt'"], boundary: ["'dir/new.txt'", "'missing/x.txt'", "'.'"], invalid: [] };
+const PATH_VALUES: Values = { typical: [`'${FIXTURE_FILE.name}'`, "'new.txt'"], boundary: ["'dir/new.txt'", "'missing/x.txt'", "'.'", `'${FIXTURE_DIR}'`], invalid: [] };
+/** A parameter named for a folder starts at the fixture's root, which holds a file and a folder with a file. */
+const DIR_NAME = /^(dir|directory|dirname|folder|root|cwd)$|(Dir|Directory|Folder|Root)$/i;
+const DIR_VALUES: Values = { typical: ["'.'", `'${FIXTURE_DIR}'`], boundary: ["'missing'", `'${FIXTURE_FILE.name}'`, "'new-dir'"], invalid: [] };
 
 /** A parameter that names a file, for a unit that uses the file system: relative paths in the temp folder. */
 function isPathParam(p: Param, unit: Unit): boolean {
   const kind = p.shape?.kind;
   return !!unit.constants?.fileSystem && PATH_NAME.test(p.name) && (!p.shape || kind === 'string' || kind === 'any' || kind === 'unknown' || (kind === 'union' && p.shape!.kind === 'union' && p.shape!.members.some((m) => m.kind === 'string')));
+}
+
+function pathValues(p: Param): Values {
+  return DIR_NAME.test(p.name) ? DIR_VALUES : PATH_VALUES;
 }
 
 /**
@@ -216,7 +231,7 @@ function mined(param: Param, unit: Unit): string[] {
 
 /** The first typical value of each parameter: what the base call and the constructor use. */
 export function baseArgs(params: Param[], unit?: Unit): string[] {
-  return params.filter((p) => !p.rest).map((p) => (unit && isPathParam(p, unit) ? PATH_VALUES : valuesForShape(p.shape, p.name)).typical[0]);
+  return params.filter((p) => !p.rest).map((p) => (unit && isPathParam(p, unit) ? pathValues(p) : valuesForShape(p.shape, p.name)).typical[0]);
 }
 
 /** Calls to `name` written in the unit's `@example` lines, with the result a trailing comment states. */
@@ -288,14 +303,14 @@ export function planUnit(unit: Unit, ctor?: Unit): UnitPlan {
     const untypedTail = !isTs && params.length >= 2 && params.slice(1).every((p) => !p.rest && (!p.shape || p.shape.kind === 'any'));
     if (untypedTail) {
       const first = params[0];
-      const values = isPathParam(first, unit) ? PATH_VALUES : valuesForShape(first.shape, first.name);
+      const values = isPathParam(first, unit) ? pathValues(first) : valuesForShape(first.shape, first.name);
       for (const v of uniq([...values.typical, ...values.boundary])) add([v], 'omitted');
     }
     params.forEach((p, i) => {
       // A rest parameter takes elements, spread: `of(1)`, `of(1, 0)`, not `of([1])`.
       const elementShape = p.rest && p.shape?.kind === 'array' ? p.shape.element : undefined;
       // A copy: valuesForShape hands out shared tables.
-      const values = { ...(isPathParam(p, unit) ? PATH_VALUES : p.rest ? valuesForShape(elementShape, p.name) : valuesForShape(p.shape, p.name)) };
+      const values = { ...(isPathParam(p, unit) ? pathValues(p) : p.rest ? valuesForShape(elementShape, p.name) : valuesForShape(p.shape, p.name)) };
       if (p.rest) {
         const [a, b = a] = values.typical;
         values.typical = [a, `${a}, ${b}`, ...values.typical.slice(1)];

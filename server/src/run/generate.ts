@@ -2,7 +2,7 @@
 // the insertions that add the surviving tests to the test file. Nothing that failed or flipped is ever returned.
 import fs from 'node:fs';
 import path from 'node:path';
-import { FIXTURE_FILE, plannedParams, planUnit } from '../core/plan';
+import { FIXTURE_FILES, plannedParams, planUnit } from '../core/plan';
 import type { Problem, Unit } from '../core/model';
 import type { Project } from '../core/project';
 import { propertiesFor, type PropertyCase } from '../core/properties';
@@ -280,7 +280,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
           ctorArgs: plan.ctorArgs,
           candidates,
           instrument: true,
-          ...(plan.fixture ? { fixture: plan.fixture, fixtureFile: FIXTURE_FILE } : {}),
+          ...(plan.fixture ? { fixture: plan.fixture, fixtureFiles: FIXTURE_FILES } : {}),
           // Long enough for file-system work in the temp folder, short enough that a callback never called is cheap.
           ...(plan.callback ? { callbackWaitMs: Math.min(1_000, limits.timeoutMs) } : {}),
         },

@@ -54,14 +54,17 @@ function target(mod: Record<string, unknown>, exportName: string): unknown {
 
 const home = process.cwd();
 
-/** A fresh working folder with the fixture file, as the emitted before.each makes it. */
+/** A fresh working folder with the fixture files, as the emitted before.each makes it. */
 function resetWorkingFolder(job: Job): void {
   if (job.fixture !== 'tempDir') return;
   process.chdir(home);
   const work = path.join(home, 'work');
   fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(work);
-  if (job.fixtureFile) fs.writeFileSync(path.join(work, job.fixtureFile.name), job.fixtureFile.text);
+  for (const f of job.fixtureFiles ?? []) {
+    fs.mkdirSync(path.dirname(path.join(work, f.name)), { recursive: true });
+    fs.writeFileSync(path.join(work, f.name), f.text);
+  }
   process.chdir(work);
 }
 

@@ -15,7 +15,8 @@ export interface Job {
   instrument: boolean;
   /** `tempDir`: every call starts in a freshly made working folder holding the fixture file (core/plan.ts). */
   fixture?: 'tempDir';
-  fixtureFile?: { name: string; text: string };
+  /** Relative paths (a `/` makes the folder first) and contents. */
+  fixtureFiles?: readonly { name: string; text: string }[];
   /** Node-style callback API: the harness appends a callback to each call and waits up to this long for it. */
   callbackWaitMs?: number;
 }
