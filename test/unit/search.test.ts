@@ -105,6 +105,23 @@ test('mutations of numbers, strings, arrays and booleans', () => {
   assert.equal(mutateValue('new Date(0)', [1], ['x']), [], 'no mutation of what is not a plain literal');
 });
 
+test('mutations of an options object: empty, each property left out, each value varied', () => {
+  assert.equal(mutateValue('{ deep: true, n: 1 }', [], []), ['{}', '{ n: 1 }', '{ deep: false, n: 1 }', '{ deep: true }', '{ deep: true, n: 2 }', '{ deep: true, n: 0 }', '{ deep: true, n: -1 }']);
+});
+
+test('proposals leave trailing arguments out: any in JS, only optional ones in TS', () => {
+  const blocks = unitBlocksOf('parseTag');
+  const els = blocks.find((b) => b.kind === 'else')!;
+  const tried: SearchCandidate[] = [{ args: "['a', 1]", hits: [els.id], usable: true }];
+  const any = (name: string): Param => ({ name, optional: false, rest: false });
+  const js = proposeInputs({ params: [any('s'), any('known')], typed: false, blocks, reached: [els.id], tried });
+  assert.ok(js.some((i) => i.args === "['a']"), 'JS: the second argument left out');
+  const ts = proposeInputs({ params: [str('s'), num('n')], typed: true, blocks, reached: [els.id], tried });
+  assert.not.ok(ts.some((i) => i.args === "['a']"), 'TS: a required parameter is never left out');
+  const optional = proposeInputs({ params: [str('s'), { ...num('n'), optional: true }], typed: true, blocks, reached: [els.id], tried });
+  assert.ok(optional.some((i) => i.args === "['a']"), 'TS: an optional one is');
+});
+
 const SOURCE = `import fs from 'node:fs';
 export function parseTag(s: string): string {
   if (s.startsWith('v2:') && s.length > 6) {

@@ -692,7 +692,7 @@ export function applyAtoms(args: string, atoms: Atom[], params: Param[], typed: 
 // Mutations
 
 /** Variations of one argument's value: numbers ±1, 0, negated, doubled, constants; strings; arrays. */
-export function mutateValue(src: string, numbers: number[], strings: string[]): string[] {
+export function mutateValue(src: string, numbers: number[], strings: string[], depth = 0): string[] {
   const e = parseExpression(src);
   const kind = kindOfSource(e);
   const out: string[] = [];
@@ -710,6 +710,19 @@ export function mutateValue(src: string, numbers: number[], strings: string[]): 
     if (els.length > 0) out.push(`[${els[0]}]`, `[${[...els, ...els].join(', ')}]`);
   } else if (kind === 'boolean') {
     out.push(src.trim() === 'true' ? 'false' : 'true');
+  } else if (kind === 'object' && e && ts.isObjectLiteralExpression(e) && depth < 2) {
+    // An options object: empty, each property left out, each property's value varied (one level down).
+    const props = e.properties.map((x) => x.getText());
+    out.push('{}');
+    e.properties.forEach((prop, i) => {
+      const others = props.filter((_, j) => j !== i);
+      out.push(others.length > 0 ? `{ ${others.join(', ')} }` : '{}');
+      if (!ts.isPropertyAssignment(prop)) return;
+      const name = prop.name.getText();
+      for (const v of mutateValue(prop.initializer.getText(), numbers, strings, depth + 1).slice(0, 4)) {
+        out.push(`{ ${props.map((x, j) => (j === i ? `${name}: ${v}` : x)).join(', ')} }`);
+      }
+    });
   }
   return [...new Set(out)].filter((x) => x !== src && x.length <= 2 * SHORT + src.length);
 }
@@ -803,6 +816,11 @@ function propose(input: SearchInput): Idea[] {
         add(withArg(parsed, i, v), 'mutation');
       }
     });
+    // Trailing arguments left out, where the parameters allow it (any in JS: `known = known || []` is common).
+    for (let k = Math.min(parsed.texts.length, params.length) - 1; k >= 1; k--) {
+      if (typed && !params.slice(k).every((p) => p.optional || p.rest)) break;
+      add(`[${parsed.texts.slice(0, k).join(', ')}]`, 'mutation');
+    }
   }
   return ideas;
 }
