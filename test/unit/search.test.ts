@@ -11,6 +11,7 @@ import {
   guardLiterals,
   mutateValue,
   proposeInputs,
+  calleeRegions,
   solveNumber,
   solveString,
   uncoveredReason,
@@ -107,6 +108,29 @@ test('mutations of numbers, strings, arrays and booleans', () => {
 
 test('mutations of an options object: empty, each property left out, each value varied', () => {
   assert.equal(mutateValue('{ deep: true, n: 1 }', [], []), ['{}', '{ n: 1 }', '{ deep: false, n: 1 }', '{ deep: true }', '{ deep: true, n: 2 }', '{ deep: true, n: 0 }', '{ deep: true, n: -1 }']);
+});
+
+test("`'re' in z` asks for an object with that property", () => {
+  const any = (name: string): Param => ({ name, optional: false, rest: false });
+  assert.equal(solutions([{ text: "'im' in a && 're' in a", holds: true }], '[1, 2]', [any('a'), any('b')], false), ['[{ im: 1, re: 1 }, 2]']);
+  assert.equal(solutions([{ text: "'im' in a", holds: false }], '[1]', [any('a')], false), [], 'no object is built for the property being absent');
+});
+
+test('callee regions: same-file functions the unit calls or constructs, two levels down; ambiguous names left out', () => {
+  const src = [
+    "function parse(a, b) { if (typeof a === 'object') { if ('im' in a) return 1; } return 2; }",
+    'function helper2(x) { return deeper(x) ? 1 : 0; }',
+    'function deeper(x) { return x; }',
+    'function Complex(a, b) { parse(a, b); twice(); return new Other(a); }',
+    'function Other(a) { helper2(a); }',
+    'function twice() {}',
+    'function twice() {}',
+  ].join('\n');
+  const start = src.indexOf('function Complex');
+  const region = { start, end: src.indexOf('\nfunction Other') };
+  const names = calleeRegions(src, 'c.js', region).map((r) => /function (\w+)/.exec(src.slice(r.start, r.end))![1]);
+  assert.equal(names, ['parse', 'Other', 'helper2']);
+  assert.equal(calleeRegions(src, 'c.js', undefined), []);
 });
 
 test('proposals leave trailing arguments out: any in JS, only optional ones in TS', () => {

@@ -116,6 +116,50 @@ function scriptKind(fileName: string): ts.ScriptKind {
   return ts.ScriptKind.TS;
 }
 
+/**
+ * The regions of the same file's functions the unit calls by name (`parse(a, b)`, `new Node(x)`), and theirs in turn
+ * (two levels): much of a library's branching sits in such helpers, and only the unit's inputs can reach it. A name
+ * declared more than once in the file is left out (which one a call means would need scopes).
+ */
+export function calleeRegions(source: string, fileName: string, region: Span | undefined): Span[] {
+  if (!region) return [];
+  try {
+    const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, scriptKind(fileName));
+    const byName = new Map<string, ts.Node[]>();
+    const note = (name: string, fn: ts.Node) => byName.set(name, [...(byName.get(name) ?? []), fn]);
+    const collect = (n: ts.Node): void => {
+      if (ts.isFunctionDeclaration(n) && n.name && n.body) note(n.name.text, n);
+      else if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && (ts.isFunctionExpression(n.initializer) || ts.isArrowFunction(n.initializer))) note(n.name.text, n.initializer);
+      ts.forEachChild(n, collect);
+    };
+    collect(sf);
+    const out: Span[] = [];
+    const seen = new Set<ts.Node>();
+    const within = (from: Span, depth: number): void => {
+      if (depth > 2) return;
+      const visit = (n: ts.Node): void => {
+        if (n.end <= from.start || n.getStart(sf) >= from.end) return;
+        if ((ts.isCallExpression(n) || ts.isNewExpression(n)) && ts.isIdentifier(n.expression) && n.getStart(sf) >= from.start) {
+          const found = byName.get(n.expression.text);
+          const fn = found?.length === 1 ? found[0] : undefined;
+          const span = fn && { start: fn.getStart(sf), end: fn.end };
+          if (fn && span && !seen.has(fn) && !(span.start <= region.start && span.end >= region.end) && !(span.start >= region.start && span.end <= region.end)) {
+            seen.add(fn);
+            out.push(span);
+            within(span, depth + 1);
+          }
+        }
+        ts.forEachChild(n, visit);
+      };
+      visit(sf);
+    };
+    within(region, 1);
+    return out;
+  } catch {
+    return [];
+  }
+}
+
 /** The blocks inside `region`; none when the region is unknown (the whole file's would be the wrong measure). */
 export function unitBlocks(map: (BlockInfo | undefined)[], region: Span | undefined): BlockInfo[] {
   if (!region) return [];
@@ -344,6 +388,12 @@ function collect(e: ts.Expression, holds: boolean, depth = 0): Atom[][] {
     const k = e.operatorToken.kind;
     if (k === ts.SyntaxKind.AmpersandAmpersandToken) return holds ? conj(collect(e.left, true, depth + 1), collect(e.right, true, depth + 1)) : alt(collect(e.left, false, depth + 1), collect(e.right, false, depth + 1));
     if (k === ts.SyntaxKind.BarBarToken) return holds ? alt(collect(e.left, true, depth + 1), collect(e.right, true, depth + 1)) : conj(collect(e.left, false, depth + 1), collect(e.right, false, depth + 1));
+    if (k === ts.SyntaxKind.InKeyword) {
+      // `'re' in z`: an object with that property (set to 1: a number passes more checks than a string would).
+      const prop = literalValue(e.left);
+      const owner = refOf(e.right);
+      return holds && owner && prop && (typeof prop.v === 'string' || typeof prop.v === 'number') ? [[{ t: 'lit', ref: { root: owner.root, path: [...owner.path, String(prop.v)] }, src: '1' }]] : NONE;
+    }
     let op = cmpOf(k);
     if (op) {
       let [l, r] = [e.left, e.right];

@@ -48,6 +48,9 @@ export interface Selection {
   dropped: Record<string, number>;
   /** Some input gave different results on two calls: no value assertions were kept for those inputs. */
   nondeterministic: boolean;
+  /** How many inputs ran, and how many of them gave different results on two calls. */
+  inputsRun: number;
+  unstableInputs: number;
   /** Blocks reached by all candidates / by the kept cases. */
   blocksReached: number;
   blocksKept: number;
@@ -128,6 +131,8 @@ export function selectCases(plan: UnitPlan, observed: (Observed | undefined)[], 
   const refused = new Set<string>();
   let constructionFailed: string | undefined;
   let nondeterministic = false;
+  let inputsRun = 0;
+  let unstableInputs = 0;
   const pool: { c: Case; hits: number[]; cls: string; rank: number; index: number }[] = [];
   const order = new Map<Case, number>();
   const hitsOf = new Map<Case, number[]>();
@@ -135,6 +140,7 @@ export function selectCases(plan: UnitPlan, observed: (Observed | undefined)[], 
   plan.candidates.forEach((c, index): void => {
     const o = observed[index];
     if (!o) return drop('not run');
+    inputsRun++;
     for (const h of o.hits) reached.add(h);
     // An error the sandbox caused says nothing about the code outside it: never a test.
     const refusal = (o.outcome.kind === 'throw' || o.outcome.kind === 'reject') && sandboxRefusal(o.outcome.error);
@@ -149,6 +155,7 @@ export function selectCases(plan: UnitPlan, observed: (Observed | undefined)[], 
     }
     if (!o.stable) {
       nondeterministic = true;
+      unstableInputs++;
       return drop('different result on a second call');
     }
     if (c.expected !== undefined && (o.outcome.kind === 'return' || o.outcome.kind === 'resolve')) {
@@ -198,7 +205,7 @@ export function selectCases(plan: UnitPlan, observed: (Observed | undefined)[], 
   for (const p of pool) drop(perKind[p.c.kind] >= MAX_CASES_PER_KIND && !classes.has(p.cls) ? 'table full' : 'adds no coverage or new outcome');
   // Tables read best in the order inputs were planned (typical first), not in the order they were chosen.
   kept.sort((a, b) => order.get(a)! - order.get(b)!);
-  return { cases: kept, refused: [...refused], ...(constructionFailed ? { constructionFailed } : {}), suspectedBugs, dropped, nondeterministic, blocksReached: reached.size, blocksKept: covered.size, caseHits: kept.map((c) => hitsOf.get(c) ?? []) };
+  return { cases: kept, refused: [...refused], ...(constructionFailed ? { constructionFailed } : {}), suspectedBugs, dropped, nondeterministic, inputsRun, unstableInputs, blocksReached: reached.size, blocksKept: covered.size, caseHits: kept.map((c) => hitsOf.get(c) ?? []) };
 }
 
 /** Whether two JS expressions are the same value as written (`'$1'` vs `"$1"`, spacing). */
@@ -296,4 +303,14 @@ function agrees(observed: Constant, documented: Constant): boolean {
 function sameSource(a: string, b: string): boolean {
   const norm = (s: string) => s.replace(/\s+/g, '').replace(/"((?:[^"\\]|\\.)*)"/g, (_, x: string) => `'${x.replace(/'/g, "\\'")}'`);
   return norm(a) === norm(b);
+}
+
+/**
+ * Whether the inputs that gave the same result twice may be written as tests although others did not: only when the
+ * unstable ones are a small minority (a race in one corner of a callback API), not when the unit itself depends on
+ * time or chance (then most inputs differ, and the stable ones would only be lucky). The written file is still run
+ * several times before it is offered, which drops a case that flips.
+ */
+export function keepsStableCases(s: Pick<Selection, 'nondeterministic' | 'inputsRun' | 'unstableInputs'>): boolean {
+  return !s.nondeterministic || s.unstableInputs * 4 <= s.inputsRun;
 }

@@ -6,8 +6,8 @@ import { FIXTURE_FILES, plannedParams, planUnit } from '../core/plan';
 import type { Problem, Unit } from '../core/model';
 import type { Project } from '../core/project';
 import { propertiesFor, type PropertyCase } from '../core/properties';
-import { selectCases, type Case, type Selection, type SuspectedBug } from '../core/select';
-import { percent, proposeInputs, uncoveredReason, unitBlocks, unitRegion, type BlockInfo, type UncoveredReason } from '../core/search';
+import { keepsStableCases, selectCases, type Case, type Selection, type SuspectedBug } from '../core/select';
+import { calleeRegions, percent, proposeInputs, uncoveredReason, unitBlocks, unitRegion, type BlockInfo, type UncoveredReason } from '../core/search';
 import { sandboxRefusal } from '../core/outcome';
 import type { Settings } from '../core/settings';
 import {
@@ -300,12 +300,17 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     }
     const displayName = unit.kind === 'class' ? `new ${unit.name}` : unit.name;
     // The unit's own blocks, when the counters the sandbox ran are the ones this source gives (it did not change).
-    const own = blockMap && blockMap.blocks === run.blocks ? unitBlocks(blockMap.map, unitRegion(blockMap.source, file, unit)) : undefined;
+    const region = blockMap && blockMap.blocks === run.blocks ? unitRegion(blockMap.source, file, unit) : undefined;
+    const own = blockMap && blockMap.blocks === run.blocks ? unitBlocks(blockMap.map, region) : undefined;
+    // The same file's helpers it calls: the search aims at their blocks too (they are reached only through units).
+    const ownIdSet = new Set((own ?? []).map((b) => b.id));
+    const helpers = blockMap && own ? [...new Map(calleeRegions(blockMap.source, file, region).flatMap((span) => unitBlocks(blockMap.map, span)).filter((b) => !ownIdSet.has(b.id)).map((b) => [b.id, b])).values()] : [];
     const searched = await searchInputs({
       plan,
       planned: plan.candidates.map((_, k) => run.results[k]),
       displayName,
       own,
+      helpers,
       target,
       typed: /\.[cm]?tsx?$/.test(file),
       enabled: req.variant !== 'properties' && unit.kind !== 'getter',
@@ -328,7 +333,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
       nondeterministic: selection.nondeterministic,
       blocks: { reached: selection.blocksReached, kept: selection.blocksKept },
     });
-    const cases = req.variant === 'properties' || selection.nondeterministic ? [] : selection.cases;
+    const cases = req.variant === 'properties' || !keepsStableCases(selection) ? [] : selection.cases;
     const properties: PropertyCase[] =
       req.variant === 'table' || plan.callback
         ? []
@@ -522,6 +527,8 @@ interface SearchRequest {
   displayName: string;
   /** The unit's own blocks; undefined when unknown (then there is no search and no coverage report). */
   own: BlockInfo[] | undefined;
+  /** Blocks of the same file's functions the unit calls: searched for too, not reported as the unit's. */
+  helpers: BlockInfo[];
   target: number;
   typed: boolean;
   enabled: boolean;
@@ -546,16 +553,18 @@ async function searchInputs(req: SearchRequest): Promise<{ selection: Selection;
   let selection = selectCases(plan, results, req.displayName);
   if (!own || own.length === 0) return { selection, allResults };
   const ownIds = new Set(own.map((b) => b.id));
-  const coveredBy = (sel: Selection) => new Set(sel.caseHits.flat().filter((h) => ownIds.has(h))).size;
+  const targets = [...own, ...req.helpers];
+  const targetIds = new Set(targets.map((b) => b.id));
+  const coveredBy = (sel: Selection, ids = ownIds) => new Set(sel.caseHits.flat().filter((h) => ids.has(h))).size;
   const coverage: UnitBlockCoverage = { blocks: own.length, coveredBefore: coveredBy(selection), coveredAfter: 0, rounds: 0, searched: 0, uncovered: [] };
   // Blocks the pool's usable inputs reach: a searched input joins the pool only when it adds to them.
   const pooled = new Set(results.filter(usable).flatMap((r) => r!.hits));
   const coveredSet = (sel: Selection) => new Set(sel.caseHits.flat());
-  const below = () => percent(coveredBy(selection), own.length) < req.target;
-  const searchable = req.enabled && !selection.nondeterministic && plannedParams(plan.unit).length > 0;
+  const below = () => percent(coveredBy(selection, targetIds), targets.length) < req.target;
+  const searchable = req.enabled && keepsStableCases(selection) && plannedParams(plan.unit).length > 0;
   while (searchable && coverage.rounds < SEARCH_ROUNDS && below() && !req.signal?.aborted) {
     // Aim at what the selected cases miss (a block reached only by an input no test can state is still missed).
-    const ideas = proposeInputs({ params: plannedParams(plan.unit), constants: plan.unit.constants, typed: req.typed, blocks: own, reached: [...coveredSet(selection)], tried });
+    const ideas = proposeInputs({ params: plannedParams(plan.unit), constants: plan.unit.constants, typed: req.typed, blocks: targets, reached: [...coveredSet(selection)], tried });
     if (ideas.length === 0) break;
     const batch = ideas.slice(0, SEARCH_BATCH);
     coverage.rounds++;
@@ -571,7 +580,7 @@ async function searchInputs(req: SearchRequest): Promise<{ selection: Selection;
       if (!usable(r)) return;
       const fresh = r!.hits.filter((h) => !pooled.has(h));
       if (fresh.length === 0) return;
-      if (fresh.some((h) => ownIds.has(h))) found++;
+      if (fresh.some((h) => targetIds.has(h))) found++;
       fresh.forEach((h) => pooled.add(h));
       plan.candidates.push({ args: idea.args, origin: 'search' });
       results.push(r);
