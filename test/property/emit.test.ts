@@ -124,4 +124,13 @@ test('a sparse array survives the trip through JSON: its holes are undefined, an
   assert.equal(new Function(`return (${src});`)(), sparse);
 });
 
+test("an object without a prototype (EventEmitter's _events) is written as one: uvu compares constructors", () => {
+  const { describe } = require('../../server/src/run/describe') as typeof import('../../server/src/run/describe');
+  const bare = Object.assign(Object.create(null), { load: 1 });
+  const src = literal(JSON.parse(JSON.stringify(describe({ _events: bare }))));
+  assert.is(src, '{ _events: Object.assign(Object.create(null), { load: 1 }) }');
+  assert.equal(new Function(`return (${src});`)(), { _events: bare });
+  assert.not.equal(new Function(`return (${src});`)(), { _events: { load: 1 } });
+});
+
 test.run();

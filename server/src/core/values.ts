@@ -11,7 +11,7 @@ export type Described =
   | { t: 'symbol'; v: string }
   | { t: 'function'; name: string }
   | { t: 'array'; items: Described[] }
-  | { t: 'object'; entries: [string, Described][] }
+  | { t: 'object'; entries: [string, Described][]; nullProto?: true }
   | { t: 'date'; v: string | null }
   | { t: 'regexp'; source: string; flags: string }
   | { t: 'map'; entries: [Described, Described][] }
@@ -66,7 +66,8 @@ export function literal(d: Described): string | undefined {
     case 'object': {
       const entries = d.entries.map(([k, v]) => [k, literal(v)] as const);
       if (entries.some(([, v]) => v === undefined)) return undefined;
-      return entries.length === 0 ? '{}' : `{ ${entries.map(([k, v]) => `${key(k)}: ${v}`).join(', ')} }`;
+      const text = entries.length === 0 ? '{}' : `{ ${entries.map(([k, v]) => `${key(k)}: ${v}`).join(', ')} }`;
+      return d.nullProto ? `Object.assign(Object.create(null), ${text})` : text;
     }
     case 'map': {
       const entries = d.entries.map(([k, v]) => [literal(k), literal(v)]);

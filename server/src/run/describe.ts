@@ -59,7 +59,9 @@ function describeUnsafe(v: unknown, depth: number, seen: Set<object>): Described
     const keys = Object.keys(o);
     if (keys.length > MAX_ITEMS) return { t: 'truncated' };
     const entries = keys.map((k) => [k, sub((o as Record<string, unknown>)[k])] as [string, Described]);
-    if (proto === Object.prototype || proto === null) return { t: 'object', entries };
+    if (proto === Object.prototype) return { t: 'object', entries };
+    // uvu's deep equality compares constructors: `Object.create(null)` (EventEmitter's _events) is not `{}`.
+    if (proto === null) return { t: 'object', entries, nullProto: true };
     return { t: 'instance', className: proto?.constructor?.name ?? 'Object', entries };
   } finally {
     seen.delete(o);
