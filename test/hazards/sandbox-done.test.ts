@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runCandidates } from '../../server/src/run/sandbox';
+import { MAX_HANGS_PER_JOB, runCandidates } from '../../server/src/run/sandbox';
 
 test('a timer left at import does not hold the sandbox child until the watchdog', async () => {
   const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'testgap-hazards-done-')));
@@ -27,6 +27,22 @@ test('a timer left at import does not hold the sandbox child until the watchdog'
   } finally {
     clearTimeout(timer);
     abort.abort();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a unit that keeps hanging stops being run after a few hangs; inputs that return before that are kept', async () => {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'testgap-hazards-hangs-')));
+  try {
+    fs.writeFileSync(path.join(root, 'package.json'), '{}');
+    fs.writeFileSync(path.join(root, 'spin.js'), 'exports.f = (x) => { if (x > 0) for (;;) {} return x; };\n');
+    const candidates = ['[0]', '[1]', '[2]', '[-1]', '[3]', '[4]', '[5]', '[-2]'];
+    const run = await runCandidates({ projectRoot: root, modulePath: path.join(root, 'spin.js'), exportName: 'f', candidates, instrument: false }, { timeoutMs: 200, memoryMb: 256 });
+    const kinds = candidates.map((_, i) => run.results[i]?.outcome.kind ?? 'not run');
+    assert.equal(kinds, ['return', 'timeout', 'timeout', 'return', 'timeout', 'not run', 'not run', 'not run']);
+    assert.is(MAX_HANGS_PER_JOB, 3);
+    assert.is(run.processes, 3, 'a new child after each hang but the last');
+  } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
 });

@@ -165,12 +165,16 @@ export function sandboxEnv(extra: Record<string, string> = {}, limits?: Limits):
   };
 }
 
-/** Runs every candidate of `job`, restarting the child after a hang or a crash. */
+/** After this many hangs in one job, its remaining candidates are not run. */
+export const MAX_HANGS_PER_JOB = 3;
+
+/** Runs every candidate of `job`, restarting the child after a hang or a crash (up to MAX_HANGS_PER_JOB hangs). */
 export async function runCandidates(job: Omit<Job, 'startAt'>, limits: Limits, signal?: AbortSignal): Promise<SandboxRun> {
   const tmpDir = makeTempDir();
   const results: CandidateResult[] = [];
   let blocks = 0;
   let processes = 0;
+  let hangs = 0;
   try {
     let startAt = 0;
     while (startAt < job.candidates.length) {
@@ -183,6 +187,9 @@ export async function runCandidates(job: Omit<Job, 'startAt'>, limits: Limits, s
       // The candidate that was running when the child died gets the death as its outcome.
       results[step.stoppedAt] ??= { outcome: step.death!, hits: [], stable: true };
       startAt = step.stoppedAt + 1;
+      // Each hang costs two call limits and a new child; a unit that keeps hanging (a loop no input of this kind
+      // ends) would spend minutes on the rest. Those are left not run.
+      if (step.death?.kind === 'timeout' && ++hangs >= MAX_HANGS_PER_JOB) break;
     }
     return { results, blocks, processes };
   } finally {
