@@ -97,6 +97,31 @@ export class Counter {
   golden('partial-instance.test.ts.txt', result.text);
 });
 
+test('a member tried on a filled instance too: a second suite whose before.each calls the adder first', async () => {
+  const { result } = await generate(
+    `//- /package.json
+{}
+//- /src/shelf.ts
+export class Shelf {
+  private books: string[] = [];
+  add(title: string): number {
+    this.books.push(title);
+    return this.books.length;
+  }
+  first(): string {
+    if (this.books.length === 0) throw new Error('empty shelf');
+    return this.books[0];
+  }
+}
+`,
+    'src/shelf.ts',
+  );
+  golden('prepared-instance.test.ts.txt', result.text);
+  // The filled instance's section is extra: the fresh one (the empty shelf throws) is still there.
+  assert.match(result.text, /'Shelf\.first after add\('a'\), add\('hello world'\)'/);
+  assert.match(result.text, /empty shelf/);
+});
+
 test('async functions: resolved values and rejections', async () => {
   const { result } = await generate(
     `//- /package.json

@@ -33,6 +33,8 @@ export interface UnitSection {
   restoreGlobals?: boolean;
   /** A Node-style callback API: each call passes a callback last and the test awaits it (core/plan.ts). */
   callback?: boolean;
+  /** Calls made on the fixture instance after it is built (a prepared instance, core/plan.ts preparingCalls). */
+  setup?: { method: string; args: string }[];
 }
 
 export interface ImportNeed {
@@ -111,6 +113,9 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
   const member = unit.memberName;
   const instance = unit.kind === 'method' || unit.kind === 'getter';
   const fixture = instance ? identifierFrom(binding) : undefined;
+  // A prepared instance: the calls that fill it run in before.each, and the suite's title says which they are.
+  const setupLines = (s.setup ?? []).map((c) => `  context.${fixture}.${c.method}(${c.args.slice(1, -1)});`);
+  const suiteTitle = s.setup ? `${unit.name} after ${s.setup.map((c) => `${c.method}(${c.args.slice(1, -1)})`).join(', ')}` : unit.name;
   const fields = [
     ...(instance ? [`${fixture}: ${binding}`] : []),
     ...(s.fixture ? ['dir: string', 'cwd: string'] : []),
@@ -118,9 +123,9 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
   ];
   if (fields.length > 0 && t) {
     const type = `{ ${fields.join('; ')} }`;
-    lines.push(`const ${suiteVar} = ${N.suite}<${type}>(${quote(unit.name)}, {} as ${type});`);
+    lines.push(`const ${suiteVar} = ${N.suite}<${type}>(${quote(suiteTitle)}, {} as ${type});`);
   } else {
-    lines.push(`const ${suiteVar} = ${N.suite}(${quote(unit.name)});`);
+    lines.push(`const ${suiteVar} = ${N.suite}(${quote(suiteTitle)});`);
   }
   if (s.fixture) {
     lines.push(
@@ -131,7 +136,7 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
       '  process.chdir(context.dir);',
       ...[...new Set(FIXTURE_FILES.map((f) => f.name.split('/').slice(0, -1).join('/')).filter(Boolean))].map((d) => `  ${N.fs}.mkdirSync(${quote(d)}, { recursive: true });`),
       ...FIXTURE_FILES.map((f) => `  ${N.fs}.writeFileSync(${quote(f.name)}, ${quote(f.text)});`),
-      ...(instance ? [`  context.${fixture} = new ${binding}(${s.ctorArgs!.slice(1, -1)});`] : []),
+      ...(instance ? [`  context.${fixture} = new ${binding}(${s.ctorArgs!.slice(1, -1)});`, ...setupLines] : []),
       '});',
       `${suiteVar}.after.each((context) => {`,
       '  process.chdir(context.cwd);',
@@ -139,7 +144,7 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
       '});',
     );
   } else if (instance) {
-    lines.push(`${suiteVar}.before.each((context) => {`, `  context.${fixture} = new ${binding}(${s.ctorArgs!.slice(1, -1)});`, '});');
+    lines.push(`${suiteVar}.before.each((context) => {`, `  context.${fixture} = new ${binding}(${s.ctorArgs!.slice(1, -1)});`, ...setupLines, '});');
   }
   if (s.restoreGlobals) {
     const any = t ? ' as Record<string | symbol, unknown>' : '';

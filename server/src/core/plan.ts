@@ -352,3 +352,30 @@ export function planUnit(unit: Unit, ctor?: Unit): UnitPlan {
   if (unit.parent && (unit.kind === 'method' || unit.kind === 'getter')) plan.ctorArgs = `[${ctor ? baseArgs(ctor.params, pathsFor).join(', ') : ''}]`;
   return plan;
 }
+
+/** Method names that put something into an instance, most telling first (`pushBack`, `set`, `writeFileSync`). */
+const ADDERS = ['push', 'add', 'insert', 'set', 'put', 'append', 'enqueue', 'unshift', 'write', 'mkdir', 'store', 'register'];
+
+/**
+ * Calls that fill an instance before a member is tried on it: a fresh `new Vector()` only ever takes the empty paths
+ * of `front()` or `find(x)`. Two calls of the class's first adder method (by name, see ADDERS) with different
+ * typical first arguments; undefined when the class has none besides the member itself.
+ */
+export function preparingCalls(member: Unit, siblings: readonly Unit[]): { method: string; args: string }[] | undefined {
+  if (!member.parent || (member.kind !== 'method' && member.kind !== 'getter')) return undefined;
+  const adders = siblings.filter(
+    (u) => u.parent === member.parent && u.id !== member.id && u.kind === 'method' && !u.async && !u.generator && !takesCallback(u) && u.params.length > 0 && !u.params[0].rest && adderRank(u.memberName ?? '') >= 0,
+  );
+  if (adders.length === 0) return undefined;
+  const adder = [...adders].sort((a, b) => adderRank(a.memberName!) - adderRank(b.memberName!))[0];
+  const base = baseArgs(adder.params, adder);
+  const first = adder.params[0];
+  const values = isPathParam(first, adder) ? pathValues(first) : valuesForShape(first.shape, first.name);
+  const other = values.typical.find((v) => v !== base[0]) ?? values.boundary[0];
+  const calls = [`[${base.join(', ')}]`, ...(other !== undefined ? [`[${[other, ...base.slice(1)].join(', ')}]`] : [])];
+  return uniq(calls).map((args) => ({ method: adder.memberName!, args }));
+}
+
+function adderRank(name: string): number {
+  return ADDERS.findIndex((a) => name.startsWith(a) && (name.length === a.length || /[A-Z0-9_]/.test(name[a.length])));
+}

@@ -2,7 +2,7 @@
 // the insertions that add the surviving tests to the test file. Nothing that failed or flipped is ever returned.
 import fs from 'node:fs';
 import path from 'node:path';
-import { FIXTURE_FILES, plannedParams, planUnit } from '../core/plan';
+import { FIXTURE_FILES, plannedParams, planUnit, preparingCalls } from '../core/plan';
 import type { Problem, Unit } from '../core/model';
 import type { Project } from '../core/project';
 import { propertiesFor, type PropertyCase } from '../core/properties';
@@ -270,7 +270,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
         : unit.kind === 'method' || unit.kind === 'static-method' || unit.kind === 'getter'
           ? { name: unit.memberName!, kind: unit.kind }
           : undefined;
-    const runJob = (candidates: string[]) =>
+    const runJob = (candidates: string[], setup?: { method: string; args: string }[]) =>
       runCandidates(
         {
           projectRoot: project.root,
@@ -278,6 +278,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
           exportName: t.exportName,
           member,
           ctorArgs: plan.ctorArgs,
+          ...(setup ? { setup } : {}),
           candidates,
           instrument: true,
           ...(plan.fixture ? { fixture: plan.fixture, fixtureFiles: FIXTURE_FILES } : {}),
@@ -338,15 +339,36 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
       req.variant === 'table' || plan.callback
         ? []
         : propertiesFor(unit, typed.value.filter((u) => u.id !== unit.id), { numRuns: settings.propertyRuns.default, seed, binding: bindingOf, assert: N.assert, fc: N.fc });
-    if (cases.length === 0 && properties.length === 0) continue;
+    // The same inputs on an instance something was put into first: kept where they reach blocks the cases on a fresh
+    // instance do not (the non-empty paths of `front()`, `get(key)`, `readFileSync(path)`).
+    // Only the member's own blocks and its helpers' count: the filling calls reach their own blocks on every input.
+    const memberBlocks = new Set([...(own ?? []), ...helpers].map((b) => b.id));
+    const setup = memberBlocks.size > 0 && req.variant !== 'properties' && keepsStableCases(selection) && !selection.constructionFailed ? preparingCalls(unit, typed.value) : undefined;
+    let prepared: { cases: Case[]; globals: boolean } | undefined;
+    if (setup && !req.signal?.aborted) {
+      req.progress?.(`${unit.name}: running ${plan.candidates.length} inputs on a prepared instance`, i / Math.max(1, targets.length));
+      const again = await runJob(plan.candidates.map((c) => c.args), setup);
+      const second = again.loadError ? undefined : selectCases(plan, plan.candidates.map((_, k) => again.results[k]), displayName);
+      if (second && !second.constructionFailed && keepsStableCases(second)) {
+        const seen = new Set(cases.flatMap((c) => selection.caseHits[selection.cases.indexOf(c)] ?? []));
+        const gains = second.cases.filter((c, k) => {
+          const fresh = second.caseHits[k].filter((h) => memberBlocks.has(h) && !seen.has(h));
+          fresh.forEach((h) => seen.add(h));
+          return fresh.length > 0;
+        });
+        if (gains.length > 0) prepared = { cases: gains, globals: again.results.some((r) => r?.globals) };
+      }
+    }
+    if (cases.length === 0 && properties.length === 0 && !prepared) continue;
     const ctorArgs = unit.kind === 'method' || unit.kind === 'getter' ? plan.ctorArgs : undefined;
     const touchesGlobals = allResults.some((r) => r?.globals);
-    sections.push({
-      unit, binding: t.binding, ctorArgs, cases, properties,
+    const common = {
+      unit, binding: t.binding, ctorArgs,
       ...(plan.fixture ? { fixture: plan.fixture } : {}),
-      ...(touchesGlobals ? { restoreGlobals: true } : {}),
       ...(plan.callback ? { callback: true } : {}),
-    });
+    };
+    if (cases.length > 0 || properties.length > 0) sections.push({ ...common, cases, properties, ...(touchesGlobals ? { restoreGlobals: true } : {}) });
+    if (prepared) sections.push({ ...common, cases: prepared.cases, properties: [], setup: setup!, ...(prepared.globals || touchesGlobals ? { restoreGlobals: true } : {}) });
     addImport(t);
     for (const p of properties) {
       for (const used of p.uses) {
@@ -420,10 +442,12 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     if (!changed) break;
   }
 
+  // A unit may have two sections (fresh and prepared instance): its counts are their sums.
+  for (const s of current) Object.assign(reports.find((x) => x.unitId === s.unit.id)!, { cases: 0, properties: 0 });
   for (const s of current) {
     const r = reports.find((x) => x.unitId === s.unit.id)!;
-    r.cases = s.cases.length;
-    r.properties = s.properties.length;
+    r.cases += s.cases.length;
+    r.properties += s.properties.length;
   }
   // Block coverage of what is written: the cases that survived verification.
   for (const r of reports) {

@@ -139,6 +139,8 @@ async function callAndObserve(job: Job, mod: Record<string, unknown>, argsIn: un
       let instance: Record<string, unknown>;
       try {
         instance = new (t as unknown as new (...a: unknown[]) => Record<string, unknown>)(...evaluate(job.ctorArgs ?? '[]'));
+        // A prepared instance (core/plan.ts preparingCalls): part of the fixture too.
+        for (const s of job.setup ?? []) (instance[s.method] as (...a: unknown[]) => unknown)(...evaluate(s.args));
       } catch (e) {
         callback?.cancel();
         const info = errorOf(e);

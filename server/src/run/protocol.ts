@@ -9,6 +9,8 @@ export interface Job {
   member?: { name: string; kind: 'method' | 'static-method' | 'getter' | 'constructor' | 'class' };
   /** JS source of the constructor arguments array, for instance members. */
   ctorArgs?: string;
+  /** Calls made on the instance after it is built, before each call of the member (a prepared fixture). */
+  setup?: { method: string; args: string }[];
   /** JS source of each candidate's arguments array. */
   candidates: string[];
   startAt: number;
