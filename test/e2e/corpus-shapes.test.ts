@@ -90,4 +90,27 @@ test('callback APIs, ES5 classes and an exports object get tests that wait for t
   }
 });
 
+test("exports named like keywords (RSVP's async, a delete) are imported under another name, and their tests run", () => {
+  const p = tempProject(`//- /package.json
+{ "name": "words" }
+//- /lib/words.js
+exports.async = function (value) { return typeof value === 'number' ? value * 2 : String(value); };
+exports.delete = function (list) { return Array.isArray(list) ? list.slice(1) : null; };
+`);
+  linkTestTools(p.root);
+  try {
+    const r = spawnSync(process.execPath, [SERVER_BIN, 'generate', 'lib/words.js', '--json'], { cwd: p.root, encoding: 'utf8', timeout: 180_000 });
+    assert.is(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as GenerateJson;
+    assert.ok(out.files[0].written, r.stderr);
+    const text = p.read(out.files[0].testFile);
+    assert.match(text, /const \{ async: async_, delete: delete_ \} = require\('(\.\.\/)+lib\/words'\);/);
+    assert.match(text, /async_\(\.\.\.args\)/);
+    const run = runUvu(p.root);
+    assert.is(run.status, 0, run.output);
+  } finally {
+    p.remove();
+  }
+});
+
 test.run();

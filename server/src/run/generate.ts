@@ -115,6 +115,17 @@ export const SEARCH_ROUNDS = 5;
 export const SEARCH_BATCH = 40;
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
+/**
+ * Export names that cannot be a local binding (reserved words: `exports.delete`), or that make a call read as
+ * something else: TypeScript's transpiler turns `assert.equal(async(...args), expected)` into an arrow function head
+ * (RSVP exports `async`). They are imported under another name.
+ */
+const NOT_A_BINDING = new Set([
+  'async', 'await', 'yield', 'let', 'static', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'enum', 'eval', 'arguments',
+  'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'export', 'extends', 'false', 'finally',
+  'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof',
+  'var', 'void', 'while', 'with',
+]);
 
 function readJson(file: string): Record<string, unknown> | undefined {
   try {
@@ -181,6 +192,7 @@ function targetFor(unit: Unit, byId: Map<string, Unit>, style: EmitStyle, file: 
   let binding = named && IDENT.test(exportName) ? exportName : identifierFrom(exported.name === 'default export' || exported.name === 'module.exports' ? path.basename(file).replace(/\..*$/, '') : exported.name, 'subject');
   const reused = [...existing].find(([, id]) => id === exported.id)?.[0];
   if (reused) return { unit, exported, exportName, binding: reused, importKind: 'named', alreadyImported: true };
+  if (NOT_A_BINDING.has(binding)) binding += '_';
   while (existing.has(binding)) binding += '_';
   const importKind: ImportNeed['kind'] = named ? 'named' : exportName === 'default' ? 'default' : style.esm ? 'default' : 'whole';
   return { unit, exported, exportName, binding, importKind };
