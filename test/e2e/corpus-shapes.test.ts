@@ -113,4 +113,35 @@ exports.delete = function (list) { return Array.isArray(list) ? list.slice(1) : 
   }
 });
 
+test('a pattern parameter in a module that reads files gets globs over the temp-folder fixture (glob reaches fs only through a class)', () => {
+  const p = tempProject(`//- /package.json
+{ "name": "finder" }
+//- /lib/find.js
+const fs = require('fs');
+function Walker(pattern) {
+  this.re = new RegExp('^' + pattern.replace(/[.]/g, '[.]').replace(/[*]/g, '.*') + '$');
+}
+Walker.prototype.run = function () {
+  return fs.readdirSync('.').filter((name) => this.re.test(name)).sort();
+};
+function find(pattern) {
+  return new Walker(pattern).run();
+}
+module.exports = find;
+`);
+  linkTestTools(p.root);
+  try {
+    const r = spawnSync(process.execPath, [SERVER_BIN, 'generate', 'lib/find.js', '--json'], { cwd: p.root, encoding: 'utf8', timeout: 180_000 });
+    assert.is(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as GenerateJson;
+    const text = p.read(out.files[0].testFile);
+    assert.match(text, /fs\.writeFileSync\('existing\.txt', 'hello\\n'\);/);
+    assert.match(text, /\['find\(\\'\*\\'\) returns \[\\'existing-dir\\', \\'existing\.txt\\'\]', \['\*'\], \['existing-dir', 'existing\.txt'\]\]/);
+    const run = runUvu(p.root);
+    assert.is(run.status, 0, run.output);
+  } finally {
+    p.remove();
+  }
+});
+
 test.run();

@@ -609,6 +609,22 @@ class ModuleWalker {
     return out;
   }
 
+  private fsImport: boolean | undefined;
+  /** Whether the module imports or requires a file-system module (checked once per file). */
+  private importsFileSystem(): boolean {
+    if (this.fsImport !== undefined) return this.fsImport;
+    const FS_MODULE = /^(node:)?(fs|fs\/promises)$|^(fs-extra|graceful-fs|mkdirp|rimraf)$/;
+    let found = false;
+    const visit = (n: ts.Node): void => {
+      if (found) return;
+      if (ts.isImportDeclaration(n) && ts.isStringLiteral(n.moduleSpecifier) && FS_MODULE.test(n.moduleSpecifier.text)) found = true;
+      else if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'require' && n.arguments[0] && ts.isStringLiteral(n.arguments[0]) && FS_MODULE.test(n.arguments[0].text)) found = true;
+      else ts.forEachChild(n, visit);
+    };
+    visit(this.sf);
+    return (this.fsImport = found);
+  }
+
   private hasImplementation(node: ClassLike, name: string, isStatic: boolean): boolean {
     return node.members.some(
       (x) =>
@@ -702,7 +718,7 @@ class ModuleWalker {
       async: isFunction && hasModifier(fn!, ts.SyntaxKind.AsyncKeyword),
       generator: isFunction && 'asteriskToken' in fn! && !!fn.asteriskToken,
       jsDoc,
-      ...(checker && fn && 'body' in fn && fn.body ? { constants: mineConstants([fn.body, ...this.calleeBodies(fn.body)], fn.parameters) } : {}),
+      ...(checker && fn && 'body' in fn && fn.body ? { constants: { ...mineConstants([fn.body, ...this.calleeBodies(fn.body)], fn.parameters), ...(this.importsFileSystem() ? { moduleFileSystem: true } : {}) } } : {}),
       typeFrom: checker ? 'checker' : 'syntax',
     };
   }

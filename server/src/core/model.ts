@@ -76,6 +76,8 @@ export interface Unit {
     paramProperties?: Record<string, string[]>;
     /** The body (or a helper it calls) uses file-system functions: tests get a temporary working folder. */
     fileSystem?: boolean;
+    /** The module imports a file-system module (fs, fs-extra, graceful-fs…), though the body may reach it only indirectly. */
+    moduleFileSystem?: boolean;
   };
   typeFrom: 'syntax' | 'checker';
 }

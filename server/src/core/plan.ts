@@ -94,11 +94,20 @@ const DIR_VALUES: Values = { typical: ["'.'", `'${FIXTURE_DIR}'`], boundary: ["'
 /** A parameter that names a file, for a unit that uses the file system: relative paths in the temp folder. */
 function isPathParam(p: Param, unit: Unit): boolean {
   const kind = p.shape?.kind;
-  return !!unit.constants?.fileSystem && PATH_NAME.test(p.name) && (!p.shape || kind === 'string' || kind === 'any' || kind === 'unknown' || (kind === 'union' && p.shape!.kind === 'union' && p.shape!.members.some((m) => m.kind === 'string')));
+  return !!(unit.constants?.fileSystem || unit.constants?.moduleFileSystem) && (PATH_NAME.test(p.name) || PATTERN_NAME.test(p.name)) && (!p.shape || kind === 'string' || kind === 'any' || kind === 'unknown' || (kind === 'union' && p.shape!.kind === 'union' && p.shape!.members.some((m) => m.kind === 'string')));
 }
 
 function pathValues(p: Param): Values {
-  return DIR_NAME.test(p.name) ? DIR_VALUES : PATH_VALUES;
+  return PATTERN_NAME.test(p.name) ? PATTERN_VALUES : DIR_NAME.test(p.name) ? DIR_VALUES : PATH_VALUES;
+}
+
+/** A glob pattern over the fixture's files, in a module that reads the file system (`glob(pattern, options, cb)`). */
+const PATTERN_NAME = /^(pattern|patterns|glob|globs|pat)$|Pattern$/i;
+const PATTERN_VALUES: Values = { typical: ["'*'", "'**/*.txt'"], boundary: [`'${FIXTURE_DIR}/*'`, "'*.md'", "'{existing,new}.txt'", "'**'"], invalid: [] };
+
+/** The unit works on files in a temporary folder: it calls file-system functions, or takes a path in a module that does. */
+function usesFiles(unit: Unit): boolean {
+  return !!unit.constants?.fileSystem || (!!unit.constants?.moduleFileSystem && unit.params.some((p) => isPathParam(p, unit)));
 }
 
 /**
@@ -345,7 +354,7 @@ export function planUnit(unit: Unit, ctor?: Unit): UnitPlan {
   } else {
     add([], 'typical');
   }
-  const plan: UnitPlan = { unit, candidates, ...(unit.constants?.fileSystem ? { fixture: 'tempDir' as const } : {}), ...(takesCallback(unit) ? { callback: true as const } : {}) };
+  const plan: UnitPlan = { unit, candidates, ...(usesFiles(unit) ? { fixture: 'tempDir' as const } : {}), ...(takesCallback(unit) ? { callback: true as const } : {}) };
   // A constructor that only stores a path (`function Store(file) { this.file = file; }`) for methods that read it:
   // the member's use of the file system decides that the path is a file in the temp folder, not the number 1.
   const pathsFor = ctor && (ctor.constants?.fileSystem || !unit.constants?.fileSystem) ? ctor : unit;
