@@ -355,7 +355,9 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     // instance do not (the non-empty paths of `front()`, `get(key)`, `readFileSync(path)`).
     // Only the member's own blocks and its helpers' count: the filling calls reach their own blocks on every input.
     const memberBlocks = new Set([...(own ?? []), ...helpers].map((b) => b.id));
-    const setup = memberBlocks.size > 0 && req.variant !== 'properties' && keepsStableCases(selection) && !selection.constructionFailed ? preparingCalls(unit, typed.value) : undefined;
+    // Nothing left to reach (every block of the member is covered already): no second run.
+    const reachedFresh = new Set(selection.caseHits.flat().filter((h) => memberBlocks.has(h)));
+    const setup = memberBlocks.size > reachedFresh.size && req.variant !== 'properties' && keepsStableCases(selection) && !selection.constructionFailed ? preparingCalls(unit, typed.value) : undefined;
     let prepared: { cases: Case[]; globals: boolean } | undefined;
     if (setup && !req.signal?.aborted) {
       req.progress?.(`${unit.name}: running ${plan.candidates.length} inputs on a prepared instance`, i / Math.max(1, targets.length));
