@@ -118,7 +118,7 @@ export class Shelf {
   );
   golden('prepared-instance.test.ts.txt', result.text);
   // The filled instance's section is extra: the fresh one (the empty shelf throws) is still there.
-  assert.match(result.text, /'Shelf\.first after add\('a'\), add\('hello world'\)'/);
+  assert.match(result.text, /'Shelf\.first after add\(\\'a\\'\), add\(\\'hello world\\'\)'/);
   assert.match(result.text, /empty shelf/);
 });
 
