@@ -57,6 +57,24 @@ const api = { Store, copyLater, Point, later };
 module.exports = api;
 `;
 
+/** Generates tests for `file` of the fixture project and returns the report and the written test file's text. */
+function generateFor(fixture: string, file: string, check: (out: GenerateJson, text: string) => void): void {
+  const p = tempProject(fixture);
+  linkTestTools(p.root);
+  try {
+    const r = spawnSync(process.execPath, [SERVER_BIN, 'generate', file, '--json'], { cwd: p.root, encoding: 'utf8', timeout: 180_000 });
+    assert.is(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as GenerateJson;
+    assert.ok(out.files[0].written, r.stderr);
+    check(out, p.read(out.files[0].testFile));
+    // The written tests pass when run as the user would run them.
+    const run = runUvu(p.root);
+    assert.is(run.status, 0, run.output);
+  } finally {
+    p.remove();
+  }
+}
+
 test('callback APIs, ES5 classes and an exports object get tests that wait for their callbacks and pass every run', () => {
   const p = tempProject(PROJECT);
   linkTestTools(p.root);
@@ -91,30 +109,20 @@ test('callback APIs, ES5 classes and an exports object get tests that wait for t
 });
 
 test("exports named like keywords (RSVP's async, a delete) are imported under another name, and their tests run", () => {
-  const p = tempProject(`//- /package.json
+  const fixture = `//- /package.json
 { "name": "words" }
 //- /lib/words.js
 exports.async = function (value) { return typeof value === 'number' ? value * 2 : String(value); };
 exports.delete = function (list) { return Array.isArray(list) ? list.slice(1) : null; };
-`);
-  linkTestTools(p.root);
-  try {
-    const r = spawnSync(process.execPath, [SERVER_BIN, 'generate', 'lib/words.js', '--json'], { cwd: p.root, encoding: 'utf8', timeout: 180_000 });
-    assert.is(r.status, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as GenerateJson;
-    assert.ok(out.files[0].written, r.stderr);
-    const text = p.read(out.files[0].testFile);
+`;
+  generateFor(fixture, 'lib/words.js', (_, text) => {
     assert.match(text, /const \{ async: async_, delete: delete_ \} = require\('(\.\.\/)+lib\/words'\);/);
     assert.match(text, /async_\(\.\.\.args\)/);
-    const run = runUvu(p.root);
-    assert.is(run.status, 0, run.output);
-  } finally {
-    p.remove();
-  }
+  });
 });
 
 test('a pattern parameter in a module that reads files gets globs over the temp-folder fixture (glob reaches fs only through a class)', () => {
-  const p = tempProject(`//- /package.json
+  const fixture = `//- /package.json
 { "name": "finder" }
 //- /lib/find.js
 const fs = require('fs');
@@ -128,20 +136,11 @@ function find(pattern) {
   return new Walker(pattern).run();
 }
 module.exports = find;
-`);
-  linkTestTools(p.root);
-  try {
-    const r = spawnSync(process.execPath, [SERVER_BIN, 'generate', 'lib/find.js', '--json'], { cwd: p.root, encoding: 'utf8', timeout: 180_000 });
-    assert.is(r.status, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as GenerateJson;
-    const text = p.read(out.files[0].testFile);
+`;
+  generateFor(fixture, 'lib/find.js', (_, text) => {
     assert.match(text, /fs\.writeFileSync\('existing\.txt', 'hello\\n'\);/);
     assert.match(text, /\['find\(\\'\*\\'\) returns \[\\'existing-dir\\', \\'existing\.txt\\'\]', \['\*'\], \['existing-dir', 'existing\.txt'\]\]/);
-    const run = runUvu(p.root);
-    assert.is(run.status, 0, run.output);
-  } finally {
-    p.remove();
-  }
+  });
 });
 
 test.run();
