@@ -25,7 +25,7 @@ import {
   type UnitSection,
 } from '../core/emit';
 import { transpileForSandbox } from './instrument';
-import { limitsFor, runCandidates, type CandidateResult } from './sandbox';
+import { limitsFor, MAX_HANGS_PER_JOB, runCandidates, type CandidateResult } from './sandbox';
 import { runTestText } from './verify';
 
 export type Variant = 'all' | 'table' | 'properties';
@@ -357,7 +357,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     const memberBlocks = new Set([...(own ?? []), ...helpers].map((b) => b.id));
     // Nothing left to reach (every block of the member is covered already): no second run.
     const reachedFresh = new Set(selection.caseHits.flat().filter((h) => memberBlocks.has(h)));
-    const setup = memberBlocks.size > reachedFresh.size && req.variant !== 'properties' && keepsStableCases(selection) && !selection.constructionFailed ? preparingCalls(unit, typed.value) : undefined;
+    const setup = memberBlocks.size > reachedFresh.size && hangs(allResults) < MAX_HANGS_PER_JOB && req.variant !== 'properties' && keepsStableCases(selection) && !selection.constructionFailed ? preparingCalls(unit, typed.value) : undefined;
     let prepared: { cases: Case[]; globals: boolean } | undefined;
     if (setup && !req.signal?.aborted) {
       req.progress?.(`${unit.name}: running ${plan.candidates.length} inputs on a prepared instance`, i / Math.max(1, targets.length));
@@ -575,6 +575,11 @@ interface SearchRequest {
   progress: (round: number) => void;
 }
 
+/** How many of these calls were stopped by the watchdog. */
+function hangs(results: readonly (CandidateResult | undefined)[]): number {
+  return results.filter((r) => r?.outcome.kind === 'timeout').length;
+}
+
 /**
  * Coverage-guided search: while the selected cases reach less than `target` % of the unit's blocks, run inputs
  * proposed for the missed blocks (core/search.ts), at most SEARCH_ROUNDS rounds, and stop early when a round finds
@@ -599,7 +604,7 @@ async function searchInputs(req: SearchRequest): Promise<{ selection: Selection;
   const pooled = new Set(results.filter(usable).flatMap((r) => r!.hits));
   const coveredSet = (sel: Selection) => new Set(sel.caseHits.flat());
   const below = () => percent(coveredBy(selection, targetIds), targets.length) < req.target;
-  const searchable = req.enabled && keepsStableCases(selection) && plannedParams(plan.unit).length > 0;
+  const searchable = req.enabled && hangs(req.planned) < MAX_HANGS_PER_JOB && keepsStableCases(selection) && plannedParams(plan.unit).length > 0;
   while (searchable && coverage.rounds < SEARCH_ROUNDS && below() && !req.signal?.aborted) {
     // Aim at what the selected cases miss (a block reached only by an input no test can state is still missed).
     const ideas = proposeInputs({ params: plannedParams(plan.unit), constants: plan.unit.constants, typed: req.typed, blocks: targets, reached: [...coveredSet(selection)], tried });
@@ -609,6 +614,8 @@ async function searchInputs(req: SearchRequest): Promise<{ selection: Selection;
     req.progress(coverage.rounds);
     const ran = await req.run(batch.map((x) => x.args));
     if (ran.loadError) break;
+    // A round that hung as often as the sandbox allows one batch to: more rounds would mostly wait on watchdogs.
+    const hungOut = hangs(ran.results) >= MAX_HANGS_PER_JOB;
     coverage.searched += batch.length;
     let found = 0;
     batch.forEach((idea, k) => {
@@ -624,7 +631,7 @@ async function searchInputs(req: SearchRequest): Promise<{ selection: Selection;
       results.push(r);
     });
     selection = selectCases(plan, results, req.displayName);
-    if (found === 0 && ideas.length <= batch.length) break;
+    if (hungOut || (found === 0 && ideas.length <= batch.length)) break;
   }
   return { selection, allResults, coverage };
 }
