@@ -5,7 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { Project } from '../../server/src/core/project';
+import { resolveSettings } from '../../server/src/core/settings';
+import { nodeFileHost } from '../../server/src/io/nodeHost';
+import { generateTests } from '../../server/src/run/generate';
 import { MAX_HANGS_PER_JOB, runCandidates } from '../../server/src/run/sandbox';
+import { tempProject } from '../helpers/tempProject';
 
 test('a timer left at import does not hold the sandbox child until the watchdog', async () => {
   const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'testgap-hazards-done-')));
@@ -44,6 +49,29 @@ test('a unit that keeps hanging stops being run after a few hangs; inputs that r
     assert.is(run.processes, 3, 'a new child after each hang but the last');
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('generate: a unit that hangs on every input is not searched further after its planned inputs hung out', async () => {
+  const p = tempProject(`//- /package.json
+{}
+//- /src/spin.ts
+export function spin(n: number, s: string): number {
+  for (;;) {}
+}
+`);
+  try {
+    const settings = { ...resolveSettings([]).settings, timeoutMs: 150 };
+    const project = new Project(p.root, nodeFileHost, settings);
+    project.scan();
+    const result = await generateTests({ project, file: path.join(p.root, 'src/spin.ts'), variant: 'all', settings });
+    project.dispose();
+    const unit = result.units.find((u) => u.name === 'spin')!;
+    assert.is(unit.cases, 0);
+    assert.ok((unit.dropped['not run'] ?? 0) > 0, JSON.stringify(unit.dropped));
+    assert.is(unit.blockCoverage?.rounds ?? 0, 0, 'no search round after the cap');
+  } finally {
+    p.remove();
   }
 });
 
