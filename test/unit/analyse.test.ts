@@ -339,4 +339,24 @@ export function shout(s) { return s.toUpperCase() + '!'; }
   assert.equal(render(b.value, fixture.files.get(fixture.path('src/b.js'))!), ['function shout [shout] (s: string) -> string @shout']);
 });
 
+test('constants: keys of the object a parameter indexes, also through a helper whose parameter is untyped', () => {
+  const { project, fixture } = fixtureProject(`//- /package.json
+{}
+//- /lib/zones.js
+var data = { countries: { AD: { name: 'Andorra' }, AE: { name: 'Emirates' }, AF: { name: 'Afghanistan' }, AG: {} } };
+var cache = {};
+function build(table, id) {
+  return table.countries[id] ? { id: id, name: table.countries[id].name } : null;
+}
+function getCountry(id) {
+  if (!cache[id]) cache[id] = build(data, id);
+  return cache[id];
+}
+module.exports = { getCountry };
+`);
+  const units = project.typedUnits(fixture.path('lib/zones.js')).value;
+  const getCountry = units.find((u) => u.name === 'getCountry')!;
+  assert.equal(getCountry.constants!.strings.slice(0, 3), ['AD', 'AE', 'AF']);
+});
+
 test.run();

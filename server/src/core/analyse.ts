@@ -718,13 +718,14 @@ class ModuleWalker {
       async: isFunction && hasModifier(fn!, ts.SyntaxKind.AsyncKeyword),
       generator: isFunction && 'asteriskToken' in fn! && !!fn.asteriskToken,
       jsDoc,
-      ...(checker && fn && 'body' in fn && fn.body ? { constants: { ...mineConstants([fn.body, ...this.calleeBodies(fn.body)], fn.parameters), ...(this.importsFileSystem() ? { moduleFileSystem: true } : {}) } } : {}),
+      ...(checker && fn && 'body' in fn && fn.body ? { constants: { ...mineConstants([fn.body, ...this.calleeBodies(fn.body)], fn.parameters, checker), ...(this.importsFileSystem() ? { moduleFileSystem: true } : {}) } } : {}),
       typeFrom: checker ? 'checker' : 'syntax',
     };
   }
 }
 
 const MAX_CONSTANTS = 8;
+const MAX_KEYS = 3;
 const FS_FUNCTIONS = new Set([
   'readFile', 'readFileSync', 'writeFile', 'writeFileSync', 'appendFile', 'appendFileSync', 'existsSync', 'exists',
   'mkdir', 'mkdirSync', 'mkdtemp', 'mkdtempSync', 'readdir', 'readdirSync', 'stat', 'statSync', 'lstat', 'lstatSync',
@@ -734,9 +735,11 @@ const FS_FUNCTIONS = new Set([
 ]);
 
 /** Number, string and regex literals of a function body (source order, no duplicates), and parameter properties read. */
-function mineConstants(bodies: ts.Node[], params: readonly ts.ParameterDeclaration[]): NonNullable<Unit['constants']> {
+function mineConstants(bodies: ts.Node[], params: readonly ts.ParameterDeclaration[], checker?: ts.TypeChecker): NonNullable<Unit['constants']> {
   const numbers = new Set<number>();
   const strings = new Set<string>();
+  // `data.countries[id]`: a few keys of the object a parameter indexes (ids, codes, names) are inputs that are found.
+  const keys = new Set<string>();
   const regexps = new Map<string, { source: string; flags: string }>();
   const paramNames = new Set(params.flatMap((p) => (ts.isIdentifier(p.name) ? [p.name.text] : [])));
   const paramProperties: Record<string, string[]> = {};
@@ -755,6 +758,14 @@ function mineConstants(bodies: ts.Node[], params: readonly ts.ParameterDeclarati
       const list = (paramProperties[n.expression.text] ??= []);
       if (!list.includes(n.name.text) && list.length < MAX_CONSTANTS) list.push(n.name.text);
     }
+    if (checker && ts.isElementAccessExpression(n) && ts.isIdentifier(n.argumentExpression) && paramNames.has(n.argumentExpression.text) && keys.size < MAX_KEYS) {
+      try {
+        const names = typeThrough(n.expression, bodies, checker).getProperties().map((p) => p.getName()).filter((k) => !/^__/.test(k) && k.length <= 40);
+        for (const k of names.slice(0, MAX_KEYS - keys.size)) keys.add(k);
+      } catch {
+        // a type the checker cannot give: no keys
+      }
+    }
     if (numbers.size >= MAX_CONSTANTS && strings.size >= MAX_CONSTANTS) return ts.forEachChild(n, visit);
     if (ts.isNumericLiteral(n)) {
       const negative = ts.isPrefixUnaryExpression(n.parent) && n.parent.operator === ts.SyntaxKind.MinusToken;
@@ -768,11 +779,37 @@ function mineConstants(bodies: ts.Node[], params: readonly ts.ParameterDeclarati
   for (const body of bodies) visit(body);
   return {
     numbers: [...numbers],
-    strings: [...strings],
+    strings: [...new Set([...keys, ...strings])],
     ...(regexps.size > 0 ? { regexps: [...regexps.values()] } : {}),
     ...(Object.keys(paramProperties).length > 0 ? { paramProperties } : {}),
     ...(fileSystem ? { fileSystem } : {}),
   };
+}
+
+/**
+ * The type of `e`, looking through a helper's untyped parameter to what the calls in `bodies` pass for it:
+ * `buildCountry(data, id)` makes `data.countries` inside buildCountry the module's `data.countries`.
+ */
+function typeThrough(e: ts.Expression, bodies: ts.Node[], checker: ts.TypeChecker, depth = 0): ts.Type {
+  const own = checker.getTypeAtLocation(e);
+  if (!(own.flags & ts.TypeFlags.Any) || depth > 4) return own;
+  if (ts.isPropertyAccessExpression(e)) {
+    const base = typeThrough(e.expression, bodies, checker, depth + 1);
+    const prop = base.getProperty(e.name.text);
+    return prop ? checker.getTypeOfSymbolAtLocation(prop, e) : own;
+  }
+  const decl = ts.isIdentifier(e) ? checker.getSymbolAtLocation(e)?.valueDeclaration : undefined;
+  if (!decl || !ts.isParameter(decl)) return own;
+  const fn = decl.parent;
+  const index = fn.parameters.indexOf(decl);
+  let passed: ts.Expression | undefined;
+  const find = (n: ts.Node): void => {
+    if (passed) return;
+    if (ts.isCallExpression(n) && n.arguments[index] && checker.getSymbolAtLocation(n.expression)?.valueDeclaration === fn) passed = n.arguments[index];
+    else ts.forEachChild(n, find);
+  };
+  for (const body of bodies) find(body);
+  return passed && passed !== e ? typeThrough(passed, bodies, checker, depth + 1) : own;
 }
 
 function typeText(checker: ts.TypeChecker, type: ts.Type): string {
