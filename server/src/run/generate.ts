@@ -113,6 +113,8 @@ export interface GenerateResult {
 /** At most this many rounds of searched inputs per unit, each of at most SEARCH_BATCH inputs. */
 export const SEARCH_ROUNDS = 5;
 export const SEARCH_BATCH = 40;
+/** Rounds spent only on the blocks of helpers a unit calls, once its own blocks met the target. */
+export const HELPER_SEARCH_ROUNDS = 2;
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
 /**
@@ -603,7 +605,11 @@ async function searchInputs(req: SearchRequest): Promise<{ selection: Selection;
   // Blocks the pool's usable inputs reach: a searched input joins the pool only when it adds to them.
   const pooled = new Set(results.filter(usable).flatMap((r) => r!.hits));
   const coveredSet = (sel: Selection) => new Set(sel.caseHits.flat());
-  const below = () => percent(coveredBy(selection, targetIds), targets.length) < req.target;
+  // The unit's own blocks keep the search going for up to SEARCH_ROUNDS rounds; its helpers' alone for fewer, since
+  // a module's shared internals are reached from many units and would otherwise cost every one of them every round.
+  const below = () =>
+    percent(coveredBy(selection), own.length) < req.target ||
+    (coverage.rounds < HELPER_SEARCH_ROUNDS && percent(coveredBy(selection, targetIds), targets.length) < req.target);
   const searchable = req.enabled && hangs(req.planned) < MAX_HANGS_PER_JOB && keepsStableCases(selection) && plannedParams(plan.unit).length > 0;
   while (searchable && coverage.rounds < SEARCH_ROUNDS && below() && !req.signal?.aborted) {
     // Aim at what the selected cases miss (a block reached only by an input no test can state is still missed).
