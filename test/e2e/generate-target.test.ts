@@ -151,4 +151,28 @@ test('usage: --target must be a percentage', () => {
   }
 });
 
+test('a block no idea reaches stops the search after two fruitless rounds, though ideas are left', () => {
+  // Many parameters make many ideas (well over one round's worth); the checksum is reached by none of them.
+  const p = tempProject(`//- /package.json
+{ "name": "sum" }
+//- /src/sum.ts
+export function check(a: number, b: number, c: string, d: string, e: number[]): string {
+  const sum = (a * 7919 + b * 104729 + c.length * 31 + d.length * 17 + e.length) % 1000003;
+  if (sum === 424242) return 'lucky';
+  return 'plain';
+}
+`);
+  linkTestTools(p.root);
+  try {
+    const r = generate(p.root, ['src/sum.ts', '--json']);
+    assert.is(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as GenerateJson;
+    const unit = out.files[0].units.find((u) => u.name === 'check')!;
+    assert.is(unit.blockCoverage!.rounds, 2, JSON.stringify(unit.blockCoverage));
+    assert.ok(unit.blockCoverage!.searched > 40, 'more than one round of ideas ran, and more were left');
+  } finally {
+    p.remove();
+  }
+});
+
 test.run();

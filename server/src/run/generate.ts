@@ -610,6 +610,7 @@ async function searchInputs(req: SearchRequest): Promise<{ selection: Selection;
   const below = () =>
     percent(coveredBy(selection), own.length) < req.target ||
     (coverage.rounds < HELPER_SEARCH_ROUNDS && percent(coveredBy(selection, targetIds), targets.length) < req.target);
+  let fruitless = 0;
   const searchable = req.enabled && hangs(req.planned) < MAX_HANGS_PER_JOB && keepsStableCases(selection) && plannedParams(plan.unit).length > 0;
   while (searchable && coverage.rounds < SEARCH_ROUNDS && below() && !req.signal?.aborted) {
     // Aim at what the selected cases miss (a block reached only by an input no test can state is still missed).
@@ -637,7 +638,10 @@ async function searchInputs(req: SearchRequest): Promise<{ selection: Selection;
       results.push(r);
     });
     selection = selectCases(plan, results, req.displayName);
-    if (hungOut || (found === 0 && ideas.length <= batch.length)) break;
+    fruitless = found === 0 ? fruitless + 1 : 0;
+    // Ideas come best first: two rounds in a row that reach nothing new mean the rest will not either (memfs's Volume
+    // methods on an empty volume otherwise ran all five rounds each).
+    if (hungOut || (found === 0 && ideas.length <= batch.length) || fruitless >= 2) break;
   }
   return { selection, allResults, coverage };
 }
