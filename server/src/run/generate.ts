@@ -315,11 +315,12 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     }
     const displayName = unit.kind === 'class' ? `new ${unit.name}` : unit.name;
     // The unit's own blocks, when the counters the sandbox ran are the ones this source gives (it did not change).
-    const region = blockMap && blockMap.blocks === run.blocks ? unitRegion(blockMap.source, file, unit) : undefined;
-    const own = blockMap && blockMap.blocks === run.blocks ? unitBlocks(blockMap.map, region) : undefined;
+    const counters = blockMap && blockMap.blocks === run.blocks ? blockMap : undefined;
+    const region = counters && unitRegion(counters.source, file, unit);
+    const own = counters && unitBlocks(counters.map, region);
     // The same file's helpers it calls: the search aims at their blocks too (they are reached only through units).
     const ownIdSet = new Set((own ?? []).map((b) => b.id));
-    const helpers = blockMap && own ? [...new Map(calleeRegions(blockMap.source, file, region).flatMap((span) => unitBlocks(blockMap.map, span)).filter((b) => !ownIdSet.has(b.id)).map((b) => [b.id, b])).values()] : [];
+    const helpers = counters && own ? [...new Map(calleeRegions(counters.source, file, region).flatMap((span) => unitBlocks(counters.map, span)).filter((b) => !ownIdSet.has(b.id)).map((b) => [b.id, b])).values()] : [];
     const searched = await searchInputs({
       plan,
       planned: plan.candidates.map((_, k) => run.results[k]),
@@ -358,7 +359,8 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     // Only the member's own blocks and its helpers' count: the filling calls reach their own blocks on every input.
     const memberBlocks = new Set([...(own ?? []), ...helpers].map((b) => b.id));
     // Nothing left to reach (every block of the member is covered already): no second run.
-    const reachedFresh = new Set(selection.caseHits.flat().filter((h) => memberBlocks.has(h)));
+    const keptHits = cases.length > 0 ? selection.caseHits.flat() : [];
+    const reachedFresh = new Set(keptHits.filter((h) => memberBlocks.has(h)));
     const setup = memberBlocks.size > reachedFresh.size && hangs(allResults) < MAX_HANGS_PER_JOB && req.variant !== 'properties' && keepsStableCases(selection) && !selection.constructionFailed ? preparingCalls(unit, typed.value) : undefined;
     let prepared: { cases: Case[]; globals: boolean } | undefined;
     if (setup && !req.signal?.aborted) {
@@ -366,7 +368,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
       const again = await runJob(plan.candidates.map((c) => c.args), setup);
       const second = again.loadError ? undefined : selectCases(plan, plan.candidates.map((_, k) => again.results[k]), displayName);
       if (second && !second.constructionFailed && keepsStableCases(second)) {
-        const seen = new Set(cases.flatMap((c) => selection.caseHits[selection.cases.indexOf(c)] ?? []));
+        const seen = new Set(keptHits);
         const gains = second.cases.filter((c, k) => {
           const fresh = second.caseHits[k].filter((h) => memberBlocks.has(h) && !seen.has(h));
           fresh.forEach((h) => seen.add(h));
