@@ -76,7 +76,7 @@ const SHORT = 60;
 /** The span of the unit's declaration (a class: its constructor), found from the name's span; undefined if unknown. */
 export function unitRegion(source: string, fileName: string, unit: Pick<Unit, 'nameSpan' | 'kind'>): Span | undefined {
   try {
-    const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, scriptKind(fileName));
+    const sf = parsed(fileName, source);
     const at = unit.nameSpan.start;
     let node: ts.Node = sf;
     for (;;) {
@@ -109,6 +109,16 @@ export function unitRegion(source: string, fileName: string, unit: Pick<Unit, 'n
   }
 }
 
+let lastParsed: { fileName: string; source: string; sf: ts.SourceFile } | undefined;
+/**
+ * The file's syntax tree, kept for the next call with the same text: unitRegion and calleeRegions run for every unit
+ * of a file in turn, and a big module (memfs's volume.js, 142 methods) would otherwise be parsed twice per unit.
+ */
+function parsed(fileName: string, source: string): ts.SourceFile {
+  if (lastParsed?.fileName !== fileName || lastParsed.source !== source) lastParsed = { fileName, source, sf: ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, scriptKind(fileName)) };
+  return lastParsed.sf;
+}
+
 function scriptKind(fileName: string): ts.ScriptKind {
   if (/\.tsx$/.test(fileName)) return ts.ScriptKind.TSX;
   if (/\.jsx$/.test(fileName)) return ts.ScriptKind.JSX;
@@ -124,7 +134,7 @@ function scriptKind(fileName: string): ts.ScriptKind {
 export function calleeRegions(source: string, fileName: string, region: Span | undefined): Span[] {
   if (!region) return [];
   try {
-    const sf = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, scriptKind(fileName));
+    const sf = parsed(fileName, source);
     const byName = new Map<string, ts.Node[]>();
     const note = (name: string, fn: ts.Node) => byName.set(name, [...(byName.get(name) ?? []), fn]);
     const collect = (n: ts.Node): void => {
