@@ -41,6 +41,8 @@ export interface PackageResult {
   units: number;
   cases: number;
   properties: number;
+  /** Re-exported values of entry modules checked (core/reexports.ts). */
+  reexports: number;
   /** Tests uvu counted in one run (cases are table rows inside one uvu test, so this is per test(), not per case). */
   tests: number;
   /** Tests that passed in every rerun, and the reruns that were wholly green. */
@@ -173,7 +175,7 @@ const FILES_PER_CALL = 4;
 /** The reports of several `generate --json` calls as one. */
 function mergeReports(reports: GenerateJson[]): GenerateJson {
   const merged: GenerateJson = { ...reports[0], files: reports.flatMap((r) => r.files) };
-  merged.summary = { units: 0, cases: 0, properties: 0, suspectedBugs: 0, notExecutable: 0, durationMs: 0 };
+  merged.summary = { units: 0, cases: 0, properties: 0, reexports: 0, suspectedBugs: 0, notExecutable: 0, durationMs: 0 };
   for (const r of reports) for (const k of Object.keys(merged.summary) as (keyof GenerateJson['summary'])[]) merged.summary[k] += r.summary[k];
   return merged;
 }
@@ -201,7 +203,7 @@ const pctOf = (x: { total: number; pct: number | string }) => (x.total === 0 ? 1
 async function measure(p: CorpusPackage, o: Options, log: (line: string) => void): Promise<PackageResult> {
   const started = performance.now();
   const result: PackageResult = {
-    name: p.name, version: p.version, units: 0, cases: 0, properties: 0, tests: 0, passedEveryRun: 0, greenRuns: 0, reruns: o.reruns,
+    name: p.name, version: p.version, units: 0, cases: 0, properties: 0, reexports: 0, tests: 0, passedEveryRun: 0, greenRuns: 0, reruns: o.reruns,
     statements: 0, branches: 0, functions: 0, lines: 0, suspectedBugs: [], notExecutable: 0, generateSeconds: 0, wallSeconds: 0,
   };
   try {
@@ -236,6 +238,7 @@ async function measure(p: CorpusPackage, o: Options, log: (line: string) => void
     result.units = report.summary.units;
     result.cases = report.summary.cases;
     result.properties = report.summary.properties;
+    result.reexports = report.summary.reexports ?? 0;
     result.notExecutable = report.summary.notExecutable;
     for (const f of report.files) for (const u of f.units) for (const b of u.suspectedBugs) result.suspectedBugs.push(`${u.name}(${b.args}): documented ${b.documented}, returned ${b.observed}`);
     const testFiles = report.files.filter((f) => f.written).map((f) => f.testFile);
@@ -311,7 +314,7 @@ export function table(results: PackageResult[]): string[] {
     const passing = r.tests === 0 ? '–' : `${r.passedEveryRun}/${r.tests} (${r.greenRuns}/${r.reruns} runs green)`;
     const name = r.budget ? `${r.name} (time budget: ${r.budget.files} of ${r.budget.of} API files)` : r.name;
     lines.push(
-      `| ${name} | ${r.version} | ${r.units} | ${r.cases} + ${r.properties} | ${passing} | ${pct(r.statements)} | ${pct(r.branches)} | ${pct(r.functions)} | ${r.suspectedBugs.length} | ${r.wallSeconds.toFixed(0)} s |`,
+      `| ${name} | ${r.version} | ${r.units} | ${r.cases} + ${r.properties}${r.reexports ? ` (+ ${r.reexports} re-exports)` : ''} | ${passing} | ${pct(r.statements)} | ${pct(r.branches)} | ${pct(r.functions)} | ${r.suspectedBugs.length} | ${r.wallSeconds.toFixed(0)} s |`,
     );
   }
   const measured = results.filter((r) => !r.error);

@@ -37,7 +37,7 @@ test('corpus --smoke: the bundled package is generated for, every emitted test p
 
 test('corpus table: the summary row is the median of measured packages; a package that broke shows why and is left out', () => {
   const base: PackageResult = {
-    name: 'a', version: '1.0.0', units: 2, cases: 3, properties: 1, tests: 4, passedEveryRun: 4, greenRuns: 5, reruns: 5,
+    name: 'a', version: '1.0.0', units: 2, cases: 3, properties: 1, reexports: 0, tests: 4, passedEveryRun: 4, greenRuns: 5, reruns: 5,
     statements: 90, branches: 80, functions: 100, lines: 90, suspectedBugs: [], notExecutable: 0, generateSeconds: 1, wallSeconds: 2,
   };
   const rows = table([

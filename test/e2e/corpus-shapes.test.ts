@@ -108,6 +108,44 @@ test('callback APIs, ES5 classes and an exports object get tests that wait for t
   }
 });
 
+test('CommonJS entry modules (dirty, node-dir, tsc output of js-sdsl): re-exported values are checked, and the checks pass', () => {
+  const fixture = `//- /package.json
+{ "name": "entries" }
+//- /lib/store.js
+function Store(name) { this.name = name; }
+Store.VERSION = '1.0';
+module.exports = Store;
+//- /lib/paths.js
+exports.files = function (dir) { return [dir]; };
+exports.version = '2.0';
+//- /lib/read.js
+module.exports = function read(file) { return file; };
+//- /lib/tsc.js
+exports.default = class Stack {};
+//- /lib/index.js
+module.exports = require('./store');
+//- /index.js
+Object.assign(exports, require('./lib/paths'));
+exports.read = require('./lib/read');
+const Stack_1 = require('./lib/tsc');
+Object.defineProperty(exports, 'Stack', { enumerable: true, get: function () { return Stack_1.default; } });
+Object.defineProperty(exports, 'fresh', { enumerable: true, get: function () { return {}; } });
+`;
+  generateFor(fixture, 'lib/index.js', (out, text) => {
+    assert.equal(out.files[0].reexports, { values: 1, modules: 1 });
+    assert.match(text, /const libIndex = require\('\.\.\/\.\.\/lib\/index'\);/);
+    assert.match(text, /assert\.is\(libIndex, store\);/);
+  });
+  generateFor(fixture, 'index.js', (out, text) => {
+    // version is a string and fresh a new object on every read: neither is checked.
+    assert.equal(out.files[0].reexports, { values: 3, modules: 3 });
+    assert.match(text, /assert\.is\(index\.files, paths\.files\);/);
+    assert.match(text, /assert\.is\(index\.read, read\);/);
+    assert.match(text, /assert\.is\(index\.Stack, tsc\.default\);/);
+    assert.not.match(text, /version|fresh/);
+  });
+});
+
 test("exports named like keywords (RSVP's async, a delete) are imported under another name, and their tests run", () => {
   const fixture = `//- /package.json
 { "name": "words" }

@@ -20,7 +20,7 @@ export interface GenerateJson {
   version: 1;
   root: string;
   files: (Omit<GenerateResult, 'text' | 'insertions' | 'sourceFile' | 'testFile'> & { sourceFile: string; testFile: string; written: boolean })[];
-  summary: { units: number; cases: number; properties: number; suspectedBugs: number; notExecutable: number; durationMs: number };
+  summary: { units: number; cases: number; properties: number; reexports: number; suspectedBugs: number; notExecutable: number; durationMs: number };
 }
 
 function count(n: number, one: string, many = `${one}s`): string {
@@ -62,7 +62,7 @@ export async function runGenerate(o: GenerateOptions): Promise<number> {
   for (const p of problems) o.err(`testgap: ${p.severity}: ${p.message}\n`);
   const project = new Project(o.root, nodeFileHost, settings);
   project.scan();
-  const json: GenerateJson = { version: 1, root: o.root, files: [], summary: { units: 0, cases: 0, properties: 0, suspectedBugs: 0, notExecutable: 0, durationMs: 0 } };
+  const json: GenerateJson = { version: 1, root: o.root, files: [], summary: { units: 0, cases: 0, properties: 0, reexports: 0, suspectedBugs: 0, notExecutable: 0, durationMs: 0 } };
   const missing = new Set<string>();
   let refused = 0;
   const rel = (f: string) => path.relative(o.cwd, f) || f;
@@ -112,10 +112,12 @@ export async function runGenerate(o: GenerateOptions): Promise<number> {
       json.summary.units += result.units.length;
       json.summary.cases += cases;
       json.summary.properties += properties;
+      json.summary.reexports += result.reexports?.values ?? 0;
       if (!o.json) {
         const what = written ? (result.created ? 'created' : 'appended to') : 'nothing written to';
         o.out(`${rel(file)}: ${what} ${rel(testFile)}: ${count(cases, 'case')}, ${count(properties, 'property', 'properties')} for ${count(result.units.length, 'unit')} (verified in ${count(result.verifyRuns, 'run')})`);
         for (const line of coverageLines(result, rel)) o.out(line);
+        if (result.reexports) o.out(`  re-exports: ${count(result.reexports.values, 'value')} from ${count(result.reexports.modules, 'module')}, each checked to be the defining module's own`);
       }
       for (const u of result.units) {
         json.summary.suspectedBugs += u.suspectedBugs.length;

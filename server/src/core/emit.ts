@@ -39,8 +39,11 @@ export interface UnitSection {
 
 export interface ImportNeed {
   specifier: string;
-  /** `named`: `import { exportName as local }`; `default`: `import local from`; `whole`: CommonJS `module.exports`. */
-  kind: 'named' | 'default' | 'whole';
+  /**
+   * `named`: `import { exportName as local }`; `default`: `import local from`; `whole`: CommonJS `module.exports`;
+   * `namespace`: `import * as local` (CommonJS: `module.exports`).
+   */
+  kind: 'named' | 'default' | 'whole' | 'namespace';
   exportName: string;
   local: string;
 }
@@ -52,6 +55,18 @@ export interface EmitInput {
   /** Imports of the units under test. */
   imports: ImportNeed[];
   mode: 'final' | 'verify';
+  /** An entry module's re-exports (core/reexports.ts): one suite after the units' sections. */
+  reexports?: ReexportSuite;
+}
+
+/** The re-export suite of an entry module, with module paths already written as the test file imports them. */
+export interface ReexportSuite {
+  /** Marker id (core/reexports.ts reexportMarker). */
+  id: string;
+  /** The entry's path relative to the project root (titles). */
+  label: string;
+  entry: string;
+  checks: { entryKey: string | null; module: string; moduleLabel: string; moduleKey: string | null }[];
 }
 
 export interface Emitted {
@@ -68,6 +83,8 @@ export interface TestName {
   section: number;
   case?: number;
   property?: number;
+  /** A test of the re-export suite: the module (as the suite names it) whose values it checks. */
+  reexports?: string;
 }
 
 const VERIFY_HELPER = `const __testgapCheck = (name: string, body: (context: any) => unknown) => async (context: any) => {
@@ -279,12 +296,66 @@ export function helperNames(existing: Map<string, string> = new Map()): HelperNa
   };
 }
 
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const member = (key: string) => (IDENTIFIER.test(key) ? `.${key}` : `[${quote(key)}]`);
+
+/** The re-export suite: one test per defining module, each value checked with `assert.is`. */
+function reexportSection(r: ReexportSuite, input: EmitInput, usedNames: Set<string>, N: HelperNames, registry: TestName[]): { text: string; imports: ImportNeed[] } {
+  const esm = input.style.esm;
+  const imports: ImportNeed[] = [];
+  const locals = new Map<string, string>();
+  // CommonJS: one `require` gives both the whole module and its keys. ESM: a default import is the whole CommonJS
+  // module, a namespace import the keys.
+  const local = (specifier: string, label: string, kind: 'whole' | 'namespace') => {
+    const k = `${esm ? kind : 'namespace'}:${specifier}`;
+    const known = locals.get(k);
+    if (known) return known;
+    // `lib/dirty/index.js` → dirtyIndex: the folder names an index module better than `index` does.
+    const parts = label.replace(/\.[^./]*$/, '').split('/');
+    let name = identifierFrom(parts.length > 1 && parts[parts.length - 1] === 'index' ? parts.slice(-2).join(' ') : parts[parts.length - 1], 'module');
+    while (usedNames.has(name)) name += '_';
+    usedNames.add(name);
+    locals.set(k, name);
+    imports.push({ specifier, kind: esm ? (kind === 'whole' ? 'default' : 'namespace') : 'namespace', exportName: '*', local: name });
+    return name;
+  };
+  let suiteVar = 'reexportsTests';
+  while (usedNames.has(suiteVar)) suiteVar += '_';
+  usedNames.add(suiteVar);
+  const lines = [`// testgap: ${r.id}`, `const ${suiteVar} = ${N.suite}(${quote(`${r.label} re-exports`)});`];
+  const byModule = new Map<string, ReexportSuite['checks']>();
+  for (const c of r.checks) byModule.set(c.module, [...(byModule.get(c.module) ?? []), c]);
+  const names = new Set<string>();
+  for (const [specifier, checks] of byModule) {
+    const label = checks[0].moduleLabel;
+    const keys = checks.map((c) => c.entryKey).filter((k): k is string => k !== null);
+    let name = keys.length === 0 ? `module.exports is ${label}` : `${keys.slice(0, 4).join(', ')}${keys.length > 4 ? ` and ${keys.length - 4} more` : ''} from ${label}`;
+    for (let i = 2; names.has(name); i++) name = `${name} (${i})`;
+    names.add(name);
+    registry.push({ name, section: -1, reexports: specifier });
+    const asserts = checks.map((c) => {
+      const entry = c.entryKey === null ? local(r.entry, r.label, 'whole') : `${local(r.entry, r.label, 'namespace')}${member(c.entryKey)}`;
+      const value = c.moduleKey === null ? local(specifier, label, 'whole') : `${local(specifier, label, 'namespace')}${member(c.moduleKey)}`;
+      return `  ${N.assert}.is(${entry}, ${value});`;
+    });
+    const fn = `() => {\n${asserts.join('\n')}\n}`;
+    lines.push('', `${suiteVar}(${quote(name)}, ${input.mode === 'verify' ? `__testgapCheck(${quote(name)}, ${fn})` : fn});`);
+  }
+  lines.push('', `${suiteVar}.run();`);
+  return { text: lines.join('\n'), imports };
+}
+
 export function emitSections(input: EmitInput, existing: Map<string, string> = new Map()): Emitted {
   const { style } = input;
   const N = helperNames(existing);
-  const used = new Set(existing.keys());
+  const used = new Set([...existing.keys(), ...input.imports.map((i) => i.local)]);
   const names: TestName[] = [];
   const sections = input.sections.map((s, i) => section(s, i, input, used, N, names));
+  if (input.reexports && input.reexports.checks.length > 0) {
+    const r = reexportSection(input.reexports, input, used, N, names);
+    sections.push(r.text);
+    input = { ...input, imports: [...input.imports, ...r.imports] };
+  }
   const needsFc = input.sections.some((s) => s.properties.length > 0);
   const needsFs = input.sections.some((s) => s.fixture === 'tempDir');
   const lines: string[] = [];
@@ -306,7 +377,8 @@ export function emitSections(input: EmitInput, existing: Map<string, string> = n
     const named = needs.filter((i) => i.kind === 'named').map((i) => as(i.exportName, i.local, esm));
     const spec = quote(specifier);
     for (const i of needs.filter((x) => x.kind !== 'named')) {
-      if (esm) lines.push(`import ${i.local} from ${spec};`);
+      if (esm && i.kind === 'namespace') lines.push(`import * as ${i.local} from ${spec};`);
+      else if (esm) lines.push(`import ${i.local} from ${spec};`);
       else if (i.kind === 'default') lines.push(`const { default: ${i.local} } = require(${spec});`);
       else lines.push(`const ${i.local} = require(${spec});`);
     }

@@ -22,10 +22,13 @@ import {
   type EmitStyle,
   type ImportNeed,
   type Insertion,
+  type ReexportSuite,
   type UnitSection,
 } from '../core/emit';
+import { parseFile } from '../core/analyse';
+import { mayReexport, relativeSpecifiers, reexportMarker } from '../core/reexports';
 import { transpileForSandbox } from './instrument';
-import { limitsFor, MAX_HANGS_PER_JOB, runCandidates, type CandidateResult } from './sandbox';
+import { limitsFor, MAX_HANGS_PER_JOB, probeReexports, runCandidates, type CandidateResult, type Limits } from './sandbox';
 import { runTestText } from './verify';
 
 export type Variant = 'all' | 'table' | 'properties';
@@ -108,6 +111,8 @@ export interface GenerateResult {
   verifyRuns: number;
   problems: Problem[];
   blockCoverage: FileBlockCoverage;
+  /** The entry module's re-exports that were checked and written: values, and the modules they come from. */
+  reexports?: { values: number; modules: number };
 }
 
 /** At most this many rounds of searched inputs per unit, each of at most SEARCH_BATCH inputs. */
@@ -499,11 +504,21 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
   for (const k of [...imports.keys()]) if (!used.has(k)) imports.delete(k);
   for (const k of [...reusedImports.keys()]) if (!used.has(k)) reusedImports.delete(k);
 
+  // A whole-file request for an entry module: its re-exports get a suite of their own (core/reexports.ts).
+  const marker = reexportMarker(project.relative(file));
+  const reexports =
+    req.unitIds === undefined && req.variant !== 'properties' && settings.execute && !scanned?.unitIds.has(marker) && !req.signal?.aborted
+      ? await verifiedReexports({ project, file, marker, style, testFile, limits, verifyRuns, signal: req.signal, specifierFor: (f) => specifierFor(f, true), progress: req.progress })
+      : undefined;
+  if (reexports) runs += reexports.runs;
+  const finalReexports = reexports && { ...reexports.suite, entry: specifierFor(file, false), checks: reexports.suite.checks.map((c) => ({ ...c, module: specifierFor(c.module, false) })) };
+
   const deps = ['uvu', ...(current.some((s) => s.properties.length > 0) ? ['fast-check'] : []), ...(style.ts ? ['tsx'] : [])];
-  const finalInput = emitInput(false, current);
+  const finalInput: EmitInput = { ...emitInput(false, current), ...(finalReexports ? { reexports: finalReexports } : {}) };
   let insertions: Insertion[] = [];
   let text = existing ?? '';
-  if (current.length > 0) {
+  const writes = current.length > 0 || finalReexports !== undefined;
+  if (writes) {
     if (existing === undefined) {
       text = emitNewFile(finalInput);
       // The usual header says every case ran; in static mode nothing did, and the file must not claim otherwise.
@@ -517,15 +532,74 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
   return {
     sourceFile: file,
     testFile,
-    created: existing === undefined && current.length > 0,
+    created: existing === undefined && writes,
     insertions,
     text,
     units: reports,
-    missingDependencies: current.length > 0 ? missingDependencies(project.root, deps) : [],
+    missingDependencies: writes ? missingDependencies(project.root, deps) : [],
     verifyRuns: runs,
     problems,
     blockCoverage: fileCoverage,
+    ...(reexports ? { reexports: { values: reexports.suite.checks.length, modules: new Set(reexports.suite.checks.map((c) => c.module)).size } } : {}),
   };
+}
+
+interface ReexportRequest {
+  project: Project;
+  file: string;
+  marker: string;
+  style: EmitStyle;
+  testFile: string;
+  limits: Limits;
+  verifyRuns: number;
+  signal?: AbortSignal;
+  /** How the verification file imports a module (by absolute path). */
+  specifierFor: (file: string) => string;
+  progress?: (message: string, fraction: number) => void;
+}
+
+/**
+ * The re-exports of an entry module that hold in the sandbox and in every verification run (checks are in absolute
+ * paths), or undefined when it has none. A module whose test fails is dropped, and the rest run again.
+ */
+async function verifiedReexports(r: ReexportRequest): Promise<{ suite: ReexportSuite; runs: number } | undefined> {
+  let source: string;
+  try {
+    source = fs.readFileSync(r.file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const specifiers = relativeSpecifiers(parseFile(r.file, source));
+  if (!mayReexport(r.project.facts(r.file), specifiers)) return undefined;
+  r.progress?.('checking what the module re-exports', 0.95);
+  const probe = await probeReexports(r.project.root, r.file, specifiers, r.limits, r.signal);
+  if (probe.loadError || probe.checks.length === 0) return undefined;
+  const label = r.project.relative(r.file);
+  let checks = probe.checks.map((c) => ({ ...c, moduleLabel: r.project.relative(c.module) }));
+  let runs = 0;
+  for (let round = 0; round < 3 && checks.length > 0 && !r.signal?.aborted; round++) {
+    const input: EmitInput = {
+      style: r.style,
+      sourceLabel: label,
+      sections: [],
+      imports: [],
+      mode: 'verify',
+      reexports: { id: r.marker, label, entry: r.specifierFor(r.file), checks: checks.map((c) => ({ ...c, module: r.specifierFor(c.module) })) },
+    };
+    const emitted = emitSections(input);
+    const text = `${emitted.importLines.join('\n')}\n\n${emitted.body}`;
+    const failedModules = new Set<string>();
+    const times = round === 0 ? r.verifyRuns : 1;
+    for (let k = 0; k < times; k++) {
+      const result = await runTestText(text, path.extname(r.testFile), r.project.root, r.limits, r.signal);
+      runs++;
+      if (result.broken) return undefined;
+      for (const n of emitted.names) if (n.reexports !== undefined && result.failed.has(n.name)) failedModules.add(n.reexports);
+    }
+    if (failedModules.size === 0) return { suite: { id: r.marker, label, entry: r.file, checks }, runs };
+    checks = checks.filter((c) => !failedModules.has(r.specifierFor(c.module)));
+  }
+  return undefined;
 }
 
 /** The block counters the sandbox puts in `file` (same source, same ids), with the source they were made from. */

@@ -4,6 +4,7 @@
 // Runs under Node's permission model (see sandbox.ts): reads anywhere, writes only in its temp dir, no child
 // processes, no workers, no inspector.
 import fs from 'node:fs';
+import Module from 'node:module';
 import path from 'node:path';
 import { describe } from './describe';
 import { ASYNC_FAILURE, CONSTRUCTION_FAILED } from '../core/outcome';
@@ -11,6 +12,7 @@ import { HIT_FUNCTION } from './instrument';
 import { installNetworkGuard } from './guard';
 import { installLoader } from './loader';
 import type { ChildMessage, ErrorInfo, Job, Outcome } from './protocol';
+import { MAX_REEXPORT_CHECKS, type ReexportCheck } from '../core/reexports';
 
 // Node's permission model covers files, processes and workers; the network is refused here (setting
 // `sandbox.allowNetwork` lifts it).
@@ -196,6 +198,59 @@ function restoreGlobals(snap: GlobalSnapshot): boolean {
   return changed;
 }
 
+const isReference = (v: unknown): v is object => v !== null && (typeof v === 'object' || typeof v === 'function');
+
+/** Reads a property that may be a getter of user code (tsc's re-export getters are). */
+function read(o: object, key: string): unknown {
+  try {
+    return (o as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Which of `entry`'s values are values the modules it names export. Only objects and functions count: two equal
+ * primitives say nothing about where one came from. A module that fails to load is passed over.
+ */
+function findReexports(entry: unknown, entryPath: string, specifiers: string[]): ReexportCheck[] {
+  const requireFromEntry = Module.createRequire(entryPath);
+  const modules: { path: string; value: unknown }[] = [];
+  for (const specifier of specifiers) {
+    try {
+      const file = requireFromEntry.resolve(specifier);
+      if (file === entryPath || file.includes(`${path.sep}node_modules${path.sep}`) || modules.some((m) => m.path === file)) continue;
+      modules.push({ path: file, value: requireFromEntry(specifier) });
+    } catch {
+      // not loadable on its own: nothing to compare with
+    }
+  }
+  const whole = modules.find((m) => isReference(m.value) && m.value === entry);
+  if (whole) return [{ entryKey: null, module: whole.path, moduleKey: null }];
+  if (!isReference(entry)) return [];
+  const checks: ReexportCheck[] = [];
+  for (const key of Object.keys(entry)) {
+    if (checks.length >= MAX_REEXPORT_CHECKS) break;
+    const value = read(entry, key);
+    if (key === '__esModule' || !isReference(value)) continue;
+    for (const m of modules) {
+      if (m.value === value) {
+        checks.push({ entryKey: key, module: m.path, moduleKey: null });
+        break;
+      }
+      if (!isReference(m.value)) continue;
+      const source = m.value;
+      // The same name first: `export { a } from` keeps it; tsc's `export { default as Stack }` reads `default`.
+      const moduleKey = [key, ...Object.keys(source).filter((k) => k !== key), 'default'].find((k) => read(source, k) === value);
+      if (moduleKey !== undefined) {
+        checks.push({ entryKey: key, module: m.path, moduleKey });
+        break;
+      }
+    }
+  }
+  return checks;
+}
+
 async function main(job: Job): Promise<void> {
   const loader = installLoader(job.projectRoot, job.instrument ? job.modulePath : undefined);
   let mod: Record<string, unknown>;
@@ -206,6 +261,11 @@ async function main(job: Job): Promise<void> {
     return;
   }
   send({ type: 'loaded', blocks: loader.blocks });
+  if (job.probeReexports) {
+    send({ type: 'reexports', checks: findReexports(mod, require.resolve(job.modulePath), job.probeReexports) });
+    send({ type: 'done' });
+    return;
+  }
   const globals = snapshotGlobals();
   for (let index = job.startAt; index < job.candidates.length; index++) {
     send({ type: 'start', index });

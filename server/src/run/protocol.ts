@@ -21,14 +21,21 @@ export interface Job {
   fixtureFiles?: readonly { name: string; text: string }[];
   /** Node-style callback API: the harness appends a callback to each call and waits up to this long for it. */
   callbackWaitMs?: number;
+  /**
+   * Instead of calling a unit: load these relative specifiers (as `modulePath` names them) too and report which of
+   * the module's exported values are those modules' values (core/reexports.ts).
+   */
+  probeReexports?: string[];
 }
 
 export type { ErrorInfo, Outcome } from '../core/outcome';
 import type { ErrorInfo, Outcome } from '../core/outcome';
+import type { ReexportCheck } from '../core/reexports';
 
 export type ChildMessage =
   | { type: 'loaded'; blocks: number }
   | { type: 'load-error'; error: ErrorInfo }
   | { type: 'start'; index: number }
   | { type: 'outcome'; index: number; outcome: Outcome; hits: number[]; stable: boolean; local?: boolean; globals?: boolean }
+  | { type: 'reexports'; checks: ReexportCheck[] }
   | { type: 'done' };

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ReexportCheck } from '../core/reexports';
 import type { Settings } from '../core/settings';
 import type { ChildMessage, ErrorInfo, Job, Outcome } from './protocol';
 
@@ -205,7 +206,36 @@ interface ChildStep {
   death?: Outcome;
 }
 
-function runChild(job: Job, limits: Limits, tmpDir: string, signal: AbortSignal | undefined, onResult: (index: number, r: CandidateResult) => void): Promise<ChildStep> {
+/**
+ * Loads `modulePath` and the modules its relative `specifiers` name in a sandbox child, and reports which of its
+ * exported values are theirs (core/reexports.ts). A module that does not load reports its load error.
+ */
+export async function probeReexports(
+  projectRoot: string,
+  modulePath: string,
+  specifiers: string[],
+  limits: Limits,
+  signal?: AbortSignal,
+): Promise<{ checks: ReexportCheck[]; loadError?: ErrorInfo }> {
+  const tmpDir = makeTempDir();
+  try {
+    let checks: ReexportCheck[] = [];
+    const job: Job = { projectRoot, modulePath, exportName: 'export=', candidates: [], startAt: 0, instrument: false, probeReexports: specifiers };
+    const step = await runChild(job, limits, tmpDir, signal, () => undefined, (found) => (checks = found));
+    return { checks, ...(step.loadError ? { loadError: step.loadError } : {}) };
+  } finally {
+    removeTempDir(tmpDir);
+  }
+}
+
+function runChild(
+  job: Job,
+  limits: Limits,
+  tmpDir: string,
+  signal: AbortSignal | undefined,
+  onResult: (index: number, r: CandidateResult) => void,
+  onReexports?: (checks: ReexportCheck[]) => void,
+): Promise<ChildStep> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...sandboxArgs(tmpDir, limits), HARNESS], {
       cwd: tmpDir,
@@ -247,6 +277,9 @@ function runChild(job: Job, limits: Limits, tmpDir: string, signal: AbortSignal 
         case 'outcome':
           onResult(m.index, { outcome: m.outcome, hits: m.hits, stable: m.stable, ...(m.local ? { local: true } : {}), ...(m.globals ? { globals: true } : {}) });
           current = undefined;
+          break;
+        case 'reexports':
+          onReexports?.(m.checks);
           break;
         case 'done':
           finished = true;
