@@ -159,6 +159,46 @@ exports.delete = function (list) { return Array.isArray(list) ? list.slice(1) : 
   });
 });
 
+test('a document parameter in a module that imports an HTML parser gets pages with links, and URL parameters get URLs (crawler-url-parser)', () => {
+  const fixture = `//- /package.json
+{ "name": "links" }
+//- /lib/node_modules/node-html-parser/package.json
+{ "name": "node-html-parser", "main": "index.js" }
+//- /lib/node_modules/node-html-parser/index.js
+// The user's dependency, small: elements by tag name and their attributes, found with regular expressions.
+exports.parse = (html) => ({
+  querySelectorAll: (tag) =>
+    [...html.matchAll(new RegExp('<' + tag + '\\\\b([^>]*)>', 'g'))].map((m) => ({
+      getAttribute: (name) => (new RegExp(name + '="([^"]*)"').exec(m[1]) || [])[1],
+    })),
+});
+//- /lib/links.js
+const { parse } = require('node-html-parser');
+/** The http(s) targets of a page's links, resolved against its <base> or the page's own URL: paths on its host. */
+function links(data, pageUrl) {
+  const root = parse(data);
+  const base = root.querySelectorAll('base')[0];
+  const from = base ? base.getAttribute('href') : pageUrl;
+  const out = [];
+  for (const a of root.querySelectorAll('a')) {
+    const href = a.getAttribute('href');
+    if (!href) continue;
+    const url = new URL(href, from);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') continue;
+    out.push(url.hostname === new URL(from).hostname ? url.pathname : url.href);
+  }
+  return out;
+}
+module.exports = links;
+`;
+  generateFor(fixture, 'lib/links.js', (out, text) => {
+    // The page with a <base>: its links resolve against it, to paths on its host, a subdomain and another host.
+    assert.match(text, /\['\/dir\/other\.html', '\/dir\/other\.html', '\/dir\/sub\/deep\.html', '\/top\.html', 'http:\/\/www\.a\.test\/dir\/x\.html', 'https:\/\/b\.test\/', '\/dir\/'\]/);
+    assert.match(text, /'http:\/\/a\.test\/dir\/page\.html'/, 'the page URL parameter gets a URL');
+    assert.is(out.files[0].units[0].blockCoverage?.coveredAfter, out.files[0].units[0].blockCoverage?.blocks, 'every block of links is reached');
+  });
+});
+
 test('a pattern parameter in a module that reads files gets globs over the temp-folder fixture (glob reaches fs only through a class)', () => {
   const fixture = `//- /package.json
 { "name": "finder" }

@@ -609,20 +609,28 @@ class ModuleWalker {
     return out;
   }
 
-  private fsImport: boolean | undefined;
-  /** Whether the module imports or requires a file-system module (checked once per file). */
-  private importsFileSystem(): boolean {
-    if (this.fsImport !== undefined) return this.fsImport;
-    const FS_MODULE = /^(node:)?(fs|fs\/promises)$|^(fs-extra|graceful-fs|mkdirp|rimraf)$/;
-    let found = false;
+  private imported: string[] | undefined;
+  /** The module specifiers the module imports or requires (collected once per file). */
+  private importedModules(): string[] {
+    if (this.imported) return this.imported;
+    const found: string[] = [];
     const visit = (n: ts.Node): void => {
-      if (found) return;
-      if (ts.isImportDeclaration(n) && ts.isStringLiteral(n.moduleSpecifier) && FS_MODULE.test(n.moduleSpecifier.text)) found = true;
-      else if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'require' && n.arguments[0] && ts.isStringLiteral(n.arguments[0]) && FS_MODULE.test(n.arguments[0].text)) found = true;
-      else ts.forEachChild(n, visit);
+      if (ts.isImportDeclaration(n) && ts.isStringLiteral(n.moduleSpecifier)) found.push(n.moduleSpecifier.text);
+      else if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'require' && n.arguments[0] && ts.isStringLiteral(n.arguments[0])) found.push(n.arguments[0].text);
+      ts.forEachChild(n, visit);
     };
     visit(this.sf);
-    return (this.fsImport = found);
+    return (this.imported = found);
+  }
+
+  /** Whether the module imports or requires a file-system module. */
+  private importsFileSystem(): boolean {
+    return this.importedModules().some((m) => /^(node:)?(fs|fs\/promises)$|^(fs-extra|graceful-fs|mkdirp|rimraf)$/.test(m));
+  }
+
+  /** Whether the module imports or requires an HTML parser: its string parameters named for a document take HTML. */
+  private importsHtmlParser(): boolean {
+    return this.importedModules().some((m) => /^(cheerio|jsdom|parse5|htmlparser2|node-html-parser|linkedom|domino)(\/|$)/.test(m));
   }
 
   private hasImplementation(node: ClassLike, name: string, isStatic: boolean): boolean {
@@ -718,7 +726,7 @@ class ModuleWalker {
       async: isFunction && hasModifier(fn!, ts.SyntaxKind.AsyncKeyword),
       generator: isFunction && 'asteriskToken' in fn! && !!fn.asteriskToken,
       jsDoc,
-      ...(checker && fn && 'body' in fn && fn.body ? { constants: { ...mineConstants([fn.body, ...this.calleeBodies(fn.body)], fn.parameters, checker), ...(this.importsFileSystem() ? { moduleFileSystem: true } : {}) } } : {}),
+      ...(checker && fn && 'body' in fn && fn.body ? { constants: { ...mineConstants([fn.body, ...this.calleeBodies(fn.body)], fn.parameters, checker), ...(this.importsFileSystem() ? { moduleFileSystem: true } : {}), ...(this.importsHtmlParser() ? { moduleHtml: true } : {}) } } : {}),
       typeFrom: checker ? 'checker' : 'syntax',
     };
   }

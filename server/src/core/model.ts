@@ -78,6 +78,8 @@ export interface Unit {
     fileSystem?: boolean;
     /** The module imports a file-system module (fs, fs-extra, graceful-fs…), though the body may reach it only indirectly. */
     moduleFileSystem?: boolean;
+    /** The module imports an HTML parser (cheerio, jsdom…): parameters named for a document take HTML. */
+    moduleHtml?: boolean;
   };
   typeFrom: 'syntax' | 'checker';
 }

@@ -75,8 +75,53 @@ function uniq(xs: string[]): string[] {
   return [...new Set(xs)];
 }
 
+/**
+ * A parameter named for a URL: absolute URLs on one host at several depths (same level, below, above), a subdomain,
+ * another host, and relative and invalid forms, so comparisons between two such parameters take every path.
+ * Hosts are under the reserved `.test` domain: nothing here is ever a real address.
+ */
+const URL_NAME = /(url|uri|href)(str|string)?$/i;
+const URL_VALUES: Values = {
+  typical: ["'http://a.test/dir/page.html'", "'https://a.test/'"],
+  boundary: [
+    "'http://a.test/dir/other.html'", "'http://a.test/dir/sub/deep.html'", "'http://a.test/top.html'", "'http://www.a.test/dir/page.html'",
+    "'https://b.test/x?q=1&r=2#part'", "'//a.test/dir/'", "'/dir/page.html'", "'../up.html'", "'mailto:someone@a.test'", "'not a url'",
+  ],
+  invalid: [],
+};
+
+/**
+ * A document parameter in a module that imports an HTML parser (cheerio, jsdom…): pages whose links, relative to a
+ * `<base>` and to the URL values above, go to the same level, below, above, to a subdomain and to another host, with
+ * duplicates, non-http schemes and elements without the attribute.
+ */
+const HTML_NAME = /^(html|markup|body|page|content|data|doc|document|source)$|(Html|Markup|Document)$/;
+const HTML_LINKS =
+  '<a href="other.html">Other</a> <a href="other.html">Other again</a> <a href="sub/deep.html">Deep</a> <a href="/top.html">Top</a> ' +
+  '<a href="http://www.a.test/dir/x.html">Www</a> <a href="https://b.test/">B</a> <a href="mailto:x@a.test">Mail</a> <a href="#">Hash</a> ' +
+  '<a>No link</a> <img src="pic.png" alt="Pic"> <link rel="stylesheet" href="style.css"> <script src="app.js"></script>';
+const HTML_VALUES: Values = {
+  typical: [quote(`<html><head><title>Page</title><base href="http://a.test/dir/"></head><body>${HTML_LINKS}</body></html>`), quote(`<html><body>${HTML_LINKS}</body></html>`)],
+  boundary: ["'<p>No links</p>'", quote('<a href="http://a.test/dir/page.html">Self</a>'), "''"],
+  invalid: [],
+};
+
+function isHtmlParam(p: Param, unit: Unit): boolean {
+  const kind = p.shape?.kind;
+  return !!unit.constants?.moduleHtml && HTML_NAME.test(p.name) && (!p.shape || kind === 'string' || kind === 'any' || kind === 'unknown' || (kind === 'union' && p.shape!.kind === 'union' && p.shape!.members.some((m) => m.kind === 'string')));
+}
+
+/** Values the unit's setting gives a parameter (a path in a module that uses files, a document where HTML is parsed). */
+function contextValues(p: Param, unit: Unit | undefined): Values | undefined {
+  if (!unit) return undefined;
+  if (isPathParam(p, unit)) return pathValues(p);
+  if (isHtmlParam(p, unit)) return HTML_VALUES;
+  return undefined;
+}
+
 /** What a JS parameter with no type probably takes, by its name. */
 function guessByName(name: string): Values {
+  if (URL_NAME.test(name)) return URL_VALUES;
   if (/^(n|i|j|k|x|y|num|count|size|len|length|index|amount|cents|price|total|max|min|limit|ms|timeout|width|height|age|year|port)$|(Count|Size|Index|Ms|Num)$/i.test(name)) return NUMBER;
   if (/^(s|str|text|name|label|key|id|code|path|url|msg|message|prefix|suffix|word|title|email|input)$|(Name|Text|Str|Path|Url|Key|Id)$/.test(name)) return STRING;
   if (/^(list|arr|array|items|values|xs|elements)$|s$/.test(name) && name.length > 2) return { typical: ['[1, 2, 3]', '[]'], boundary: ["['a', 'b']"], invalid: ['null'] };
@@ -128,7 +173,7 @@ export function valuesForShape(shape: TypeShape | undefined, name: string, depth
     case 'number':
       return NUMBER;
     case 'string':
-      return STRING;
+      return URL_NAME.test(name) ? URL_VALUES : STRING;
     case 'boolean':
       return { typical: ['true', 'false'], boundary: [], invalid: [] };
     case 'bigint':
@@ -240,7 +285,7 @@ function mined(param: Param, unit: Unit): string[] {
 
 /** The first typical value of each parameter: what the base call and the constructor use. */
 export function baseArgs(params: Param[], unit?: Unit): string[] {
-  return params.filter((p) => !p.rest).map((p) => (unit && isPathParam(p, unit) ? pathValues(p) : valuesForShape(p.shape, p.name)).typical[0]);
+  return params.filter((p) => !p.rest).map((p) => (contextValues(p, unit) ?? valuesForShape(p.shape, p.name)).typical[0]);
 }
 
 /** Calls to `name` written in the unit's `@example` lines, with the result a trailing comment states. */
@@ -312,14 +357,14 @@ export function planUnit(unit: Unit, ctor?: Unit): UnitPlan {
     const untypedTail = !isTs && params.length >= 2 && params.slice(1).every((p) => !p.rest && (!p.shape || p.shape.kind === 'any'));
     if (untypedTail) {
       const first = params[0];
-      const values = isPathParam(first, unit) ? pathValues(first) : valuesForShape(first.shape, first.name);
+      const values = contextValues(first, unit) ?? valuesForShape(first.shape, first.name);
       for (const v of uniq([...values.typical, ...values.boundary])) add([v], 'omitted');
     }
     params.forEach((p, i) => {
       // A rest parameter takes elements, spread: `of(1)`, `of(1, 0)`, not `of([1])`.
       const elementShape = p.rest && p.shape?.kind === 'array' ? p.shape.element : undefined;
       // A copy: valuesForShape hands out shared tables.
-      const values = { ...(isPathParam(p, unit) ? pathValues(p) : p.rest ? valuesForShape(elementShape, p.name) : valuesForShape(p.shape, p.name)) };
+      const values = { ...(contextValues(p, unit) ?? (p.rest ? valuesForShape(elementShape, p.name) : valuesForShape(p.shape, p.name))) };
       if (p.rest) {
         const [a, b = a] = values.typical;
         values.typical = [a, `${a}, ${b}`, ...values.typical.slice(1)];
@@ -379,7 +424,7 @@ export function preparingCalls(member: Unit, siblings: readonly Unit[]): { metho
   const adder = [...adders].sort((a, b) => adderRank(a.memberName!) - adderRank(b.memberName!))[0];
   const base = baseArgs(adder.params, adder);
   const first = adder.params[0];
-  const values = isPathParam(first, adder) ? pathValues(first) : valuesForShape(first.shape, first.name);
+  const values = contextValues(first, adder) ?? valuesForShape(first.shape, first.name);
   const other = values.typical.find((v) => v !== base[0]) ?? values.boundary[0];
   const calls = [`[${base.join(', ')}]`, ...(other !== undefined ? [`[${[other, ...base.slice(1)].join(', ')}]`] : [])];
   return uniq(calls).map((args) => ({ method: adder.memberName!, args }));
