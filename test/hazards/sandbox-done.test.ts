@@ -75,4 +75,35 @@ export function spin(n: number, s: string): number {
   }
 });
 
+test('filling calls that fail on a fresh instance are tried for one member, not again for each of its siblings', async () => {
+  // memfs: appendFileSync('a', …) on an empty volume throws, so every Volume method's prepared run was wasted.
+  const p = tempProject(`//- /package.json
+{}
+//- /src/shelf.js
+class Shelf {
+  constructor() { this.items = []; this.open = false; }
+  add(item) { if (!this.open) throw new Error('closed'); this.items.push(item); }
+  first() { return this.items.length > 0 ? this.items[0] : null; }
+  last() { return this.items.length > 0 ? this.items[this.items.length - 1] : null; }
+  size() { return this.items.length === 0 ? 'empty' : 'some'; }
+}
+module.exports = Shelf;
+`);
+  try {
+    const settings = resolveSettings([]).settings;
+    const project = new Project(p.root, nodeFileHost, settings);
+    project.scan();
+    const preparedRuns: string[] = [];
+    const result = await generateTests({
+      project, file: path.join(p.root, 'src/shelf.js'), variant: 'all', settings,
+      progress: (message) => message.includes('on a prepared instance') && preparedRuns.push(message.split(':')[0]),
+    });
+    project.dispose();
+    assert.equal(preparedRuns, ['Shelf.first'], 'first, last and size all have blocks only a filled shelf reaches');
+    assert.ok(result.units.filter((u) => u.unitId.includes('prototype')).every((u) => u.cases > 0), 'each member still has its cases');
+  } finally {
+    p.remove();
+  }
+});
+
 test.run();

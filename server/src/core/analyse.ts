@@ -53,6 +53,22 @@ export function reparseFile(previous: ts.SourceFile, text: string): ts.SourceFil
   }
 }
 
+/** Relative module specifiers the file names: `import … from`, `export … from`, `require('…')`, `import('…')`. */
+export function relativeSpecifiers(sf: ts.SourceFile): string[] {
+  const found = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteralLike(node.moduleSpecifier)) {
+      found.add(node.moduleSpecifier.text);
+    } else if (ts.isCallExpression(node) && node.arguments.length === 1 && ts.isStringLiteralLike(node.arguments[0])) {
+      const callee = node.expression;
+      if ((ts.isIdentifier(callee) && callee.text === 'require') || callee.kind === ts.SyntaxKind.ImportKeyword) found.add(node.arguments[0].text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return [...found].filter((s) => s === '.' || s === '..' || s.startsWith('./') || s.startsWith('../'));
+}
+
 export interface AnalyseOptions {
   /** Path relative to the project root, with `/` separators: the prefix of every unit id. */
   relPath: string;

@@ -5,8 +5,7 @@
 // re-exported binding is the very value the defining module exports (`assert.is`).
 //
 // Which values are re-exported is found by loading the entry and the modules it names in the sandbox (run/harness.ts):
-// the patterns are too many to read statically. What is here is plain data and the static part.
-import ts from 'typescript';
+// the patterns are too many to read statically. What is here is plain data (the sandbox child loads it: no TypeScript).
 import type { FileFacts } from './model';
 
 /** One re-exported value: `entry[entryKey]` (the whole entry when null) is `module[moduleKey]` (the whole module when null). */
@@ -24,22 +23,6 @@ export function reexportMarker(relPath: string): string {
 
 /** At most this many values are checked per entry (tsc barrels of big libraries re-export hundreds). */
 export const MAX_REEXPORT_CHECKS = 60;
-
-/** Relative module specifiers the file names: `import … from`, `export … from`, `require('…')`, `import('…')`. */
-export function relativeSpecifiers(sf: ts.SourceFile): string[] {
-  const found = new Set<string>();
-  const visit = (node: ts.Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteralLike(node.moduleSpecifier)) {
-      found.add(node.moduleSpecifier.text);
-    } else if (ts.isCallExpression(node) && node.arguments.length === 1 && ts.isStringLiteralLike(node.arguments[0])) {
-      const callee = node.expression;
-      if ((ts.isIdentifier(callee) && callee.text === 'require') || callee.kind === ts.SyntaxKind.ImportKeyword) found.add(node.arguments[0].text);
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(sf);
-  return [...found].filter((s) => s === '.' || s === '..' || s.startsWith('./') || s.startsWith('../'));
-}
 
 /**
  * Whether a file is worth loading to look for re-exports: it names other modules of the project and either defines

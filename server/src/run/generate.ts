@@ -25,9 +25,10 @@ import {
   type ReexportSuite,
   type UnitSection,
 } from '../core/emit';
-import { parseFile } from '../core/analyse';
-import { mayReexport, relativeSpecifiers, reexportMarker } from '../core/reexports';
+import { parseFile, relativeSpecifiers } from '../core/analyse';
+import { mayReexport, reexportMarker } from '../core/reexports';
 import { transpileForSandbox } from './instrument';
+import { TranspileCache } from './transpileCache';
 import { limitsFor, MAX_HANGS_PER_JOB, probeReexports, runCandidates, type CandidateResult, type Limits } from './sandbox';
 import { runTestText } from './verify';
 
@@ -256,6 +257,8 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
   const constructorArgsThatWorked = new Map<string, string>();
   const target = req.target ?? settings.coverageTargets.unit;
   const blockMap = sourceBlocks(file);
+  const childFiles = settings.execute && blockMap ? { instrumented: { code: childCode.instrumented(file, blockMap.code), blocks: blockMap.blocks }, transpiled: childCode.prepare(importClosure(project, file)) } : {};
+  const setupsThatFailed = new Set<string>();
   const caseHitsByUnit = new Map<string, { hits: Map<Case, number[]>; own: BlockInfo[]; results: (CandidateResult | undefined)[] }>();
   for (const [i, t] of targets.entries()) {
     if (req.signal?.aborted) break;
@@ -300,6 +303,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
           ...(setup ? { setup } : {}),
           candidates,
           instrument: true,
+          ...childFiles,
           ...(plan.fixture ? { fixture: plan.fixture, fixtureFiles: FIXTURE_FILES } : {}),
           // Long enough for file-system work in the temp folder, short enough that a callback never called is cheap.
           ...(plan.callback ? { callbackWaitMs: Math.min(1_000, limits.timeoutMs) } : {}),
@@ -368,10 +372,14 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     const reachedFresh = new Set(keptHits.filter((h) => memberBlocks.has(h)));
     const setup = memberBlocks.size > reachedFresh.size && hangs(allResults) < MAX_HANGS_PER_JOB && req.variant !== 'properties' && keepsStableCases(selection) && !selection.constructionFailed ? preparingCalls(unit, typed.value) : undefined;
     let prepared: { cases: Case[]; globals: boolean } | undefined;
-    if (setup && !req.signal?.aborted) {
+    // The same filling calls on the same instance fail the same way for every member (memfs: appendFileSync on an
+    // empty volume): after one member saw them fail, its siblings skip the run.
+    const setupKey = setup && `${unit.parent}\u0000${plan.ctorArgs}\u0000${JSON.stringify(setup)}`;
+    if (setup && !req.signal?.aborted && !setupsThatFailed.has(setupKey!)) {
       req.progress?.(`${unit.name}: running ${plan.candidates.length} inputs on a prepared instance`, i / Math.max(1, targets.length));
       const again = await runJob(plan.candidates.map((c) => c.args), setup);
       const second = again.loadError ? undefined : selectCases(plan, plan.candidates.map((_, k) => again.results[k]), displayName);
+      if (second?.constructionFailed && second.cases.length === 0) setupsThatFailed.add(setupKey!);
       if (second && !second.constructionFailed && keepsStableCases(second)) {
         const seen = new Set(keptHits);
         const gains = second.cases.filter((c, k) => {
@@ -602,12 +610,42 @@ async function verifiedReexports(r: ReexportRequest): Promise<{ suite: ReexportS
   return undefined;
 }
 
+/** The project files `file` loads, following relative imports (at most MAX_CLOSURE of them). */
+const MAX_CLOSURE = 500;
+function importClosure(project: Project, file: string): string[] {
+  const seen = new Set([file]);
+  const queue = [file];
+  while (queue.length > 0 && seen.size < MAX_CLOSURE) {
+    const f = queue.shift()!;
+    let text: string;
+    try {
+      text = fs.readFileSync(f, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const specifier of relativeSpecifiers(parseFile(f, text))) {
+      const target = project.resolveImport(f, specifier);
+      if (target && !seen.has(target) && project.contains(target)) {
+        seen.add(target);
+        queue.push(target);
+      }
+    }
+  }
+  return [...seen];
+}
+
+/**
+ * The code sandbox children run, made once here: the module as instrumented, and the files it loads transpiled, so a
+ * child does not load TypeScript (0.4 s) and transpile them again; a unit is run in many children.
+ */
+const childCode = new TranspileCache();
+
 /** The block counters the sandbox puts in `file` (same source, same ids), with the source they were made from. */
-function sourceBlocks(file: string): { source: string; blocks: number; map: (BlockInfo | undefined)[] } | undefined {
+function sourceBlocks(file: string): { source: string; code: string; blocks: number; map: (BlockInfo | undefined)[] } | undefined {
   try {
     const source = fs.readFileSync(file, 'utf8');
     const t = transpileForSandbox(file, source, true);
-    return { source, blocks: t.blocks, map: t.map ?? [] };
+    return { source, code: t.code, blocks: t.blocks, map: t.map ?? [] };
   } catch {
     return undefined;
   }

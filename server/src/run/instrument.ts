@@ -8,7 +8,9 @@ import ts from 'typescript';
 import type { BlockInfo, BlockKind, Guard } from '../core/search';
 import { LineIndex } from '../core/text';
 
-export const HIT_FUNCTION = '__testgap_hit';
+import { HIT_FUNCTION } from './protocol';
+
+export { HIT_FUNCTION };
 
 export interface Transpiled {
   code: string;
@@ -251,6 +253,9 @@ export function transpileForSandbox(fileName: string, source: string, instrument
       jsx: ts.JsxEmit.React,
       inlineSourceMap: true,
       ignoreDeprecations: '6.0',
+      // A CommonJS script runs sloppy under Node (`this` in a plain call is the global object); TypeScript would make
+      // it strict. Files with import/export are modules, strict either way.
+      ...(/\.(c?js|jsx)$/.test(fileName) ? { alwaysStrict: false } : {}),
     },
     transformers: instrument ? { before: [counterTransformer(counter, map)] } : undefined,
     reportDiagnostics: false,

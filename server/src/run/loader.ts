@@ -28,6 +28,8 @@ export function installLoader(
   cacheManifest?: string,
   /** Told the code each transpiled file ran as (coverage maps it back through the inline source map). */
   onCompile?: (file: string, code: string) => void,
+  /** `instrumentFile` as the server already instrumented it: the file holding that code, and its block count. */
+  instrumented?: { code: string; blocks: number },
 ): { blocks: number } {
   const state = { blocks: 0 };
   let cache: Record<string, CacheEntry> = {};
@@ -52,6 +54,10 @@ export function installLoader(
     alsoCompile.includes(file) || (file.startsWith(projectRoot + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`));
   const compile: Extensions[string] = (m, file) => {
     const instrument = file === instrumentFile;
+    if (instrument && instrumented) {
+      state.blocks = instrumented.blocks;
+      return m._compile(fs.readFileSync(instrumented.code, 'utf8'), file);
+    }
     if (!instrument) {
       const code = cached(file);
       if (code !== undefined) {

@@ -1,4 +1,8 @@
-// Messages between the server and its sandbox children (plain JSON over Node IPC).
+// Messages between the server and its sandbox children (plain JSON over Node IPC). The child loads this module:
+// nothing here may import TypeScript (0.4 s per child).
+
+/** The global function instrumented code calls with a block's id (run/instrument.ts). */
+export const HIT_FUNCTION = '__testgap_hit';
 
 export interface Job {
   projectRoot: string;
@@ -15,6 +19,13 @@ export interface Job {
   candidates: string[];
   startAt: number;
   instrument: boolean;
+  /**
+   * The module as the server instrumented it (a file holding the code, and its block count), so the child need not
+   * load TypeScript to do it again; without it the child instruments the module itself.
+   */
+  instrumented?: { code: string; blocks: number };
+  /** A TranspileCache manifest (run/transpileCache.ts): the project's other files, transpiled by the server. */
+  transpiled?: string;
   /** `tempDir`: every call starts in a freshly made working folder holding the fixture file (core/plan.ts). */
   fixture?: 'tempDir';
   /** Relative paths (a `/` makes the folder first) and contents. */

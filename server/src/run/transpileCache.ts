@@ -54,6 +54,14 @@ export class TranspileCache {
     return manifest;
   }
 
+  /** Writes `code` (a file as the server instrumented it) next to the cache and returns its path. */
+  instrumented(file: string, code: string): string {
+    this.dir ??= makeTempDir('testgap-transpiled-');
+    const out = path.join(this.dir, crypto.createHash('sha1').update(file).digest('hex') + '.instrumented.js');
+    fs.writeFileSync(out, code);
+    return out;
+  }
+
   dispose(): void {
     if (this.dir) removeTempDir(this.dir);
     this.dir = undefined;

@@ -1,0 +1,61 @@
+// What a sandbox child runs: the module as the server instrumented it (sent in the job), and the project's plain
+// CommonJS files as Node itself would load them: sloppy-mode scripts stay sloppy, and no TypeScript is loaded to
+// transpile them (0.4 s per child, and a unit runs in many children).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { transpileForSandbox } from '../../server/src/run/instrument';
+import { runCandidates } from '../../server/src/run/sandbox';
+
+const limits = { timeoutMs: 10_000, memoryMb: 256 };
+
+function project(files: Record<string, string>): string {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'testgap-hazards-code-')));
+  fs.writeFileSync(path.join(root, 'package.json'), '{}');
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(root, name), text);
+  return root;
+}
+
+const returned = (r: { outcome: { kind: string } } | undefined) => (r?.outcome.kind === 'return' ? (r.outcome as unknown as { value: unknown }).value : r?.outcome);
+
+test('CommonJS scripts run sloppy, as under Node, both the instrumented module and the files it loads', async () => {
+  const root = project({
+    'dep.js': "module.exports = function mode() { return this === undefined ? 'strict' : 'sloppy'; };\n",
+    'main.js': "const dep = require('./dep');\nexports.f = function () { return dep() + ' ' + (function () { return this === undefined ? 'strict' : 'sloppy'; })(); };\n",
+  });
+  try {
+    const run = await runCandidates({ projectRoot: root, modulePath: path.join(root, 'main.js'), exportName: 'f', candidates: ['[]'], instrument: true }, limits);
+    assert.equal(returned(run.results[0]), { t: 'string', v: 'sloppy sloppy' });
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('the child runs the code the server instrumented, and then loads no TypeScript for a plain JavaScript project', async () => {
+  // The module reports whether TypeScript is loaded in its process.
+  const source = "require('./dep');\nexports.f = () => Object.keys(require.cache).some((k) => k.includes('/node_modules/typescript/'));\n";
+  const root = project({ 'dep.js': 'module.exports = 1;\n', 'main.js': source });
+  try {
+    const modulePath = path.join(root, 'main.js');
+    const job = { projectRoot: root, modulePath, exportName: 'f', candidates: ['[]'], instrument: true };
+    const own = await runCandidates(job, limits);
+    assert.equal(returned(own.results[0]), { t: 'boolean', v: true }, 'instrumenting in the child loads TypeScript');
+    const t = transpileForSandbox(modulePath, source, true);
+    const code = path.join(root, 'instrumented.js');
+    fs.writeFileSync(code, t.code);
+    const sent = await runCandidates({ ...job, instrumented: { code, blocks: t.blocks } }, limits);
+    assert.equal(returned(sent.results[0]), { t: 'boolean', v: false });
+    assert.is(sent.blocks, t.blocks);
+    assert.equal(sent.results[0].hits, own.results[0].hits, 'the same blocks counted');
+    // What runs is what was sent, not the file on disk.
+    fs.writeFileSync(code, "exports.f = () => 'sent';\n");
+    const other = await runCandidates({ ...job, instrumented: { code, blocks: 0 } }, limits);
+    assert.equal(returned(other.results[0]), { t: 'string', v: 'sent' });
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test.run();
