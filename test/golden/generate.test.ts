@@ -70,11 +70,19 @@ export class Stack {
   push(n: number): number { this.items.push(n); return this.items.length; }
   pop(): number | undefined { return this.items.pop(); }
   get size(): number { return this.items.length; }
+  get top(): number {
+    if (this.items.length === 0) throw new RangeError('empty stack');
+    return this.items[this.items.length - 1];
+  }
   static of(...ns: number[]): Stack { const s = new Stack(); ns.forEach((n) => s.push(n)); return s; }
 }
 `,
     'src/stack.ts',
   );
+  // A getter's throw is written as a test too: every case the report counts is in the file.
+  assert.match(result.text, /assert\.throws\(\(\) => stack\.top, \(error: unknown\) => error instanceof Error && error\.constructor\.name === 'RangeError' && error\.message === 'empty stack'\);/);
+  const top = result.units.find((u) => u.name === 'Stack.top')!;
+  assert.is(top.cases, (result.text.match(/stack\.top\b/g) ?? []).length, 'one test per counted case');
   golden('ts-class.test.ts.txt', result.text);
 });
 

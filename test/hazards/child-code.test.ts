@@ -33,6 +33,19 @@ test('CommonJS scripts run sloppy, as under Node, both the instrumented module a
   }
 });
 
+test("a function's own 'use strict' still holds once instrumented (q's UMD wrapper): its counter goes after the directive", async () => {
+  const root = project({
+    'umd.js': "module.exports = (function () {\n  'use strict';\n  return function mode() { return this === undefined ? 'strict' : 'sloppy'; };\n})();\n",
+  });
+  try {
+    const run = await runCandidates({ projectRoot: root, modulePath: path.join(root, 'umd.js'), exportName: 'export=', candidates: ['[]'], instrument: true }, limits);
+    assert.equal(returned(run.results[0]), { t: 'string', v: 'strict' });
+    assert.ok(run.results[0].hits.length >= 2, 'both functions counted');
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test('the child runs the code the server instrumented, and then loads no TypeScript for a plain JavaScript project', async () => {
   // The module reports whether TypeScript is loaded in its process.
   const source = "require('./dep');\nexports.f = () => Object.keys(require.cache).some((k) => k.includes('/node_modules/typescript/'));\n";

@@ -218,7 +218,16 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
   if (unit.kind === 'getter') {
     for (const c of s.cases) {
       const n = quote(unique(c.kind === 'returns' ? `${unit.name} is ${c.resultText}` : `${unit.name} throws ${c.errorClass}`, caseIndex(c)));
-      if (c.kind === 'returns') lines.push('', `${suiteVar}(${n}, ${wrap(n, `${testArgs} => {\n  ${N.assert}.equal(${fixture}.${member}, ${c.expected});\n}`)});`);
+      if (c.kind === 'returns') {
+        lines.push('', `${suiteVar}(${n}, ${wrap(n, `${testArgs} => {\n  ${N.assert}.equal(${fixture}.${member}, ${c.expected});\n}`)});`);
+        continue;
+      }
+      // A getter that throws on this instance (js-sdsl's `front` of an empty container).
+      const matches = `error instanceof Error && error.constructor.name === ${quote(c.errorClass)} && error.message === ${quote(c.message)}`;
+      const body = c.async
+        ? `async ${testArgs} => {\n  const error${t ? ': unknown' : ''} = await Promise.resolve()\n    .then(() => ${fixture}.${member})\n    .then(() => undefined, (e${t ? ': unknown' : ''}) => e);\n  ${N.assert}.ok(${matches}, ${quote(`expected ${c.errorClass}: ${c.message}`)});\n}`
+        : `${testArgs} => {\n  ${N.assert}.throws(() => ${fixture}.${member}, (error${t ? ': unknown' : ''}) => ${matches});\n}`;
+      lines.push('', `${suiteVar}(${n}, ${wrap(n, body)});`);
     }
   } else {
     if (plainReturns.length > 0) {

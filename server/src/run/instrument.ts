@@ -160,6 +160,13 @@ function counterTransformer(counter: { next: number }, map?: BlockInfo[]): ts.Tr
       const inner = ts.isBlock(stmt) ? [...stmt.statements] : [stmt];
       return f.createBlock([hitStatement(f, id), ...inner], true);
     };
+    // A function body's counter goes after its directives: before them, `"use strict"` would be a plain expression
+    // and the function would run sloppy (q's UMD wrapper, whose promises then behave differently).
+    const countedBody = (body: ts.Block, id: number): ts.Block => {
+      const directives = body.statements.findIndex((st) => !(ts.isExpressionStatement(st) && ts.isStringLiteral(st.expression)));
+      const at = directives < 0 ? body.statements.length : directives;
+      return f.updateBlock(body, [...body.statements.slice(0, at), hitStatement(f, id), ...body.statements.slice(at)]);
+    };
     const visit = (node: ts.Node): ts.VisitResult<ts.Node> => {
       const n = ts.visitEachChild(node, visit, context);
       if (ts.isIfStatement(n)) {
@@ -176,7 +183,7 @@ function counterTransformer(counter: { next: number }, map?: BlockInfo[]): ts.Tr
       }
       if ((ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isMethodDeclaration(n) || ts.isConstructorDeclaration(n) || ts.isGetAccessorDeclaration(n) || ts.isSetAccessorDeclaration(n)) && n.body) {
         note(counter.next, 'function', n);
-        const body = f.updateBlock(n.body, [hitStatement(f, counter.next++), ...n.body.statements]);
+        const body = countedBody(n.body, counter.next++);
         if (ts.isFunctionDeclaration(n)) return f.updateFunctionDeclaration(n, n.modifiers, n.asteriskToken, n.name, n.typeParameters, n.parameters, n.type, body);
         if (ts.isFunctionExpression(n)) return f.updateFunctionExpression(n, n.modifiers, n.asteriskToken, n.name, n.typeParameters, n.parameters, n.type, body);
         if (ts.isMethodDeclaration(n)) return f.updateMethodDeclaration(n, n.modifiers, n.asteriskToken, n.name, n.questionToken, n.typeParameters, n.parameters, n.type, body);
@@ -188,7 +195,7 @@ function counterTransformer(counter: { next: number }, map?: BlockInfo[]): ts.Tr
         const id = counter.next++;
         note(id, 'function', n);
         const body = ts.isBlock(n.body)
-          ? f.updateBlock(n.body, [hitStatement(f, id), ...n.body.statements])
+          ? countedBody(n.body, id)
           : f.createParenthesizedExpression(f.createCommaListExpression([hitCall(f, id), n.body]));
         return f.updateArrowFunction(n, n.modifiers, n.typeParameters, n.parameters, n.type, n.equalsGreaterThanToken, body);
       }
