@@ -28,6 +28,10 @@ test('CommonJS scripts run sloppy, as under Node, both the instrumented module a
   try {
     const run = await runCandidates({ projectRoot: root, modulePath: path.join(root, 'main.js'), exportName: 'f', candidates: ['[]'], instrument: true }, limits);
     assert.equal(returned(run.results[0]), { t: 'string', v: 'sloppy sloppy' });
+    // `.cjs` too: TypeScript's own module detection counts it a module, which is strict.
+    fs.copyFileSync(path.join(root, 'main.js'), path.join(root, 'main.cjs'));
+    const cjs = await runCandidates({ projectRoot: root, modulePath: path.join(root, 'main.cjs'), exportName: 'f', candidates: ['[]'], instrument: true }, limits);
+    assert.equal(returned(cjs.results[0]), { t: 'string', v: 'sloppy sloppy' });
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
@@ -60,7 +64,6 @@ test('the child runs the code the server instrumented, and then loads no TypeScr
     fs.writeFileSync(code, t.code);
     const sent = await runCandidates({ ...job, instrumented: { code, blocks: t.blocks } }, limits);
     assert.equal(returned(sent.results[0]), { t: 'boolean', v: false });
-    assert.is(sent.blocks, t.blocks);
     assert.equal(sent.results[0].hits, own.results[0].hits, 'the same blocks counted');
     // What runs is what was sent, not the file on disk.
     fs.writeFileSync(code, "exports.f = () => 'sent';\n");

@@ -306,6 +306,13 @@ export function helperNames(existing: Map<string, string> = new Map()): HelperNa
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+/** Words that cannot name a binding, or that read as something else in a call (`async(...)`). */
+export const RESERVED_WORDS = [
+  'async', 'await', 'yield', 'let', 'static', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'enum', 'eval', 'arguments',
+  'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'export', 'extends', 'false', 'finally',
+  'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null', 'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof',
+  'var', 'void', 'while', 'with',
+];
 const member = (key: string) => (IDENTIFIER.test(key) ? `.${key}` : `[${quote(key)}]`);
 
 /** The re-export suite: one test per defining module, each value checked with `assert.is`. */
@@ -315,6 +322,9 @@ function reexportSection(r: ReexportSuite, input: EmitInput, usedNames: Set<stri
   const locals = new Map<string, string>();
   // CommonJS: one `require` gives both the whole module and its keys. ESM: a default import is the whole CommonJS
   // module, a namespace import the keys.
+  // Names a module's binding must not take: the helpers the file may import (fs for a module named fs), CommonJS's
+  // own names, and words that cannot be bindings (a module named `default.js`).
+  const reserved = new Set([...Object.values(N), '__testgapCheck', 'module', 'require', 'exports', '__filename', '__dirname', ...RESERVED_WORDS]);
   const local = (specifier: string, label: string, kind: 'whole' | 'namespace') => {
     const k = `${esm ? kind : 'namespace'}:${specifier}`;
     const known = locals.get(k);
@@ -322,7 +332,7 @@ function reexportSection(r: ReexportSuite, input: EmitInput, usedNames: Set<stri
     // `lib/dirty/index.js` → dirtyIndex: the folder names an index module better than `index` does.
     const parts = label.replace(/\.[^./]*$/, '').split('/');
     let name = identifierFrom(parts.length > 1 && parts[parts.length - 1] === 'index' ? parts.slice(-2).join(' ') : parts[parts.length - 1], 'module');
-    while (usedNames.has(name)) name += '_';
+    while (usedNames.has(name) || reserved.has(name)) name += '_';
     usedNames.add(name);
     locals.set(k, name);
     imports.push({ specifier, kind: esm ? (kind === 'whole' ? 'default' : 'namespace') : 'namespace', exportName: '*', local: name });

@@ -85,7 +85,7 @@ const URL_VALUES: Values = {
   typical: ["'http://a.test/dir/page.html'", "'https://a.test/'"],
   boundary: [
     "'http://a.test/dir/other.html'", "'http://a.test/dir/sub/deep.html'", "'http://a.test/top.html'", "'http://www.a.test/dir/page.html'",
-    "'https://b.test/x?q=1&r=2#part'", "'//a.test/dir/'", "'/dir/page.html'", "'../up.html'", "'mailto:someone@a.test'", "'not a url'",
+    "'https://b.test/x?q=1&r=2#part'", "'//a.test/dir/'", "'/dir/page.html'", "'../up.html'", "'mailto:someone@a.test'", "'not a url'", "''",
   ],
   invalid: [],
 };

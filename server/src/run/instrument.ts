@@ -262,7 +262,8 @@ export function transpileForSandbox(fileName: string, source: string, instrument
       ignoreDeprecations: '6.0',
       // A CommonJS script runs sloppy under Node (`this` in a plain call is the global object); TypeScript would make
       // it strict. Files with import/export are modules, strict either way.
-      ...(/\.(c?js|jsx)$/.test(fileName) ? { alwaysStrict: false } : {}),
+      // `.cjs` is a module to TypeScript's default detection, which would make it strict too.
+      ...(/\.(c?js|jsx)$/.test(fileName) ? { alwaysStrict: false, moduleDetection: ts.ModuleDetectionKind.Legacy } : {}),
     },
     transformers: instrument ? { before: [counterTransformer(counter, map)] } : undefined,
     reportDiagnostics: false,

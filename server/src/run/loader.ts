@@ -43,8 +43,12 @@ export function installLoader(
   const cached = (file: string): string | undefined => {
     const entry = cache[file];
     if (!entry?.out) return undefined;
-    const stat = fs.statSync(file);
-    return stat.mtimeMs === entry.mtimeMs && stat.size === entry.size ? fs.readFileSync(entry.out, 'utf8') : undefined;
+    try {
+      const stat = fs.statSync(file);
+      return stat.mtimeMs === entry.mtimeMs && stat.size === entry.size ? fs.readFileSync(entry.out, 'utf8') : undefined;
+    } catch {
+      return undefined; // the cached copy is gone: transpile here
+    }
   };
   const M = Module as unknown as {
     _extensions: Extensions;
