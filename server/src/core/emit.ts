@@ -8,6 +8,7 @@
 import ts from 'typescript';
 import type { Unit } from './model';
 import { FIXTURE_FILES } from './plan';
+import { checksByModule } from './reexports';
 import type { PropertyCase } from './properties';
 import type { Case, ReturnCase, ThrowCase } from './select';
 import { quote } from './values';
@@ -342,10 +343,8 @@ function reexportSection(r: ReexportSuite, input: EmitInput, usedNames: Set<stri
   while (usedNames.has(suiteVar)) suiteVar += '_';
   usedNames.add(suiteVar);
   const lines = [`// testgap: ${r.id}`, `const ${suiteVar} = ${N.suite}(${quote(`${r.label} re-exports`)});`];
-  const byModule = new Map<string, ReexportSuite['checks']>();
-  for (const c of r.checks) byModule.set(c.module, [...(byModule.get(c.module) ?? []), c]);
   const names = new Set<string>();
-  for (const [specifier, checks] of byModule) {
+  for (const [specifier, checks] of checksByModule(r.checks)) {
     const label = checks[0].moduleLabel;
     const keys = checks.map((c) => c.entryKey).filter((k): k is string => k !== null);
     let name = keys.length === 0 ? `module.exports is ${label}` : `${keys.slice(0, 4).join(', ')}${keys.length > 4 ? ` and ${keys.length - 4} more` : ''} from ${label}`;

@@ -106,9 +106,14 @@ const HTML_VALUES: Values = {
   invalid: [],
 };
 
+/** Whether a parameter may take a value of this kind: untyped, `any`/`unknown`, that kind, or a union with it. */
+function couldBe(p: Param, kind: 'string' | 'object'): boolean {
+  const shape = p.shape;
+  return !shape || shape.kind === kind || shape.kind === 'any' || shape.kind === 'unknown' || (shape.kind === 'union' && shape.members.some((m) => m.kind === kind));
+}
+
 function isHtmlParam(p: Param, unit: Unit): boolean {
-  const kind = p.shape?.kind;
-  return !!unit.constants?.moduleHtml && HTML_NAME.test(p.name) && (!p.shape || kind === 'string' || kind === 'any' || kind === 'unknown' || (kind === 'union' && p.shape!.kind === 'union' && p.shape!.members.some((m) => m.kind === 'string')));
+  return !!unit.constants?.moduleHtml && HTML_NAME.test(p.name) && couldBe(p, 'string');
 }
 
 /** Values the unit's setting gives a parameter (a path in a module that uses files, a document where HTML is parsed). */
@@ -138,8 +143,7 @@ const DIR_VALUES: Values = { typical: ["'.'", `'${FIXTURE_DIR}'`], boundary: ["'
 
 /** A parameter that names a file, for a unit that uses the file system: relative paths in the temp folder. */
 function isPathParam(p: Param, unit: Unit): boolean {
-  const kind = p.shape?.kind;
-  return !!(unit.constants?.fileSystem || unit.constants?.moduleFileSystem) && (PATH_NAME.test(p.name) || PATTERN_NAME.test(p.name)) && (!p.shape || kind === 'string' || kind === 'any' || kind === 'unknown' || (kind === 'union' && p.shape!.kind === 'union' && p.shape!.members.some((m) => m.kind === 'string')));
+  return !!(unit.constants?.fileSystem || unit.constants?.moduleFileSystem) && (PATH_NAME.test(p.name) || PATTERN_NAME.test(p.name)) && couldBe(p, 'string');
 }
 
 function pathValues(p: Param): Values {
@@ -264,11 +268,10 @@ function regexSamples(unit: Unit): string[] {
 function mined(param: Param, unit: Unit): string[] {
   const kind = param.shape?.kind;
   const out: string[] = [];
-  const couldBeString = kind === 'string' || !param.shape || kind === 'any' || kind === 'unknown' || (kind === 'union' && param.shape!.kind === 'union' && param.shape!.members.some((m) => m.kind === 'string'));
-  if (couldBeString) out.push(...regexSamples(unit).map(quote));
+  if (couldBe(param, 'string')) out.push(...regexSamples(unit).map(quote));
   // Properties the body reads off an options-like parameter: try each one switched on, then all of them.
   const props = (unit.constants?.paramProperties?.[param.name] ?? []).filter((p) => !STRING_METHODS.has(p));
-  const objectLike = !param.shape || kind === 'object' || kind === 'any' || kind === 'unknown' || (kind === 'union' && param.shape!.kind === 'union' && param.shape!.members.some((m) => m.kind === 'object'));
+  const objectLike = couldBe(param, 'object');
   if (objectLike && props.length > 0) {
     const key = (p: string) => (/^[A-Za-z_$][\w$]*$/.test(p) ? p : quote(p));
     out.push(...props.map((p) => `{ ${key(p)}: true }`));

@@ -35,8 +35,8 @@ export function mayReexport(facts: FileFacts, specifiers: readonly string[]): bo
 }
 
 /** Groups checks by defining module, in first-seen order (one test per module). */
-export function checksByModule(checks: readonly ReexportCheck[]): Map<string, ReexportCheck[]> {
-  const by = new Map<string, ReexportCheck[]>();
+export function checksByModule<C extends { module: string }>(checks: readonly C[]): Map<string, C[]> {
+  const by = new Map<string, C[]>();
   for (const c of checks) by.set(c.module, [...(by.get(c.module) ?? []), c]);
   return by;
 }

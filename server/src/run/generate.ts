@@ -253,7 +253,10 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
   const constructorArgsThatWorked = new Map<string, string>();
   const target = req.target ?? settings.coverageTargets.unit;
   const blockMap = sourceBlocks(file);
-  const childFiles = settings.execute && blockMap ? { instrumented: { code: childCode.instrumented(file, blockMap.code), blocks: blockMap.blocks }, transpiled: childCode.prepare(importClosure(project, file)) } : {};
+  // Made when the first unit runs: a request with nothing to run (a barrel, units all tested) parses no import closure.
+  let childFiles: { instrumented?: { code: string; blocks: number }; transpiled?: string } | undefined;
+  const filesForChildren = () =>
+    (childFiles ??= blockMap ? { instrumented: { code: childCode.instrumented(file, blockMap.code), blocks: blockMap.blocks }, transpiled: childCode.prepare(importClosure(project, file)) } : {});
   const setupsThatFailed = new Set<string>();
   const caseHitsByUnit = new Map<string, { hits: Map<Case, number[]>; own: BlockInfo[]; results: (CandidateResult | undefined)[] }>();
   for (const [i, t] of targets.entries()) {
@@ -299,7 +302,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
           ...(setup ? { setup } : {}),
           candidates,
           instrument: true,
-          ...childFiles,
+          ...filesForChildren(),
           ...(plan.fixture ? { fixture: plan.fixture, fixtureFiles: FIXTURE_FILES } : {}),
           // Long enough for file-system work in the temp folder, short enough that a callback never called is cheap.
           ...(plan.callback ? { callbackWaitMs: Math.min(1_000, limits.timeoutMs) } : {}),
