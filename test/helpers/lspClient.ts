@@ -26,6 +26,7 @@ import type { CoverageNotification } from '../../server/src/lsp/coverage';
 import { startServer } from '../../server/src/lsp/server';
 import type { Session } from '../../server/src/lsp/session';
 import { URI } from '../../server/src/lsp/uri';
+import { descendants } from '../lifecycle/procs';
 
 export const SERVER_BIN = path.resolve(__dirname, '../../server/src/cli/main.js');
 
@@ -164,7 +165,7 @@ export class TestClient {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(waiter);
-        reject(new Error(`timed out waiting for ${what}\nlogs: ${this.logs.map((l) => l.message).join('\n')}\nstderr: ${this.stderr}`));
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${this.state()}`));
       }, timeoutMs);
       const waiter: Waiter = {
         check: () => {
@@ -177,6 +178,23 @@ export class TestClient {
       };
       if (!waiter.check()) this.waiters.add(waiter);
     });
+  }
+
+  /**
+   * What a failed wait needs to be diagnosed from CI output alone: which server (its pid and whether it still runs),
+   * the processes under it (pid, working folder, command), the last progress, the server's log and stderr.
+   */
+  state(): string {
+    const c = this.child;
+    const server = !c ? 'in-process server' : `server pid ${c.pid} (${c.exitCode === null && c.signalCode === null ? 'running' : `exited: ${c.exitCode ?? c.signalCode}`})`;
+    const kids = c?.pid ? descendants(c.pid).map((p) => `  pid ${p.pid} (parent ${p.ppid}, ${p.state}) in ${p.cwd}: ${p.args.slice(0, 200)}`) : [];
+    const progress = this.progress.slice(-3).map((p) => JSON.stringify(p).slice(0, 200));
+    return [
+      `${server}; ${kids.length} processes under it${kids.length ? `:\n${kids.join('\n')}` : ''}`,
+      `last progress: ${progress.join(' | ') || 'none'}`,
+      `logs (last 20):\n${this.logs.slice(-20).map((l) => `  ${l.message.slice(0, 400)}`).join('\n')}`,
+      `stderr (last 2000 characters): ${this.stderr.slice(-2000)}`,
+    ].join('\n');
   }
 
   /** The server's process id over stdio (benchmarks read its memory from /proc); undefined in-process. */

@@ -458,7 +458,13 @@ export class Session {
         this.generationDiagnostics.set(uri, { version, diagnostics });
         const file = URI.toPath(uri);
         const state = file ? this.projectFor(file) : undefined;
-        if (state) this.schedule(state, 0);
+        if (!state) return;
+        // Published now, before the resolve answer is written (the connection keeps its messages in order): a client
+        // that reads the diagnostics when the action completes sees `not-executable` every time. A timer here let the
+        // answer go first, and a request that came in before the timer fired was answered first too (issue 14).
+        clearTimeout(state.timer);
+        state.timer = undefined;
+        this.refresh(state);
       },
     };
   }
