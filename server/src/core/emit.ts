@@ -88,11 +88,19 @@ export interface TestName {
   reexports?: string;
 }
 
+/**
+ * Verify mode wraps every test: a failure appends `[name, refusal]` to $TESTGAP_FAILURES, where `refusal` is the
+ * sandbox's ERR_ACCESS_DENIED behind it (fast-check's error carries it as its cause), so a hazard first met here is
+ * classified as one met during candidate runs (run/verify.ts).
+ */
 const VERIFY_HELPER = `const __testgapCheck = (name: string, body: (context: any) => unknown) => async (context: any) => {
   try {
     await body(context);
   } catch (error) {
-    require('node:fs').appendFileSync(process.env.TESTGAP_FAILURES, JSON.stringify(name) + '\\n');
+    let e: any = error;
+    for (let depth = 0; e && e.code !== 'ERR_ACCESS_DENIED' && depth < 8; depth++) e = e.cause;
+    const refusal = e && e.code === 'ERR_ACCESS_DENIED' ? { code: e.code, permission: e.permission, resource: e.resource, message: String(e.message) } : null;
+    require('node:fs').appendFileSync(process.env.TESTGAP_FAILURES, JSON.stringify([name, refusal]) + '\\n');
     throw error;
   }
 };`;
@@ -106,7 +114,11 @@ export function identifierFrom(text: string, fallback = 'unit'): string {
 
 function stripTypes(code: string, style: EmitStyle): string {
   if (style.ts) return code;
-  return code.replace(/\(name: string, body: \(context: any\) => unknown\)/, '(name, body)').replace(/\(context: any\)/g, '(context)').replace(/\(error: unknown\)/g, '(error)');
+  return code
+    .replace(/\(name: string, body: \(context: any\) => unknown\)/, '(name, body)')
+    .replace(/\(context: any\)/g, '(context)')
+    .replace(/\(error: unknown\)/g, '(error)')
+    .replace(/let e: any = /g, 'let e = ');
 }
 
 /** Local names of the test helpers: renamed when an existing file already uses the plain ones otherwise. */

@@ -198,7 +198,11 @@ function generationDiagnostics(result: GenerateResult, project: Project, doc: Te
       });
     }
     if (r.notExecutable) {
-      out.push({ range, severity: 3, source: DIAGNOSTIC_SOURCE, code: 'not-executable', message: `\`${unit.name}\` could not be run safely, so no tests were generated: ${r.notExecutable}`, data: { unitId: unit.id } });
+      // Some inputs ran and were written, others tried what the sandbox refuses: the message must not say "no tests".
+      const message = r.cases + r.properties > 0
+        ? `\`${unit.name}\` could be run safely only with some inputs, so its tests cover only those: ${r.notExecutable}`
+        : `\`${unit.name}\` could not be run safely, so no tests were generated: ${r.notExecutable}`;
+      out.push({ range, severity: 3, source: DIAGNOSTIC_SOURCE, code: 'not-executable', message, data: { unitId: unit.id } });
     }
   }
   return out;

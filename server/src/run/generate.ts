@@ -347,7 +347,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
       report.blockCoverage = searched.coverage;
       caseHitsByUnit.set(unit.id, { hits: new Map(selection.cases.map((c, k) => [c, selection.caseHits[k]])), own: own!, results: allResults });
     }
-    if (selection.refused.length > 0) report.notExecutable = selection.refused.join('; ');
+    for (const why of selection.refused) noteNotExecutable(report, why);
     if (selection.constructionFailed && selection.cases.length === 0) {
       report.notExecutable = `could not construct the instance with ${plan.ctorArgs}: ${selection.constructionFailed}`;
     }
@@ -358,8 +358,9 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
       blocks: { reached: selection.blocksReached, kept: selection.blocksKept },
     });
     const cases = req.variant === 'properties' || !keepsStableCases(selection) ? [] : selection.cases;
+    // A property quantifies over inputs like the ones the sandbox refused: it would meet the same refusal when verified.
     const properties: PropertyCase[] =
-      req.variant === 'table' || plan.callback
+      req.variant === 'table' || plan.callback || selection.refused.length > 0
         ? []
         : propertiesFor(unit, typed.value.filter((u) => u.id !== unit.id), { numRuns: settings.propertyRuns.default, seed, binding: bindingOf, assert: N.assert, fc: N.fc });
     // The same inputs on an instance something was put into first: kept where they reach blocks the cases on a fresh
@@ -431,6 +432,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     const emitted = emitSections(emitInput(true, current), scanned?.bindings);
     const text = `${emitted.importLines.join('\n')}\n\n${emitted.body}`;
     const failed = new Set<string>();
+    const refusedWhenVerified = new Map<string, string>();
     let broken: string | undefined;
     const times = round === 0 ? verifyRuns : 1;
     for (let r = 0; r < times && !broken; r++) {
@@ -438,6 +440,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
       const result = await runTestText(text, ext, project.root, limits, req.signal);
       runs++;
       result.failed.forEach((n) => failed.add(n));
+      result.refused.forEach((why, n) => refusedWhenVerified.set(n, why));
       broken = result.broken;
     }
     if (broken) {
@@ -456,6 +459,9 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
       const failedCase = new Set(emitted.names.filter((n) => n.section === si && n.case !== undefined && failed.has(n.name)).map((n) => n.case!));
       const failedProperty = new Set(emitted.names.filter((n) => n.section === si && n.property !== undefined && failed.has(n.name)).map((n) => n.property!));
       const report = reports.find((r) => r.unitId === s.unit.id)!;
+      // A hazard first met by the written tests is reported as one met by the candidate runs: not-executable, why.
+      const refusals = new Set(emitted.names.filter((n) => n.section === si && refusedWhenVerified.has(n.name)).map((n) => refusedWhenVerified.get(n.name)!));
+      for (const why of refusals) noteNotExecutable(report, why);
       if (failedCase.size > 0) report.dropped['failed or flaky when verified'] = (report.dropped['failed or flaky when verified'] ?? 0) + failedCase.size;
       const cases: Case[] = s.cases.filter((_, ci) => !failedCase.has(ci));
       const properties = s.properties.filter((p, pi) => {
@@ -549,6 +555,12 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     blockCoverage: fileCoverage,
     ...(reexports ? { reexports: { values: reexports.suite.checks.length, modules: new Set(reexports.suite.checks.map((c) => c.module)).size } } : {}),
   };
+}
+
+/** Adds a reason to a unit's `not-executable` report (reasons are distinct, in the order met). */
+function noteNotExecutable(report: UnitReport, why: string): void {
+  const known = report.notExecutable?.split('; ') ?? [];
+  if (!known.includes(why)) report.notExecutable = [...known, why].join('; ');
 }
 
 interface ReexportRequest {

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { sandboxRefusal, type ErrorInfo } from '../core/outcome';
 import { makeTempDir, removeTempDir, sandboxArgs, sandboxEnv, trackChild, type Limits } from './sandbox';
 
 const RUNNER = path.join(__dirname, 'testRunner.js');
@@ -10,6 +11,8 @@ const OWN_NODE_MODULES = path.resolve(__dirname, '../../../../node_modules');
 
 export interface VerifyRun {
   failed: Set<string>;
+  /** Failed tests whose error was the sandbox refusing something, in the words of a `not-executable` report. */
+  refused: Map<string, string>;
   /** The file did not load or the run died: nothing in it can be trusted. */
   broken?: string;
 }
@@ -49,15 +52,20 @@ export async function runTestText(text: string, ext: string, projectRoot: string
         resolve({ code: c, signal: s, stderr, timedOut });
       });
     });
-    const failed = new Set(
-      fs.readFileSync(failures, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as string),
-    );
-    if (timedOut) return { failed, broken: 'the test file did not finish in time' };
+    const failed = new Set<string>();
+    const refused = new Map<string, string>();
+    for (const line of fs.readFileSync(failures, 'utf8').split('\n').filter(Boolean)) {
+      const [name, refusal] = JSON.parse(line) as [string, (Partial<ErrorInfo> & { code: string }) | null];
+      failed.add(name);
+      const words = refusal && sandboxRefusal({ name: 'Error', className: 'Error', message: '', ...refusal });
+      if (words) refused.set(name, words);
+    }
+    if (timedOut) return { failed, refused, broken: 'the test file did not finish in time' };
     if (code !== 0 && failed.size === 0) {
       const meaningful = stderr.split('\n').filter((l) => l.trim() && !/^\s+at |^Node\.js v|ExperimentalWarning|--trace-warnings|^\s*\^+\s*$/.test(l));
-      return { failed, broken: `the test file did not run (exit ${code ?? sig}): ${meaningful.slice(-2).join(' | ')}` };
+      return { failed, refused, broken: `the test file did not run (exit ${code ?? sig}): ${meaningful.slice(-2).join(' | ')}` };
     }
-    return { failed };
+    return { failed, refused };
   } finally {
     removeTempDir(tmpDir);
   }
