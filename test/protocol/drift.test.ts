@@ -7,7 +7,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { COMMAND_OPTIONS } from '../../server/src/cli/main';
 import { DIAGNOSTIC_CODES } from '../../server/src/core/model';
+import { detectRunner } from '../../server/src/core/runner';
 import { DEFAULT_SETTINGS } from '../../server/src/core/settings';
+import { nodeFileHost } from '../../server/src/io/nodeHost';
 import { readClientCaps, serverCapabilities } from '../../server/src/lsp/capabilities';
 import { block, code, flatten, table } from '../helpers/protocolDoc';
 import { PUSH_CLIENT, SERVER_BIN, TestClient } from '../helpers/lspClient';
@@ -91,6 +93,23 @@ function sameShape(actual: unknown, documented: unknown, at: string, optional: S
   assert.is(typeof actual, typeof documented, `${at} type`);
 }
 
+test('a runner detection has the documented shape, every field present', () => {
+  const p = tempProject(`//- /package.json
+{ "devDependencies": { "vitest": "^4" } }
+//- /vitest.config.ts
+export default { test: { include: ['src/**/*.test.ts'], setupFiles: ['./test/setup.ts'] } };
+//- /node_modules/vitest/package.json
+{ "version": "4.1.12" }
+`);
+  try {
+    const d = detectRunner(nodeFileHost, p.root, { setting: 'auto', nodeVersion: '20.20.2' });
+    sameShape(d, block('runner-detection'), 'runner', new Set());
+    assert.equal(JSON.parse(JSON.stringify(d)), block('runner-detection'), 'the example is what testgap says for that package');
+  } finally {
+    p.remove();
+  }
+});
+
 test('check --json output has the documented shape', () => {
   const p = tempProject(`//- /package.json
 {}
@@ -105,7 +124,7 @@ import { Cart } from '../src/pricing'; new Cart();
     const r = spawnSync(process.execPath, [SERVER_BIN, 'check', '--json'], { cwd: p.root, encoding: 'utf8' });
     const out = JSON.parse(r.stdout);
     assert.is(out.files[0].findings.length, 2, 'a function and a member finding');
-    const optional = new Set(['jsDoc', 'returnType', 'returnShape', 'shape', 'constants', 'regexps', 'paramProperties', 'fileSystem', 'defaultText', 'parent', 'memberName', 'type', 'file', 'summary', 'returns', 'text', 'problems']);
+    const optional = new Set(['jsDoc', 'returnType', 'returnShape', 'shape', 'constants', 'regexps', 'paramProperties', 'fileSystem', 'defaultText', 'parent', 'memberName', 'type', 'file', 'summary', 'returns', 'text', 'problems', 'configFile', 'tests']);
     for (const finding of out.files[0].findings) {
       sameShape({ ...out, files: [{ ...out.files[0], findings: [finding] }] }, block('check-output'), 'output', optional);
     }

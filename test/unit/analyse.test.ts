@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { analyseFile, parseFile } from '../../server/src/core/analyse';
 import type { Unit } from '../../server/src/core/model';
+import { sourceFilter } from '../../server/src/run/measure';
 import { fixtureProject } from '../helpers/project';
 
 /** One line per unit: `kind name [exports] (params) -> returns` plus flags and the source text its range covers. */
@@ -357,6 +358,39 @@ module.exports = { getCountry };
   const units = project.typedUnits(fixture.path('lib/zones.js')).value;
   const getCountry = units.find((u) => u.name === 'getCountry')!;
   assert.equal(getCountry.constants!.strings.slice(0, 3), ['AD', 'AE', 'AF']);
+});
+
+test('modules of types only are no sources to measure; tooling config and runner setup files are not sources at all', () => {
+  const typeOnly = (text: string, file = 'src/t.ts') => analyseFile(parseFile(`/p/${file}`, text), { relPath: file, isTest: false }).typeOnly === true;
+  assert.ok(typeOnly("import { Money } from './money';\nimport type { Cart } from './cart';\nexport interface Line { price: Money; cart: Cart }\nexport type Id = string;\nexport type { Cart } from './cart';\ndeclare const VERSION: string;\nexport {};\n"));
+  assert.not.ok(typeOnly("import './polyfill';\nexport interface A {}\n"), 'a bare import runs that module');
+  assert.not.ok(typeOnly("export interface A {}\nexport enum Color { Red }\n"), 'an enum is code');
+  assert.not.ok(typeOnly("export { a } from './a';\nexport type B = 1;\n"), 'a value re-export is code');
+  assert.not.ok(typeOnly("import { a } from './a';\n", 'src/t.js'), 'in JavaScript an import runs the module');
+  assert.not.ok(typeOnly(''), 'an empty file');
+
+  const { project, fixture } = fixtureProject(`//- /package.json
+{ "devDependencies": { "jest": "29" }, "jest": { "setupFilesAfterEnv": ["<rootDir>/test/jest.setup.ts", "<rootDir>/test/setup-db.ts"] } }
+//- /src/types.ts
+export interface Line { price: number }
+//- /src/cart.ts
+export function total(lines: { price: number }[]): number { return lines.reduce((n, l) => n + l.price, 0); }
+//- /src/vite.config.ts
+export default {};
+//- /eslint.config.mjs
+export default [];
+//- /src/.eslintrc.js
+module.exports = {};
+//- /test/setup-db.ts
+export function connect(): void {}
+//- /test/cart.test.ts
+import { total } from '../src/cart';
+test('total', () => expect(total([])).toBe(0));
+`);
+  const measured = project.knownFiles().filter(sourceFilter(project)).map((f) => project.relative(f));
+  assert.equal(measured, ['src/cart.ts']);
+  assert.equal(project.knownFiles().filter((f) => project.isTestFile(f)).map((f) => project.relative(f)), ['test/cart.test.ts']);
+  assert.equal(project.findings(fixture.path('test/setup-db.ts')).value, [], 'a setup file gets no missing-test');
 });
 
 test.run();

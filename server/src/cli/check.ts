@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { Finding, Problem, Unit } from '../core/model';
 import { Project } from '../core/project';
+import { describeRunner, type RunnerDetection } from '../core/runner';
 import { packageJsonSettingsLayer, resolveSettings, type Settings, type Severity } from '../core/settings';
 import { humanPosition, LineIndex } from '../core/text';
 import { nodeFileHost } from '../io/nodeHost';
@@ -34,6 +35,8 @@ export interface CheckJson {
   version: 1;
   root: string;
   summary: { sourceFiles: number; testFiles: number; units: number; untested: number; durationMs: number };
+  /** The package's test runner and how it was found (core/runner.ts). */
+  runner: RunnerDetection;
   files: {
     path: string;
     expectedTestFile: string;
@@ -89,10 +92,14 @@ export function runCheck(o: CheckOptions): number | Promise<number> {
   });
   if (o.interactive && all.length > 0) o.err('\r\x1b[K');
 
+  const runner = project.runner();
+  for (const w of runner.warnings) problems.push({ severity: 'warning', message: w });
+  for (const u of runner.unread) problems.push({ severity: 'info', message: u });
   const json: CheckJson = {
     version: 1,
     root: o.root,
     summary: { sourceFiles: 0, testFiles: 0, units: 0, untested: 0, durationMs: 0 },
+    runner,
     files: [],
     problems,
   };
@@ -128,6 +135,7 @@ export function runCheck(o: CheckOptions): number | Promise<number> {
     json.summary = { ...stats, untested, durationMs: Math.round(performance.now() - started) };
     if (o.json) o.out(JSON.stringify(json, null, 2));
     for (const p of problems) if (p.severity !== 'info' || !o.json) o.err(`testgap: ${p.severity}: ${p.message}\n`);
+    o.err(`testgap: test runner ${describeRunner(runner)}\n`);
     o.err(
       `testgap: ${untested} untested ${untested === 1 ? 'unit' : 'units'} in ${json.files.length} of ${files.length} source files ` +
         `(${stats.units} units, ${stats.testFiles} test files) in ${(json.summary.durationMs / 1000).toFixed(1)} s\n`,

@@ -69,6 +69,25 @@ export function relativeSpecifiers(sf: ts.SourceFile): string[] {
   return [...found].filter((s) => s === '.' || s === '..' || s.startsWith('./') || s.startsWith('../'));
 }
 
+/** True when a module compiles to no code: only types, ambient declarations and type-only imports and exports. */
+export function isTypeOnlyModule(sf: ts.SourceFile): boolean {
+  // An empty file is nothing to judge; in JavaScript an import runs the module it names.
+  if (sf.statements.length === 0 || !/\.[cm]?tsx?$/.test(sf.fileName)) return false;
+  const ambient = (n: ts.Node) => ts.canHaveModifiers(n) && !!ts.getModifiers(n)?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword);
+  return sf.statements.every(
+    (st) =>
+      ts.isInterfaceDeclaration(st) ||
+      ts.isTypeAliasDeclaration(st) ||
+      ambient(st) ||
+      // With nothing else that runs, what an import brings in can only be used as a type (TypeScript elides it);
+      // a bare `import './x'` runs that module, so it counts as code.
+      (ts.isImportDeclaration(st) && !!st.importClause) ||
+      // `export type { A }`, `export { type A }`, and the `export {}` that makes a file a module.
+      (ts.isExportDeclaration(st) && (st.isTypeOnly || (!!st.exportClause && ts.isNamedExports(st.exportClause) && (st.exportClause.elements.length > 0 ? st.exportClause.elements.every((e) => e.isTypeOnly) : !st.moduleSpecifier)))) ||
+      ts.isEmptyStatement(st),
+  );
+}
+
 export interface AnalyseOptions {
   /** Path relative to the project root, with `/` separators: the prefix of every unit id. */
   relPath: string;
@@ -81,7 +100,7 @@ export function analyseFile(sf: ts.SourceFile, options: AnalyseOptions): FileFac
     const exports: ModuleExports = { named: new Map(), star: [] };
     const units = options.isTest ? [] : new ModuleWalker(sf, options, exports).run();
     const test = options.isTest ? collectTestFacts(sf) : undefined;
-    return { units, exports, test, problems: [] };
+    return { units, exports, test, problems: [], ...(!options.isTest && isTypeOnlyModule(sf) ? { typeOnly: true as const } : {}) };
   } catch (error) {
     // A compiler-API surprise on odd input must cost one file's findings, never the server.
     return {

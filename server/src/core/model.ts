@@ -125,6 +125,8 @@ export interface TestFacts {
 export interface FileFacts {
   units: Unit[];
   exports: ModuleExports;
+  /** Nothing in the module runs: interfaces, type aliases, `declare`s and type-only imports and exports (no coverage to measure). */
+  typeOnly?: true;
   /** Present for test files only. */
   test?: TestFacts;
   problems: Problem[];

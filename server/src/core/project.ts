@@ -12,7 +12,8 @@ import path from 'node:path';
 import ts from 'typescript';
 import { analyseFile, isAnalysablePath, parseFile, reparseFile } from './analyse';
 import type { Analysed, FileFacts, Finding, ModuleExports, Problem, Unit } from './model';
-import type { Settings } from './settings';
+import { detectRunner, testFileMatcher, type RunnerDetection } from './runner';
+import { DEFAULT_SETTINGS, type Settings } from './settings';
 import { detectTestLayout, expectedTestPath, makeMatcher, type TestLayout } from './testPaths';
 
 export interface FileHost {
@@ -73,6 +74,9 @@ export class Project {
   private readonly files = new Map<string, FileEntry>();
   private isTest: (rel: string) => boolean;
   private isExcluded: (rel: string) => boolean;
+  /** The package's test runner, and with it which files are tests and which are its setup files (core/runner.ts). */
+  private detection!: RunnerDetection;
+  private isSetupFile: (rel: string) => boolean = () => false;
   private layout?: TestLayout;
   private readonly resolutions = new Map<string, string | undefined>();
   /**
@@ -111,9 +115,27 @@ export class Project {
     private readonly host: FileHost,
     private settings: Settings,
   ) {
-    this.isTest = makeMatcher(settings.testFilePattern, root);
     this.isExcluded = makeMatcher(settings.exclude, root);
+    this.isTest = this.detectRunner();
     this.resolutionCache = ts.createModuleResolutionCache(root, (f) => f);
+  }
+
+  /**
+   * Detects the runner and returns the test-file matcher: the `testFilePattern` setting when the user set it, else the
+   * files the runner's configuration names, else testgap's default globs.
+   */
+  private detectRunner(): (rel: string) => boolean {
+    this.detection = detectRunner(this.host, this.root, { setting: this.settings.runner, nodeVersion: process.versions.node });
+    const setup = new Set(this.detection.setupFiles);
+    this.isSetupFile = (rel) => setup.has(rel);
+    const userGlobs = JSON.stringify(this.settings.testFilePattern) !== JSON.stringify(DEFAULT_SETTINGS.testFilePattern);
+    if (userGlobs || !this.detection.tests) return makeMatcher(this.settings.testFilePattern, this.root);
+    return testFileMatcher(this.detection.tests);
+  }
+
+  /** The package's test runner, how it was found, and which files it takes for tests. */
+  runner(): RunnerDetection {
+    return this.detection;
   }
 
   relative(file: string): string {
@@ -123,7 +145,7 @@ export class Project {
   /** True for analysable files under the root that no exclude glob removes. */
   contains(file: string): boolean {
     const rel = this.relative(file);
-    return !rel.startsWith('..') && !path.isAbsolute(rel) && isAnalysablePath(file) && !this.isExcluded(rel) && !this.isBuildOutput(file);
+    return !rel.startsWith('..') && !path.isAbsolute(rel) && isAnalysablePath(file) && !this.isExcluded(rel) && !this.isBuildOutput(file) && !isToolingFile(rel) && !this.isSetupFile(rel);
   }
 
   /** Files under the tsconfig's outDir/declarationDir are compiler output, not sources to test. */
@@ -167,10 +189,11 @@ export class Project {
       JSON.stringify([settings.testFilePattern, settings.exclude, settings.testDir]) !==
       JSON.stringify([this.settings.testFilePattern, this.settings.exclude, this.settings.testDir]);
     const sizeChanged = settings.maxFileSizeKb !== this.settings.maxFileSizeKb;
+    const previousRunner = this.settings.runner;
     this.settings = settings;
-    if (globsChanged) {
-      this.isTest = makeMatcher(settings.testFilePattern, this.root);
+    if (globsChanged || settings.runner !== previousRunner) {
       this.isExcluded = makeMatcher(settings.exclude, this.root);
+      this.isTest = this.detectRunner();
       this.files.clear();
       this.scan();
       this.fileSetChanged(); // resolutions and the test layout depend on which files there are
@@ -237,6 +260,13 @@ export class Project {
     this.compilerOptions = undefined;
     this.service?.dispose();
     this.service = undefined;
+    // A runner's config or the test script may now name other test files: classify every file again.
+    const before = JSON.stringify(this.detection);
+    this.isTest = this.detectRunner();
+    if (JSON.stringify(this.detection) !== before) {
+      this.files.clear();
+      this.scan();
+    }
     this.fileSetChanged();
   }
 
@@ -817,4 +847,14 @@ function testKey(facts: FileFacts): string {
   const t = facts.test;
   if (!t) return '';
   return JSON.stringify([t.references.map((r) => `${r.specifier}\u0000${r.exportName}\u0000${r.members?.join(',') ?? ''}`).sort(), [...t.propertyNames].sort()]);
+}
+
+/**
+ * Configuration of the tools around the code (bundlers, linters, formatters, runners) and dot-rc scripts: never
+ * sources to test, never test files.
+ */
+const TOOLING_FILE = /(^|\/)((vite|vitest|jest|eslint|prettier|babel|webpack|rollup|rolldown|tsup|tsdown|esbuild|postcss|tailwind|karma|playwright|cypress|commitlint|stylelint|svelte|next|nuxt|astro|metro|docusaurus|typedoc|drizzle|knip|release|lint-staged|vue|uno|size-limit|wdio|ava|c8|nyc)\.config|vitest\.(workspace|projects)|\.[\w.-]+rc|(jest|vitest)\.setup|gulpfile|Gruntfile)\.[cm]?[jt]s$/;
+
+export function isToolingFile(rel: string): boolean {
+  return TOOLING_FILE.test(rel);
 }

@@ -1,6 +1,7 @@
 // Settings of the `testgap` section. Layers (defaults < package.json "testgap" < initializationOptions <
 // workspace/configuration) are merged key by key; a value of the wrong shape falls back to the default with a warning
 // the caller logs, so a typo in one editor's config never turns the server off.
+import { RUNNERS, type RunnerSetting } from './runner';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -11,7 +12,8 @@ export interface Settings {
   testFilePattern: string[];
   /** Globs of files and folders never analysed. */
   exclude: string[];
-  runner: 'uvu';
+  /** The package's test runner: `auto` detects it (core/runner.ts). */
+  runner: RunnerSetting;
   coverageTargets: { unit: number; integration: number };
   /** Globs (relative to the project root) of test files that count toward the integration target. */
   integrationTestPattern: string[];
@@ -37,7 +39,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   testDir: null,
   testFilePattern: ['**/test/**', '**/tests/**', '**/__tests__/**', '**/*.test.*', '**/*.spec.*'],
   exclude: ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/build/**', '**/out/**', '**/coverage/**'],
-  runner: 'uvu',
+  runner: 'auto',
   coverageTargets: { unit: 85, integration: 70 },
   integrationTestPattern: ['**/integration/**', '**/*.integration.*'],
   propertyRuns: { default: 100, fast: 50, thorough: 200 },
@@ -72,7 +74,7 @@ const SCHEMA: Record<keyof Settings, Check | Record<string, Check>> = {
   testDir: isNullableString,
   testFilePattern: (v) => Array.isArray(v) && v.every(isString),
   exclude: (v) => Array.isArray(v) && v.every(isString),
-  runner: oneOf('uvu'),
+  runner: oneOf('auto', ...RUNNERS),
   coverageTargets: { unit: isPercent, integration: isPercent },
   integrationTestPattern: (v) => Array.isArray(v) && v.every(isString),
   propertyRuns: { default: isPositiveInt, fast: isPositiveInt, thorough: isPositiveInt },

@@ -33,6 +33,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Project } from '../core/project';
+import { describeRunner, isRunnerConfigFile } from '../core/runner';
 import { packageJsonSettingsLayer, resolveSettings, type Settings } from '../core/settings';
 import { LineIndex } from '../core/text';
 import { findPackageRoot, nodeFileHost } from '../io/nodeHost';
@@ -119,7 +120,7 @@ export class Session {
     if (this.caps.watchedFilesRegistration) {
       registrations.push(
         this.connection.client.register(DidChangeWatchedFilesNotification.type, {
-          watchers: [{ globPattern: WATCH_GLOB }, { globPattern: '**/{package.json,tsconfig.json,jsconfig.json}' }],
+          watchers: [{ globPattern: WATCH_GLOB }, { globPattern: '**/{package.json,tsconfig.json,jsconfig.json,.mocharc.*}' }],
         }),
       );
     }
@@ -174,11 +175,24 @@ export class Session {
       const started = performance.now();
       const { value: stats } = state.project.scan();
       this.connection.console.info(`project ${root}: ${stats.sourceFiles} source files, ${stats.testFiles} test files (${Math.round(performance.now() - started)} ms)`);
+      this.logRunner(state);
       this.logSettingsWarnings(state, null);
       if (this.initializedDone) this.startWatcher(state);
       if (this.caps.configuration) void this.fetchClientSettings(state);
     }
     return state.project.contains(file) ? state : undefined;
+  }
+
+  /** Says which runner the project uses and why; what testgap cannot drive is shown to the user, once per project. */
+  private logRunner(state: ProjectState): void {
+    const d = state.project.runner();
+    const key = `runner:${JSON.stringify(d)}`;
+    if (state.logged.has(key)) return;
+    state.logged.add(key);
+    const files = d.tests ? `test files: ${[...d.tests.include, ...d.tests.regex.map((r) => `/${r}/`)].join(', ')}${d.tests.exclude.length + d.tests.excludeRegex.length > 0 ? `; not: ${[...d.tests.exclude, ...d.tests.excludeRegex.map((r) => `/${r}/`)].join(', ')}` : ''}` : `test files: testFilePattern ${JSON.stringify(state.settings.testFilePattern)}`;
+    this.connection.console.info(`project ${state.root}: test runner ${describeRunner(d)}; ${files}`);
+    for (const u of d.unread) this.connection.console.warn(u);
+    for (const w of d.warnings) showMessage(this.connection, 'warning', `testgap: ${w}`);
   }
 
   private resolveSettingsFor(root: string, clientSettings: unknown): { settings: Settings; warnings: string[] } {
@@ -317,8 +331,9 @@ export class Session {
 
   private fileChanged(file: string, kind: 'created' | 'changed' | 'deleted'): void {
     for (const state of this.projects.values()) {
-      if (CONFIG_FILES.has(path.basename(file)) && path.dirname(file) === state.root) {
+      if ((CONFIG_FILES.has(path.basename(file)) || isRunnerConfigFile(path.basename(file))) && path.dirname(file) === state.root) {
         state.project.configChanged();
+        this.logRunner(state);
         if (path.basename(file) === 'package.json') this.applySettings(state, state.clientSettings);
         this.schedule(state, state.settings.debounceMs);
         continue;

@@ -43,7 +43,8 @@ export function integrationMatcher(settings: Settings, project: Project): (file:
 }
 
 export function sourceFilter(project: Project): (file: string) => boolean {
-  return (file) => project.contains(file) && !project.isTestFile(file);
+  // A module of types only compiles to nothing: there is no code whose coverage could be measured.
+  return (file) => project.contains(file) && !project.isTestFile(file) && !project.facts(file).typeOnly;
 }
 
 /** Runs `testFiles` (default: every runnable test file) and records the results in `store`. */

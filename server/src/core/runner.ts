@@ -1,0 +1,545 @@
+// Which test runner a package uses, and which files it takes for tests, read from the package's own files: the
+// `runner` setting, then the runner's config file, the `test` script, the installed dev dependencies, and the imports of
+// existing tests. A runner's own configuration decides what a test file is (vitest `include`/`exclude`, jest
+// `testMatch`/`testRegex`/`testPathIgnorePatterns`/`roots`, mocha `spec`, the files a `node --test` or `uvu` script
+// names), so that testgap never calls a config file, a setup file or an ignored fixture a test.
+//
+// Config files are read statically (TypeScript's parser, literals only): evaluating them would run user code in the
+// server. What is not a literal is reported, and the runner's default takes its place.
+import path from 'node:path';
+import picomatch from 'picomatch';
+import ts from 'typescript';
+import type { FileHost } from './project';
+
+export const RUNNERS = ['vitest', 'jest', 'node:test', 'mocha', 'uvu'] as const;
+export type RunnerId = (typeof RUNNERS)[number];
+export type RunnerSetting = 'auto' | RunnerId;
+
+export interface RunnerDetection {
+  runner: RunnerId;
+  /** Which signal decided: the setting, a config file, a package.json script, an installed dependency, the imports of existing tests, or nothing (the default). */
+  source: 'setting' | 'config' | 'script' | 'dependency' | 'imports' | 'default';
+  /** The signal in words: `vitest.config.ts`, `scripts.test: "jest --ci"`, `devDependencies.mocha`. */
+  evidence: string;
+  /** The runner's config file or field, relative to the package root (`package.json#jest`). */
+  configFile?: string;
+  /** The installed version (node_modules/<runner>/package.json), when installed. */
+  version?: string;
+  /**
+   * Test files as the runner finds them: globs relative to the package root, and regular expressions matched against
+   * `/` + the path from the root (as jest matches absolute paths). A file is a test when an include matches and no
+   * exclude does.
+   * Undefined when nothing names them (the `testFilePattern` setting applies).
+   */
+  tests?: { include: string[]; regex: string[]; exclude: string[]; excludeRegex: string[] };
+  /** Files the runner loads before tests (setup files): neither tests nor sources. */
+  setupFiles: string[];
+  /** What stops testgap from driving this runner here (a version that needs a newer Node), in words for the user. */
+  warnings: string[];
+  /** What testgap could not read in the runner's configuration, and what it used instead (for the log). */
+  unread: string[];
+}
+
+// Defaults of each runner, for the versions testgap drives (vitest 3–4, jest 29–30, mocha 10–12, Node 20's node:test).
+const VITEST_INCLUDE = ['**/*.{test,spec}.?(c|m)[jt]s?(x)'];
+const VITEST_EXCLUDE = ['**/node_modules/**', '**/.git/**'];
+const VITEST_TYPECHECK_INCLUDE = ['**/*.{test,spec}-d.?(c|m)[jt]s?(x)'];
+const JEST_TEST_MATCH = ['**/__tests__/**/*.?([mc])[jt]s?(x)', '**/?(*.)+(spec|test).?([mc])[jt]s?(x)'];
+const JEST_IGNORE = ['/node_modules/'];
+const JEST_EXTENSIONS = ['js', 'mjs', 'cjs', 'jsx', 'ts', 'tsx', 'json', 'node'];
+const NODE_TEST_FILES = ['**/*.test.?(c|m)js', '**/*-test.?(c|m)js', '**/*_test.?(c|m)js', '**/test-*.?(c|m)js', '**/test.?(c|m)js', '**/test/**/*.?(c|m)js'];
+const MOCHA_SPEC = ['./test/*.{js,cjs,mjs}'];
+/** uvu's own pattern for the files of a folder it is given (uvu/parse). */
+const UVU_DIR_PATTERN = '(((?:[^\\/]*(?:\\/|$))*)[\\\\\\/])?\\w+\\.([mc]js|[jt]sx?)$';
+
+const CONFIG = {
+  vitest: /^vitest\.(config|workspace|projects)\.[cm]?[jt]s$/,
+  vite: /^vite\.config\.[cm]?[jt]s$/,
+  jest: /^jest\.config\.([cm]?[jt]s|json)$/,
+  mocha: /^\.mocharc\.(js|cjs|json|jsonc|ya?ml)$/,
+};
+
+/** Root files that decide the runner: a change to one of them means detecting again. */
+export function isRunnerConfigFile(name: string): boolean {
+  return name === 'package.json' || Object.values(CONFIG).some((re) => re.test(name));
+}
+
+interface PackageJson {
+  scripts?: Record<string, unknown>;
+  dependencies?: Record<string, unknown>;
+  devDependencies?: Record<string, unknown>;
+  jest?: unknown;
+  mocha?: unknown;
+}
+
+export interface DetectOptions {
+  setting: RunnerSetting;
+  /** `process.versions.node` of the Node that runs the project's tests. */
+  nodeVersion: string;
+  /** Modules imported by existing test files (the last tie-break); omitted before the project is scanned. */
+  testImports?: string[];
+}
+
+/** Detects the runner of the package at `root` (reads only the root's own files and node_modules/<runner>/package.json). */
+export function detectRunner(host: FileHost, root: string, options: DetectOptions): RunnerDetection {
+  const read = (rel: string) => host.readFile(path.join(root, rel));
+  const warnings: string[] = [];
+  let pkg: PackageJson = {};
+  try {
+    const parsed = JSON.parse(read('package.json') ?? '{}') as unknown;
+    if (parsed && typeof parsed === 'object') pkg = parsed as PackageJson;
+  } catch {
+    // a broken package.json is reported where settings are read
+  }
+  const rootFiles = host.readDirectory(root).files.sort();
+  const installed = (name: string): string | undefined => {
+    try {
+      const v = (JSON.parse(read(`node_modules/${name}/package.json`) ?? 'null') as { version?: unknown } | null)?.version;
+      return typeof v === 'string' ? v : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const scripts = testScripts(pkg);
+  const declared = (name: string) => [pkg.devDependencies, pkg.dependencies].some((deps) => !!deps && typeof deps === 'object' && Object.hasOwn(deps, name));
+
+  const decide = (): Omit<RunnerDetection, 'tests' | 'setupFiles' | 'warnings' | 'unread' | 'version'> => {
+    if (options.setting !== 'auto') return { runner: options.setting, source: 'setting', evidence: `setting testgap.runner = "${options.setting}"` };
+    const vitestConfig = rootFiles.find((f) => CONFIG.vitest.test(f));
+    const jestConfig = rootFiles.find((f) => CONFIG.jest.test(f)) ?? (pkg.jest !== undefined ? 'package.json#jest' : undefined);
+    const viteConfig = rootFiles.find((f) => CONFIG.vite.test(f));
+    const mochaConfig = rootFiles.find((f) => CONFIG.mocha.test(f)) ?? (pkg.mocha !== undefined ? 'package.json#mocha' : undefined);
+    const fromScript = scripts.map((s) => ({ ...s, runner: runnerOfScript(s.command) })).find((s) => s.runner);
+    // Two configs (a jest → vitest migration half done): the test script says which one runs.
+    const configs: { runner: RunnerId; file: string }[] = [];
+    if (vitestConfig) configs.push({ runner: 'vitest', file: vitestConfig });
+    if (jestConfig) configs.push({ runner: 'jest', file: jestConfig });
+    if (viteConfig && (installed('vitest') || declared('vitest'))) configs.push({ runner: 'vitest', file: viteConfig });
+    if (mochaConfig) configs.push({ runner: 'mocha', file: mochaConfig });
+    const config = configs.find((c) => c.runner === fromScript?.runner) ?? configs[0];
+    if (config) return { runner: config.runner, source: 'config', evidence: config.file, configFile: config.file };
+    if (fromScript) return { runner: fromScript.runner!, source: 'script', evidence: `scripts.${fromScript.name}: ${JSON.stringify(fromScript.command)}` };
+    for (const [name, runner] of [['vitest', 'vitest'], ['jest', 'jest'], ['mocha', 'mocha'], ['uvu', 'uvu']] as const) {
+      if (declared(name) || installed(name)) return { runner, source: 'dependency', evidence: declared(name) ? `${pkg.devDependencies && Object.hasOwn(pkg.devDependencies, name) ? 'devDependencies' : 'dependencies'}.${name}` : `node_modules/${name}` };
+    }
+    const imported = runnerOfImports(options.testImports ?? []);
+    if (imported) return { runner: imported.runner, source: 'imports', evidence: `existing tests import ${imported.module}` };
+    const typescript = rootFiles.includes('tsconfig.json') || declared('typescript');
+    return typescript
+      ? { runner: 'uvu', source: 'default', evidence: 'no test runner configured in a TypeScript package: uvu (with tsx), as testgap writes it' }
+      : { runner: 'node:test', source: 'default', evidence: 'no test runner configured: node:test, built into Node' };
+  };
+  const decided = decide();
+  const version = decided.runner === 'node:test' ? options.nodeVersion : installed(decided.runner);
+  const detection: RunnerDetection = { ...decided, ...(version ? { version } : {}), setupFiles: [], warnings, unread: [] };
+  const script = scripts.find((s) => runnerOfScript(s.command) === decided.runner)?.command;
+  // Guessed from imports or by default, the runner is not installed: its defaults say nothing about this package.
+  const guessed = decided.source === 'imports' || decided.source === 'default';
+  switch (guessed ? undefined : decided.runner) {
+    case 'vitest':
+      vitestFiles(detection, read, script);
+      break;
+    case 'jest':
+      jestFiles(detection, read, pkg);
+      break;
+    case 'mocha':
+      mochaFiles(detection, read, pkg, script);
+      break;
+    case 'node:test':
+      if (script) nodeTestFiles(detection, script);
+      break;
+    case 'uvu':
+      if (script) uvuFiles(detection, script);
+      break;
+  }
+  if (decided.runner === 'vitest' && version && major(version) >= 5 && !nodeAtLeast(options.nodeVersion, 22, 12)) {
+    warnings.push(`vitest ${version} needs Node ≥ 22.12 and this is Node ${options.nodeVersion}: testgap cannot run this package's tests here. vitest 4 runs on Node 20 (npm i -D vitest@^4).`);
+  }
+  if (decided.runner === 'mocha' && version && major(version) >= 12 && !nodeAtLeast(options.nodeVersion, 20, 19)) {
+    warnings.push(`mocha ${version} needs Node ≥ 20.19 and this is Node ${options.nodeVersion}.`);
+  }
+  return detection;
+}
+
+function major(version: string): number {
+  return Number(/^(\d+)/.exec(version)?.[1] ?? 0);
+}
+
+function nodeAtLeast(version: string, maj: number, min: number): boolean {
+  const [a = 0, b = 0] = version.replace(/^v/, '').split('.').map(Number);
+  return a > maj || (a === maj && b >= min);
+}
+
+/** The package's test scripts (`test` first, then `test:*`), with one level of `npm run x` followed. */
+function testScripts(pkg: PackageJson): { name: string; command: string }[] {
+  const scripts = pkg.scripts && typeof pkg.scripts === 'object' ? pkg.scripts : {};
+  const names = Object.keys(scripts).filter((n) => n === 'test' || /^test[:-]/.test(n)).sort((a, b) => (a === 'test' ? -1 : b === 'test' ? 1 : a.localeCompare(b)));
+  const out: { name: string; command: string }[] = [];
+  for (const name of names) {
+    const command = scripts[name];
+    if (typeof command !== 'string') continue;
+    out.push({ name, command });
+    for (const m of command.matchAll(/\b(?:npm run|yarn|pnpm(?: run)?)\s+([\w:.-]+)/g)) {
+      const target = scripts[m[1]];
+      if (typeof target === 'string' && m[1] !== name) out.push({ name: m[1], command: target });
+    }
+  }
+  return out;
+}
+
+/** The runner a script command starts, if it names one. */
+export function runnerOfScript(command: string): RunnerId | undefined {
+  const words = command.split(/\s*(?:&&|\|\||;)\s*/).map((part) => part.trim().split(/\s+/));
+  for (const w of words) {
+    const bins = w.map((x) => x.replace(/^.*\/(?=[^/]+$)/, '')); // node_modules/.bin/vitest → vitest
+    if (bins.includes('vitest')) return 'vitest';
+    if (bins.includes('jest') || (bins.includes('react-scripts') && bins.includes('test'))) return 'jest';
+    if (bins.includes('mocha') || bins.includes('_mocha')) return 'mocha';
+    if (bins.includes('uvu')) return 'uvu';
+    if ((bins.includes('node') || bins.includes('tsx') || bins.includes('ts-node')) && bins.includes('--test')) return 'node:test';
+  }
+  return undefined;
+}
+
+function runnerOfImports(modules: string[]): { runner: RunnerId; module: string } | undefined {
+  const counts = new Map<string, number>();
+  for (const m of modules) counts.set(m, (counts.get(m) ?? 0) + 1);
+  const byRunner: [string, RunnerId][] = [['vitest', 'vitest'], ['@jest/globals', 'jest'], ['node:test', 'node:test'], ['uvu', 'uvu'], ['mocha', 'mocha']];
+  const ranked = byRunner.filter(([m]) => counts.has(m)).sort((a, b) => counts.get(b[0])! - counts.get(a[0])!);
+  return ranked[0] && { runner: ranked[0][1], module: ranked[0][0] };
+}
+
+/** Words of a script from the runner's name on (quotes removed), for its arguments. */
+function argsAfter(command: string, bin: RegExp): string[] {
+  for (const part of command.split(/\s*(?:&&|\|\||;)\s*/)) {
+    const words = (part.match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map((w) => w.replace(/^(['"])(.*)\1$/, '$2'));
+    const at = words.findIndex((w) => bin.test(w.replace(/^.*\/(?=[^/]+$)/, '')));
+    if (at >= 0) return words.slice(at + 1);
+  }
+  return [];
+}
+
+/** Positional arguments, given which options take a value. */
+function positionals(args: string[], withValue: Set<string>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a.startsWith('-')) {
+      if (withValue.has(a)) i++;
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
+}
+
+function optionValues(args: string[], names: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].split('=', 2);
+    if (!names.includes(flag)) continue;
+    if (inline !== undefined) out.push(inline);
+    else if (i + 1 < args.length) out.push(args[++i]);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Each runner's test files.
+
+function vitestFiles(d: RunnerDetection, read: (rel: string) => string | undefined, script: string | undefined): void {
+  let include = VITEST_INCLUDE;
+  let exclude = VITEST_EXCLUDE;
+  // Type tests (`*.test-d.ts`) are test files when vitest checks types (`--typecheck`, or `typecheck.enabled`).
+  let typecheckInclude = /(^|\s)--typecheck\b/.test(script ?? '') ? VITEST_TYPECHECK_INCLUDE : [];
+  const configFile = d.configFile && !d.configFile.includes('#') ? d.configFile : undefined;
+  const configText = configFile && read(configFile);
+  if (configFile && configText !== undefined) {
+    const config = readConfigObject(configText, configFile, (o) => o.test !== undefined);
+    const test = config.value && typeof config.value === 'object' ? (config.value as Record<string, unknown>).test : undefined;
+    if (config.problem) d.unread.push(`${configFile}: ${config.problem}; testgap uses vitest's default test files`);
+    if (test && typeof test === 'object') {
+      const t = test as Record<string, unknown>;
+      const got = (key: string, fallback: string[]): string[] => {
+        const v = t[key];
+        if (v === undefined) return fallback;
+        if (v === UNKNOWN || !isStrings(v)) {
+          d.unread.push(`${configFile}: test.${key} is not a list of literal strings; testgap uses vitest's default`);
+          return fallback;
+        }
+        return v.map((x) => (x === CONFIG_DEFAULTS_EXCLUDE ? VITEST_EXCLUDE : [x])).flat();
+      };
+      include = got('include', VITEST_INCLUDE);
+      exclude = got('exclude', VITEST_EXCLUDE);
+      const typecheck = t.typecheck && typeof t.typecheck === 'object' ? (t.typecheck as Record<string, unknown>) : undefined;
+      if (typecheck?.enabled === true) typecheckInclude = isStrings(typecheck.include) ? typecheck.include : VITEST_TYPECHECK_INCLUDE;
+      d.setupFiles = strings(t.setupFiles).map(stripDot);
+      if (t.projects !== undefined || t.workspace !== undefined) d.unread.push(`${configFile}: vitest projects are not read yet; testgap uses the root config's test files`);
+    }
+  }
+  // `vitest run src/` or `vitest run foo`: filters on the path, within include.
+  const filters = positionals(argsAfter(script ?? '', /^vitest$/), new Set(['--config', '-c', '--project', '--root', '-r', '--dir', '--environment', '--reporter', '--outputFile'])).filter((a) => a !== 'run' && a !== 'watch' && a !== 'related' && a !== 'bench');
+  if (filters.length > 0) d.unread.push(`the test script filters vitest's files by ${filters.join(', ')}; testgap takes every file vitest's include matches`);
+  d.tests = { include: [...include, ...typecheckInclude].map(stripDot), regex: [], exclude: exclude.map(stripDot), excludeRegex: [] };
+}
+
+function jestFiles(d: RunnerDetection, read: (rel: string) => string | undefined, pkg: PackageJson): void {
+  let config: unknown;
+  if (d.configFile === 'package.json#jest') config = pkg.jest;
+  else if (d.configFile) {
+    const text = read(d.configFile);
+    if (text !== undefined) {
+      const got = d.configFile.endsWith('.json') ? parseJson(text) : readConfigObject(text, d.configFile, () => true);
+      if (got.problem) d.unread.push(`${d.configFile}: ${got.problem}; testgap uses jest's default test files`);
+      config = got.value;
+    }
+  }
+  const c = (config && typeof config === 'object' ? config : {}) as Record<string, unknown>;
+  const list = (key: string, fallback: string[]): string[] => {
+    const v = c[key];
+    if (v === undefined) return fallback;
+    if (typeof v === 'string') return [v];
+    if (v === UNKNOWN || !isStrings(v)) {
+      d.unread.push(`${d.configFile}: ${key} is not a list of literal strings; testgap uses jest's default`);
+      return fallback;
+    }
+    return v as string[];
+  };
+  if (typeof c.preset === 'string' && c.testMatch === undefined && c.testRegex === undefined) {
+    // ts-jest's presets keep jest's testMatch; others (react-native, …) may not, and are not read.
+    if (!/^ts-jest(\/|$)/.test(c.preset)) d.unread.push(`${d.configFile}: preset ${c.preset} is not read; testgap uses jest's default test files`);
+  }
+  const rootDir = (p: string) => stripDot(p.replace(/^<rootDir>\/?/, ''));
+  const regex = list('testRegex', []);
+  const include = regex.length > 0 ? [] : list('testMatch', JEST_TEST_MATCH).map(rootDir);
+  const roots = list('roots', ['<rootDir>']).map(rootDir).filter((r) => r !== '');
+  const extensions = list('moduleFileExtensions', JEST_EXTENSIONS);
+  // roots narrow where tests are found; an extension outside moduleFileExtensions is never a test.
+  const within = roots.length > 0 ? roots.map((r) => `${r}/**`) : ['**'];
+  const ignore = list('testPathIgnorePatterns', JEST_IGNORE).map((p) => p.replace(/<rootDir>\/?/g, '^/'));
+  d.tests = {
+    include: include.flatMap((g) => (roots.length > 0 && g.startsWith('**/') ? within.map((w) => `${w.slice(0, -3)}/${g}`) : [g])),
+    regex: regex.map((r) => (roots.length > 0 ? `(?=^/(?:${roots.map(escapeRegex).join('|')})/)(?:${r})` : r)),
+    exclude: [],
+    excludeRegex: [`^(?!.*\\.(?:${extensions.map(escapeRegex).join('|')})$)`, ...ignore],
+  };
+  d.setupFiles = [...list('setupFiles', []), ...list('setupFilesAfterEnv', [])].map(rootDir);
+}
+
+function mochaFiles(d: RunnerDetection, read: (rel: string) => string | undefined, pkg: PackageJson, script: string | undefined): void {
+  let config: Record<string, unknown> = {};
+  if (d.configFile === 'package.json#mocha' && pkg.mocha && typeof pkg.mocha === 'object') config = pkg.mocha as Record<string, unknown>;
+  else if (d.configFile) {
+    const text = read(d.configFile) ?? '';
+    const got = /\.jsonc?$/.test(d.configFile)
+      ? parseJson(text)
+      : /\.ya?ml$/.test(d.configFile)
+        ? { value: simpleYaml(text) }
+        : readConfigObject(text, d.configFile, () => true);
+    if (got.problem) d.unread.push(`${d.configFile}: ${got.problem}; testgap uses mocha's default test files`);
+    if (got.value && typeof got.value === 'object') config = got.value as Record<string, unknown>;
+  }
+  const args = argsAfter(script ?? '', /^_?mocha$/);
+  const fromScript = positionals(args, new Set(['--require', '-r', '--config', '--reporter', '-R', '--timeout', '-t', '--ui', '-u', '--extension', '--ignore', '--exclude', '--file', '--grep', '-g', '--spec', '--slow', '-s', '--package', '--node-option', '-n', '--loader']));
+  const spec = [...fromScript, ...optionValues(args, ['--spec']), ...(fromScript.length === 0 ? strings(config.spec) : [])];
+  const extensions = [...new Set(['js', 'cjs', 'mjs', ...strings(config.extension), ...optionValues(args, ['--extension'])].map((e) => e.replace(/^\./, '')))];
+  const recursive = config.recursive === true || args.includes('--recursive');
+  const globs = (spec.length > 0 ? spec : MOCHA_SPEC).map((s) => {
+    const p = stripDot(s);
+    // A folder: the files directly in it (all levels with --recursive), with mocha's extensions.
+    return /[*?{}[\]]|\.[cm]?[jt]sx?$/.test(p) ? p : `${p}/${recursive ? '**/' : ''}*.{${extensions.join(',')}}`;
+  });
+  d.tests = { include: globs, regex: [], exclude: ['**/node_modules/**', ...strings(config.ignore).map(stripDot), ...optionValues(args, ['--ignore', '--exclude']).map(stripDot)], excludeRegex: [] };
+  d.setupFiles = [...strings(config.require), ...strings(config.file), ...optionValues(args, ['--require', '-r', '--file'])].filter((f) => /^\.{0,2}\//.test(f)).map(stripDot);
+}
+
+function nodeTestFiles(d: RunnerDetection, script: string): void {
+  const args = argsAfter(script, /^(node|tsx|ts-node)$/);
+  const files = positionals(args, new Set(['--import', '--require', '-r', '--loader', '--test-reporter', '--test-reporter-destination', '--test-name-pattern', '--test-concurrency', '--experimental-loader']));
+  const ts = /\btsx\b|ts-node/.test(script);
+  const include = files.length > 0 ? files.map(stripDot).map((f) => (/[*?{}[\]]|\.[cm]?[jt]sx?$/.test(f) ? f : `${f}/**/*.?(c|m)${ts ? '[jt]' : 'j'}s`)) : NODE_TEST_FILES.map((g) => (ts ? g.replace(/\?\(c\|m\)js$/, '?(c|m)[jt]s') : g));
+  d.tests = { include, regex: [], exclude: ['**/node_modules/**'], excludeRegex: [] };
+}
+
+function uvuFiles(d: RunnerDetection, script: string): void {
+  const args = argsAfter(script, /^uvu$/);
+  const [dir, pattern] = positionals(args, new Set(['-r', '--require', '-i', '--ignore', '-C', '--cwd']));
+  if (dir === undefined) return; // uvu's own search (test/, tests/, *.test.*) is testgap's default too
+  const base = stripDot(dir).replace(/\/$/, '');
+  // uvu tests its pattern against the path below the folder; here regular expressions see `/` + the path from the root.
+  const prefix = base === '' || base === '.' ? '^/' : `^/${escapeRegex(base)}/`;
+  const own = pattern ?? UVU_DIR_PATTERN;
+  d.tests = {
+    include: [],
+    regex: [own.startsWith('^') ? prefix + own.slice(1) : `${prefix}.*?(?:${own})`],
+    exclude: ['**/node_modules/**', '**/.git/**'],
+    excludeRegex: optionValues(args, ['-i', '--ignore']),
+  };
+}
+
+/** Whether a path (relative to the package root, `/` separators) is one of the runner's test files. */
+export function testFileMatcher(tests: NonNullable<RunnerDetection['tests']>): (rel: string) => boolean {
+  const regexes = (list: string[]) =>
+    list.flatMap((r) => {
+      try {
+        return [new RegExp(r)];
+      } catch {
+        return []; // the runner rejects it too
+      }
+    });
+  const include = tests.include.length > 0 ? picomatch(tests.include) : () => false;
+  const exclude = tests.exclude.length > 0 ? picomatch(tests.exclude, { dot: true }) : () => false;
+  const includeRe = regexes(tests.regex);
+  const excludeRe = regexes(tests.excludeRegex);
+  return (rel) => {
+    const rooted = `/${rel}`;
+    if (exclude(rel) || excludeRe.some((r) => r.test(rooted))) return false;
+    return include(rel) || includeRe.some((r) => r.test(rooted));
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reading config files without running them.
+
+/** A value in a config file that is not a literal (a call, an identifier, a template with substitutions). */
+export const UNKNOWN: unique symbol = Symbol('not a literal');
+/** vitest's `...configDefaults.exclude` spread into a list. */
+const CONFIG_DEFAULTS_EXCLUDE = '\u0000configDefaults.exclude';
+
+/**
+ * The object a config file exports (`export default`, `module.exports =`), through `defineConfig(…)`, `mergeConfig(…)`,
+ * a `const` it names, `satisfies`/`as`, and arrow functions that return an object. `wanted` picks among several
+ * object arguments (`mergeConfig(base, defineConfig({ test }))`). Literals only; anything else is UNKNOWN.
+ */
+export function readConfigObject(text: string, fileName: string, wanted: (o: Record<string, unknown>) => boolean): { value?: unknown; problem?: string } {
+  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, /\.[cm]?tsx?$/.test(fileName) ? ts.ScriptKind.TS : ts.ScriptKind.JS);
+  const consts = new Map<string, ts.Expression>();
+  let exported: ts.Expression | undefined;
+  for (const st of sf.statements) {
+    if (ts.isVariableStatement(st)) {
+      for (const decl of st.declarationList.declarations) if (ts.isIdentifier(decl.name) && decl.initializer) consts.set(decl.name.text, decl.initializer);
+    } else if (ts.isExportAssignment(st)) exported = st.expression;
+    else if (ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const left = st.expression.left;
+      if (ts.isPropertyAccessExpression(left) && ts.isIdentifier(left.expression) && left.expression.text === 'module' && left.name.text === 'exports') exported = st.expression.right;
+    }
+  }
+  if (!exported) return { problem: 'no `export default` or `module.exports =` found' };
+  const candidates: Record<string, unknown>[] = [];
+  const seen = new Set<ts.Node>();
+  const collect = (e: ts.Expression | undefined, depth: number): void => {
+    if (!e || depth > 8 || seen.has(e)) return;
+    seen.add(e);
+    if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e) || ts.isNonNullExpression(e)) return collect(e.expression, depth + 1);
+    if (ts.isIdentifier(e)) return collect(consts.get(e.text), depth + 1);
+    if (ts.isObjectLiteralExpression(e)) {
+      const v = literal(e, consts);
+      if (v && typeof v === 'object') candidates.push(v as Record<string, unknown>);
+      return;
+    }
+    if (ts.isCallExpression(e)) {
+      for (const a of e.arguments) collect(a, depth + 1);
+      return;
+    }
+    if ((ts.isArrowFunction(e) || ts.isFunctionExpression(e)) && e.body) {
+      if (!ts.isBlock(e.body)) return collect(e.body, depth + 1);
+      for (const st of e.body.statements) if (ts.isReturnStatement(st)) collect(st.expression, depth + 1);
+    }
+  };
+  collect(exported, 0);
+  const value = candidates.find(wanted) ?? candidates[0];
+  return value ? { value } : { problem: 'its exported config is not an object literal testgap can read' };
+}
+
+function literal(e: ts.Expression, consts: Map<string, ts.Expression>, depth = 0): unknown {
+  if (depth > 16) return UNKNOWN;
+  if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e)) return literal(e.expression, consts, depth + 1);
+  if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text;
+  if (ts.isNumericLiteral(e)) return Number(e.text);
+  if (e.kind === ts.SyntaxKind.TrueKeyword) return true;
+  if (e.kind === ts.SyntaxKind.FalseKeyword) return false;
+  if (ts.isRegularExpressionLiteral(e)) return e.text.slice(1, e.text.lastIndexOf('/'));
+  if (ts.isIdentifier(e) && consts.has(e.text)) return literal(consts.get(e.text)!, consts, depth + 1);
+  if (ts.isArrayLiteralExpression(e)) {
+    const out: unknown[] = [];
+    for (const el of e.elements) {
+      if (ts.isSpreadElement(el)) {
+        if (/^(configDefaults|defaultExclude)(\.exclude)?$/.test(el.expression.getText())) out.push(CONFIG_DEFAULTS_EXCLUDE);
+        else {
+          const v = literal(el.expression, consts, depth + 1);
+          if (!Array.isArray(v)) return UNKNOWN;
+          out.push(...v);
+        }
+      } else out.push(literal(el, consts, depth + 1));
+    }
+    return out;
+  }
+  if (ts.isObjectLiteralExpression(e)) {
+    const out: Record<string, unknown> = {};
+    for (const p of e.properties) {
+      if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) out[p.name.text] = literal(p.initializer, consts, depth + 1);
+      else if (ts.isShorthandPropertyAssignment(p)) out[p.name.text] = consts.has(p.name.text) ? literal(consts.get(p.name.text)!, consts, depth + 1) : UNKNOWN;
+      else if (ts.isSpreadAssignment(p)) {
+        const v = literal(p.expression, consts, depth + 1);
+        if (v && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, v);
+      } else if (p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) out[p.name.text] = UNKNOWN;
+    }
+    return out;
+  }
+  return UNKNOWN;
+}
+
+function parseJson(text: string): { value?: unknown; problem?: string } {
+  try {
+    // .jsonc and .mocharc.json may carry comments and trailing commas.
+    const r = ts.parseConfigFileTextToJson('config.json', text);
+    return r.error ? { problem: `cannot parse: ${ts.flattenDiagnosticMessageText(r.error.messageText, ' ')}` } : { value: r.config };
+  } catch (error) {
+    return { problem: `cannot parse: ${(error as Error).message}` };
+  }
+}
+
+/** The keys of a flat YAML mapping with string or list values (what .mocharc.yml files hold). */
+function simpleYaml(text: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  let key: string | undefined;
+  const unquote = (s: string) => s.trim().replace(/^(['"])(.*)\1$/, '$2');
+  for (const line of text.split(/\r?\n/)) {
+    if (/^\s*(#|$)/.test(line)) continue;
+    const item = /^\s+-\s+(.*)$/.exec(line);
+    if (item && key) {
+      out[key] = [...(Array.isArray(out[key]) ? (out[key] as unknown[]) : []), unquote(item[1])];
+      continue;
+    }
+    const kv = /^([\w-]+):\s*(.*)$/.exec(line);
+    if (!kv) continue;
+    key = kv[1];
+    const v = kv[2].trim();
+    if (v === '') out[key] = [];
+    else if (v.startsWith('[')) out[key] = v.slice(1, -1).split(',').map(unquote).filter(Boolean);
+    else out[key] = v === 'true' ? true : v === 'false' ? false : unquote(v);
+  }
+  return out;
+}
+
+function isStrings(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string');
+}
+
+function strings(v: unknown): string[] {
+  return typeof v === 'string' ? [v] : isStrings(v) ? v : [];
+}
+
+function stripDot(p: string): string {
+  return p.replace(/^\.\//, '');
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** One line for logs: `vitest 4.1.12 (from vitest.config.ts)`. */
+export function describeRunner(d: RunnerDetection): string {
+  const name = d.runner === 'node:test' ? `node:test (Node ${d.version})` : `${d.runner}${d.version ? ` ${d.version}` : ' (not installed)'}`;
+  return `${name}, from ${d.evidence}`;
+}
