@@ -124,7 +124,7 @@ import { Cart } from '../src/pricing'; new Cart();
     const r = spawnSync(process.execPath, [SERVER_BIN, 'check', '--json'], { cwd: p.root, encoding: 'utf8' });
     const out = JSON.parse(r.stdout);
     assert.is(out.files[0].findings.length, 2, 'a function and a member finding');
-    const optional = new Set(['jsDoc', 'returnType', 'returnShape', 'shape', 'constants', 'regexps', 'paramProperties', 'fileSystem', 'defaultText', 'parent', 'memberName', 'type', 'file', 'summary', 'returns', 'text', 'problems', 'configFile', 'tests']);
+    const optional = new Set(['jsDoc', 'returnType', 'returnShape', 'shape', 'constants', 'regexps', 'paramProperties', 'fileSystem', 'defaultText', 'parent', 'memberName', 'type', 'file', 'summary', 'returns', 'text', 'problems', 'configFile', 'tests', 'base']);
     for (const finding of out.files[0].findings) {
       sameShape({ ...out, files: [{ ...out.files[0], findings: [finding] }] }, block('check-output'), 'output', optional);
     }

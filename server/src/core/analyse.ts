@@ -597,6 +597,8 @@ class ModuleWalker {
     const classId = `${this.options.relPath}#${qualified}`;
     const ctor = node.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body);
     const classUnit = this.makeUnit(qualified, displayName, 'class', ctor, decl.docHost, decl.nameNode, exportNames);
+    const base = this.baseOf(node);
+    if (base) classUnit.base = base;
     const units: Unit[] = [classUnit];
     const className = qualified === 'default' ? 'default' : decl.name;
     if (ctor) {
@@ -623,6 +625,25 @@ class ModuleWalker {
       }
     }
     return units;
+  }
+
+  /** The class `node` extends: an exported class of this module, or an imported one. */
+  private baseOf(node: ClassLike): Unit['base'] {
+    const heritage = node.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+    if (!heritage) return undefined;
+    if (ts.isIdentifier(heritage)) {
+      const imported = this.imports.get(heritage.text);
+      if (imported) return { specifier: imported.specifier, exportName: imported.name };
+      const local = this.locals.get(heritage.text);
+      for (const [qualified, entry] of this.unitsByName) if (local && entry.decl === local) return { id: `${this.options.relPath}#${qualified}` };
+      return undefined;
+    }
+    // `extends ns.Base` with `import * as ns`.
+    if (ts.isPropertyAccessExpression(heritage) && ts.isIdentifier(heritage.expression)) {
+      const ns = this.imports.get(heritage.expression.text);
+      if (ns && ns.name === '*') return { specifier: ns.specifier, exportName: heritage.name.text };
+    }
+    return undefined;
   }
 
   /** Bodies of this module's functions that `body` calls, two levels deep: their literals guard the unit's paths too. */
@@ -912,6 +933,32 @@ const MOCK_CALLS = new Set(['vi.mock', 'jest.mock', 'vi.doMock', 'jest.doMock'])
  * not tracked (a local with the same name counts as a use): a missed diagnostic is cheaper than a false one. Uses in
  * type positions do not count, nor do modules the file mocks.
  */
+/** Matchers that read the properties their expected value names (jest/vitest, node:assert, chai, tap). */
+const OBJECT_MATCHERS = new Set(['toMatchObject', 'toEqual', 'toStrictEqual', 'toHaveProperty', 'deepEqual', 'deepStrictEqual', 'partialDeepStrictEqual', 'equal', 'eql', 'include', 'includes', 'contain', 'property', 'nestedProperty', 'ownProperty', 'containSubset', 'like', 'match', 'same', 'strictSame', 'has', 'hasStrict', 'matchStrict']);
+/** Of those, the ones whose first argument is a property path. */
+const PATH_MATCHERS = new Set(['toHaveProperty', 'property', 'nestedProperty', 'ownProperty']);
+
+function calleeName(e: ts.Expression): string {
+  const x = unwrapExpression(e);
+  return ts.isPropertyAccessExpression(x) ? x.name.text : ts.isIdentifier(x) ? x.text : '';
+}
+
+/** Keys of the object literals in `e` (nested, and inside arrays), added to `into`. */
+function literalKeys(e: ts.Node, into: Set<string>, depth = 0): void {
+  if (depth > 8) return;
+  const x = ts.isExpression(e) ? unwrapExpression(e) : e;
+  if (ts.isObjectLiteralExpression(x)) {
+    for (const p of x.properties) {
+      if ((ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p) || ts.isMethodDeclaration(p)) && p.name && (ts.isIdentifier(p.name) || ts.isStringLiteralLike(p.name))) into.add(p.name.text);
+      if (ts.isPropertyAssignment(p)) literalKeys(p.initializer, into, depth + 1);
+    }
+  } else if (ts.isArrayLiteralExpression(x)) {
+    for (const el of x.elements) literalKeys(el, into, depth + 1);
+  } else if (ts.isCallExpression(x) && /^(objectContaining|arrayContaining)$/.test(calleeName(x.expression))) {
+    for (const a of x.arguments) literalKeys(a, into, depth + 1);
+  }
+}
+
 export function collectTestFacts(sf: ts.SourceFile): TestFacts {
   const bindings = new Map<string, Binding>();
   const uses = new Map<string, IdentifierUse>();
@@ -1002,6 +1049,16 @@ export function collectTestFacts(sf: ts.SourceFile): TestFacts {
         if (ts.isIdentifier(object)) use(object.text).members.add(name);
         const spec = requireSpecifier(object);
         if (spec !== undefined) direct.push({ specifier: spec, exportName: name });
+      }
+    }
+    // What an object matcher compares reads those properties of the value under test: `toMatchObject({ hostname })`,
+    // `toEqual`/`deepEqual` against a literal, `toHaveProperty('a.b')`, chai's `.property('a')` and `.include({ a })`.
+    if (ts.isCallExpression(node) && OBJECT_MATCHERS.has(calleeName(node.expression))) {
+      const matcher = calleeName(node.expression);
+      for (const arg of node.arguments) {
+        if (PATH_MATCHERS.has(matcher) && ts.isStringLiteralLike(arg) && arg === node.arguments[0]) arg.text.split('.').forEach((k) => propertyNames.add(k));
+        else if (PATH_MATCHERS.has(matcher) && ts.isArrayLiteralExpression(arg) && arg === node.arguments[0]) arg.elements.forEach((e) => ts.isStringLiteralLike(e) && propertyNames.add(e.text));
+        else literalKeys(arg, propertyNames);
       }
     }
     if (ts.isCallExpression(node) || ts.isNewExpression(node)) {

@@ -55,6 +55,11 @@ export interface Unit {
   exportNames: string[];
   /** For class members: the id of the class unit. */
   parent?: string;
+  /**
+   * For classes: the class it extends, when that is a class of this module (`id`) or an import (`specifier` and the
+   * name it is exported under). A tested subclass exercises what it inherits.
+   */
+  base?: { id: string } | { specifier: string; exportName: string };
   /** For class members: the member's property name (what a test accesses). */
   memberName?: string;
   nameSpan: Span;

@@ -340,7 +340,8 @@ export class Project {
       facts = analyseFile(sf, { relPath: this.relative(file), isTest });
     }
     // Unit ids are part of the key: a member added to a class changes what the tests exercise without changing exports.
-    const exportsKey = isTest ? testKey(facts) : `${exportsKeyOf(facts.exports)}|${facts.units.map((u) => u.id).join(',')}`;
+    // A class's base is part of what tests resolve through it (a tested subclass exercises its base).
+    const exportsKey = isTest ? testKey(facts) : `${exportsKeyOf(facts.exports)}|${facts.units.map((u) => (u.base ? `${u.id}<${JSON.stringify(u.base)}` : u.id)).join(',')}`;
     if (exportsKey !== entry.exportsKey) {
       // Keep the surface from before the first unsettled change: settle() compares it with the current one.
       if (!this.changed.has(file)) this.changed.set(file, entry.exportsKey === undefined ? undefined : entry.exports);
@@ -624,17 +625,31 @@ export class Project {
     return this.index.ids;
   }
 
+  /** The class unit an imported base class resolves to. */
+  private resolveBase(fromFile: string, base: { specifier: string; exportName: string }): UnitAt | undefined {
+    const module = this.resolveImport(fromFile, base.specifier);
+    return module ? this.resolveExport(module, base.exportName, new Set()) : undefined;
+  }
+
   /** Resolves one test file's references into the index; true when a unit became exercised. */
   private indexTest(testFile: string): boolean {
     const test = this.facts(testFile).test!;
     const entry: TestEntry = { ids: [], files: new Set(), stars: new Set() };
     const ids = new Set<string>();
-    const exercise = (unit: UnitAt) => {
+    const exercise = (unit: UnitAt, depth = 0): void => {
+      if (ids.has(unit.id) && depth > 0) return;
       ids.add(unit.id);
-      for (const member of this.facts(unit.file).units) {
+      const units = this.facts(unit.file).units;
+      for (const member of units) {
         if (member.parent !== unit.id) continue;
         if (member.kind === 'constructor' || test.propertyNames.has(member.memberName!)) ids.add(member.id);
       }
+      // A subclass runs its base's constructor, and what the test reads of it may be inherited: the base class and
+      // those members are exercised too (a member the subclass overrides is matched by name all the same).
+      const base = units.find((u) => u.id === unit.id)?.base;
+      if (!base || depth > 16) return;
+      const baseUnit = 'id' in base ? { id: base.id, file: unit.file } : this.resolveBase(unit.file, base);
+      if (baseUnit) exercise(baseUnit, depth + 1);
     };
     this.recording = entry;
     try {
