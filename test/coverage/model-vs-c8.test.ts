@@ -200,4 +200,81 @@ export function f(x: number) {
   }
 });
 
+/** Every figure of every file the same as c8's around the project's own test command (the runner's report). */
+async function agreesWithRunner(fixture: string, command: string[], files: number): Promise<void> {
+  const p = tempProject(fixture);
+  linkTestTools(p.root);
+  try {
+    const c8 = c8Summary(p.root, command, ['--all', '--src', 'src', '--exclude', 'test/**']);
+    const mine = await ours(p.root);
+    assert.equal(mine.tests.map((t) => t.status), mine.tests.map(() => 'passed'), JSON.stringify(mine.tests));
+    assert.is(mine.files.length, files);
+    for (const f of mine.files) {
+      const theirs = c8[f.file];
+      assert.ok(theirs, `c8 reports ${f.file}: ${Object.keys(c8).join(', ')}`);
+      for (const key of ['lines', 'statements', 'functions', 'branches'] as const) {
+        near(f.summary[key].pct, theirs[key].pct, `${path.basename(f.file)} ${key}`);
+        assert.is(f.summary[key].total, theirs[key].total, `${path.basename(f.file)} ${key} total`);
+      }
+    }
+    // Not vacuous: some branch is never taken.
+    assert.ok(mine.files.some((f) => f.summary.branches.pct < 100));
+  } finally {
+    p.remove();
+  }
+}
+
+test('node:test + tsx, ES modules with top-level await: the figures of c8 around `node --import tsx --test`', async () => {
+  await agreesWithRunner(
+    `//- /package.json
+{ "name": "esm-node-test", "type": "module", "scripts": { "test": "node --import tsx --test test/*.test.ts" } }
+//- /tsconfig.json
+{ "compilerOptions": { "module": "nodenext", "target": "es2022", "strict": true } }
+//- /src/math.ts
+export interface Range { lo: number; hi: number }
+export function clamp(x: number, { lo, hi }: Range): number {
+  if (x < lo) return lo;
+  if (x > hi) return hi;
+  return x;
+}
+export async function later(x: number): Promise<number> {
+  return x * 2;
+}
+//- /src/types.ts
+export type Id = string;
+//- /test/math.test.ts
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { clamp, later } from '../src/math.js';
+const doubled = await later(2);
+await test('clamp', () => {
+  assert.equal(clamp(5, { lo: 0, hi: 3 }), 3);
+  assert.equal(doubled, 4);
+});
+`,
+    [process.execPath, '--import', 'tsx', '--test', 'test/math.test.ts'],
+    1, // src/types.ts holds types only: nothing to measure
+  );
+});
+
+test('JavaScript ES modules (.mjs) under node --test: the figures of c8 around it', async () => {
+  await agreesWithRunner(
+    `//- /package.json
+{ "name": "esm-mjs", "scripts": { "test": "node --test" } }
+//- /src/slug.mjs
+export function slug(s) {
+  if (typeof s !== 'string') throw new TypeError('not a string');
+  return s.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}
+//- /test/slug.test.mjs
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { slug } from '../src/slug.mjs';
+await test('slug', () => assert.equal(slug(' Hello World '), 'hello-world'));
+`,
+    [process.execPath, '--test', 'test/slug.test.mjs'],
+    1,
+  );
+});
+
 test.run();

@@ -1,7 +1,7 @@
 // Runner detection and the runner's own test files, on inline fixtures of the shapes public packages have.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { detectRunner, readConfigObject, runnerOfScript, testFileMatcher, type RunnerDetection, type RunnerSetting } from '../../server/src/core/runner';
+import { detectRunner, preloadOf, readConfigObject, runnerOfScript, testFileMatcher, type RunnerDetection, type RunnerSetting } from '../../server/src/core/runner';
 import { FIXTURE_ROOT, memoryHost, parseFixture } from '../helpers/fixture';
 
 function detect(fixture: string, setting: RunnerSetting = 'auto', nodeVersion = '20.20.2', testImports?: string[]): RunnerDetection {
@@ -208,6 +208,22 @@ test('config objects are read without running them: arrow functions, satisfies, 
   assert.equal(sat.value, { testMatch: ['x'] });
   assert.equal(readConfigObject('const x = 1;', 'jest.config.js', () => true).problem, 'no `export default` or `module.exports =` found');
   assert.equal(readConfigObject('module.exports = makeConfig();', 'jest.config.js', () => true).problem, 'its exported config is not an object literal testgap can read');
+});
+
+test('the loaders a test script runs its tests with: --import, --loader, -r, tsx, NODE_OPTIONS, .mocharc require', () => {
+  assert.equal(preloadOf('node --import tsx --test test/*.test.ts', 'node:test'), { import: ['tsx'], require: [] });
+  assert.equal(preloadOf('tsx --test', 'node:test'), { import: ['tsx'], require: [] });
+  assert.equal(preloadOf('NODE_OPTIONS="--loader=ts-node/esm" mocha -r ts-node/register -r ./test/setup.js', 'mocha'), { import: ['ts-node/esm'], require: ['ts-node/register'] });
+  assert.equal(preloadOf('uvu -r tsx test', 'uvu'), { import: [], require: ['tsx'] });
+  assert.equal(preloadOf('tsc && node --test dist/', 'node:test'), { import: [], require: [] });
+  const rc = detect(`//- /package.json
+{ "scripts": { "test": "mocha" } }
+//- /.mocharc.json
+{ "require": ["ts-node/register", "./test/hooks.ts"], "spec": "test/**/*.spec.ts" }
+`);
+  assert.equal(rc.preload, { import: [], require: ['ts-node/register'] });
+  assert.equal(rc.setupFiles, ['test/hooks.ts']);
+  assert.is(detect('//- /package.json\n{ "scripts": { "test": "vitest run" } }\n').preload, undefined);
 });
 
 test.run();

@@ -34,6 +34,11 @@ export interface RunnerDetection {
   tests?: { include: string[]; regex: string[]; exclude: string[]; excludeRegex: string[] };
   /** Files the runner loads before tests (setup files): neither tests nor sources. */
   setupFiles: string[];
+  /**
+   * Modules the test script loads into Node before the tests, as written there: `--import tsx`, `--loader ts-node/esm`
+   * (`import`), `-r ts-node/register` (`require`); a script run by `tsx` imports `tsx`. Tests are run with them.
+   */
+  preload?: { import: string[]; require: string[] };
   /** What stops testgap from driving this runner here (a version that needs a newer Node), in words for the user. */
   warnings: string[];
   /** What testgap could not read in the runner's configuration, and what it used instead (for the log). */
@@ -133,6 +138,8 @@ export function detectRunner(host: FileHost, root: string, options: DetectOption
   const version = decided.runner === 'node:test' ? options.nodeVersion : installed(decided.runner);
   const detection: RunnerDetection = { ...decided, ...(version ? { version } : {}), setupFiles: [], warnings, unread: [] };
   const script = scripts.find((s) => runnerOfScript(s.command) === decided.runner)?.command;
+  const preload = script ? preloadOf(script, decided.runner) : undefined;
+  if (preload && (preload.import.length > 0 || preload.require.length > 0)) detection.preload = preload;
   // Guessed from imports or by default, the runner is not installed: its defaults say nothing about this package.
   const guessed = decided.source === 'imports' || decided.source === 'default';
   switch (guessed ? undefined : decided.runner) {
@@ -217,6 +224,24 @@ function argsAfter(command: string, bin: RegExp): string[] {
     if (at >= 0) return words.slice(at + 1);
   }
   return [];
+}
+
+/** The modules a test script loads before its tests: Node's `--import`/`--loader`/`-r`, the runner's `-r`, tsx. */
+export function preloadOf(script: string, runner: RunnerId): { import: string[]; require: string[] } {
+  const bin = runner === 'node:test' ? /^(node|tsx|ts-node)$/ : runner === 'mocha' ? /^_?mocha$/ : runner === 'uvu' ? /^uvu$/ : runner === 'jest' ? /^jest$/ : /^vitest$/;
+  const part = script.split(/\s*(?:&&|\|\||;)\s*/).find((p) => p.split(/\s+/).some((w) => bin.test(w.replace(/^.*\/(?=[^/]+$)/, ''))));
+  if (!part) return { import: [], require: [] };
+  const words = (part.match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map((w) => w.replace(/^(['"])(.*)$/, '$2'));
+  // NODE_OPTIONS="--import tsx" before the command, and Node's own options after `node`.
+  const nodeOptions = words.filter((w) => w.startsWith('NODE_OPTIONS=')).flatMap((w) => w.slice('NODE_OPTIONS='.length).replace(/^(['"])(.*)\1$/, '$2').split(/\s+/));
+  const args = [...nodeOptions, ...words];
+  const out = { import: optionValues(args, ['--import', '--loader', '--experimental-loader']), require: optionValues(args, ['-r', '--require']) };
+  // `tsx --test`, `npx tsx test/a.ts`: tsx as the command (not the value of `-r tsx`) imports itself.
+  const tsxCommand = words.some((w, i) => w.replace(/^.*\/(?=[^/]+$)/, '') === 'tsx' && !/^(-r|--require|--import|--loader|--experimental-loader)$/.test(words[i - 1] ?? ''));
+  if (tsxCommand && !out.import.includes('tsx')) out.import.unshift('tsx');
+  // Setup files given to mocha with -r are paths, not loaders: they run as part of the tests.
+  out.require = out.require.filter((r) => !/^\.{0,2}\//.test(r));
+  return out;
 }
 
 /** Positional arguments, given which options take a value. */
@@ -351,6 +376,10 @@ function mochaFiles(d: RunnerDetection, read: (rel: string) => string | undefine
   });
   d.tests = { include: globs, regex: [], exclude: ['**/node_modules/**', ...strings(config.ignore).map(stripDot), ...optionValues(args, ['--ignore', '--exclude']).map(stripDot)], excludeRegex: [] };
   d.setupFiles = [...strings(config.require), ...strings(config.file), ...optionValues(args, ['--require', '-r', '--file'])].filter((f) => /^\.{0,2}\//.test(f)).map(stripDot);
+  // `require: ['ts-node/register']` in a .mocharc: a loader, like `-r` in the script.
+  const modules = strings(config.require).filter((r) => !/^\.{0,2}\//.test(r));
+  const imports = strings(config.loader).concat(strings(config['node-option']).flatMap((o) => /^(?:import|loader|experimental-loader)=(.+)$/.exec(o)?.[1] ?? []));
+  if (modules.length > 0 || imports.length > 0) d.preload = { import: [...(d.preload?.import ?? []), ...imports], require: [...(d.preload?.require ?? []), ...modules] };
 }
 
 function nodeTestFiles(d: RunnerDetection, script: string): void {

@@ -43,6 +43,8 @@ export interface CoverageRunOptions {
   limits: Limits;
   /** A TranspileCache manifest the children read transpiled code from. */
   manifest?: string;
+  /** Loaders the project's test script puts into Node (resolved paths): the tests run with them instead of testgap's. */
+  preload?: { import: string[]; require: string[] };
   /** How many test files run at once (default: 2). */
   concurrency?: number;
   signal?: AbortSignal;
@@ -129,7 +131,7 @@ function runTestFile(o: CoverageRunOptions, testFile: string): Promise<TestFileR
   const v8Dir = path.join(scratch, '.testgap-coverage');
   const started = Date.now();
   return new Promise((resolve) => {
-    child.send({ root: o.root, testFile, tmpDir: scratch, out: path.join(v8Dir, 'coverage.json'), manifest: o.manifest, allowWrite: o.limits.allowWrite ?? [], allowNetwork: !!o.limits.allowNetwork });
+    child.send({ root: o.root, testFile, tmpDir: scratch, out: path.join(v8Dir, 'coverage.json'), manifest: o.manifest, allowWrite: o.limits.allowWrite ?? [], allowNetwork: !!o.limits.allowNetwork, ...(o.preload ? { preload: o.preload } : {}) });
     let timedOut = false;
     const watchdog = setTimeout(() => {
       timedOut = true;
@@ -231,7 +233,7 @@ export async function fileCoverage(file: string, runs: TestFileRun[]): Promise<F
   }
   if (!processes.length) return emptyCoverage(file);
   const merged = mergeProcessCovs(processes).result[0]!;
-  const sources = sourcesFromNodeCache(sourceMap);
+  const sources = sourcesFromNodeCache(sourceMap, file);
   const converter = v8ToIstanbul(file, 0, sources as Parameters<typeof v8ToIstanbul>[2]);
   await converter.load();
   converter.applyCoverage(merged.functions);
@@ -240,12 +242,24 @@ export async function fileCoverage(file: string, runs: TestFileRun[]): Promise<F
   return data[file] ?? Object.values(data)[0] ?? emptyCoverage(file);
 }
 
-/** As c8 does with Node's source-map cache: the map, and a stand-in source with the generated line lengths. */
-function sourcesFromNodeCache(entry: unknown): Record<string, unknown> | undefined {
-  const e = entry as { data?: unknown; lineLengths?: number[] } | undefined;
+/**
+ * As c8 does with Node's source-map cache: the map, and a stand-in source with the generated line lengths. A loader's
+ * map without the original text (tsx leaves `sourcesContent` out unless NODE_V8_COVERAGE is set, which c8 sets) gets
+ * it from the file, which is what that loader would have embedded.
+ */
+function sourcesFromNodeCache(entry: unknown, file: string): Record<string, unknown> | undefined {
+  const e = entry as { data?: { sources?: unknown[]; sourcesContent?: (string | null)[] }; lineLengths?: number[] } | undefined;
   if (!e?.data) return undefined;
+  let data = e.data;
+  if (data.sources?.length === 1 && !data.sourcesContent?.[0]) {
+    try {
+      data = { ...data, sourcesContent: [fs.readFileSync(file, 'utf8')] };
+    } catch {
+      // gone since the run: the map alone
+    }
+  }
   return {
-    sourceMap: { sourcemap: e.data },
+    sourceMap: { sourcemap: data },
     ...(e.lineLengths ? { source: e.lineLengths.map((n) => '.'.repeat(n)).join('\n') + '\n' } : {}),
   };
 }

@@ -5,9 +5,11 @@
 // costs more than the test itself on small test files.
 import fs from 'node:fs';
 import inspector from 'node:inspector';
+import Module from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { packageType } from './esmHooks';
 import { installGuard } from './guard';
 import { installLoader } from './loader';
 
@@ -21,6 +23,8 @@ interface CoverageChildArgs {
   /** Setting `sandbox`: more folders to write, and whether the network is allowed. */
   allowWrite?: string[];
   allowNetwork?: boolean;
+  /** The project's own loaders (absolute paths), loaded as its test script loads them, instead of testgap's. */
+  preload?: { import: string[]; require: string[] };
 }
 
 // If the parent dies without killing this process (SIGKILL, a crash), a test that spins would go on forever: nothing
@@ -38,14 +42,79 @@ session.connect();
 session.post('Profiler.enable');
 session.post('Profiler.startPreciseCoverage', { callCount: true, detailed: true });
 
+/** `import()` as Node runs it (TypeScript's CommonJS output would turn it into `require`). */
+const importModule = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
+
+/** Whether Node loads `file` as an ES module: `.mjs`/`.mts`, or `.js`/`.ts` under a `"type": "module"` package. */
+function isEsModule(file: string): boolean {
+  if (/\.m[jt]s$/.test(file)) return true;
+  if (/\.c[jt]s$/.test(file)) return false;
+  return packageType(path.dirname(path.resolve(file))) === 'module';
+}
+
 function run(args: CoverageChildArgs): void {
   const compiled = new Map<string, string>();
-  installGuard([args.tmpDir, ...(args.allowWrite ?? [])], { allowNetwork: args.allowNetwork });
-  installLoader(args.root, undefined, [args.testFile], 'keep', args.manifest, (file, code) => compiled.set(file, code));
-  const inProject = (file: string) => file.startsWith(args.root + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`);
-  process.on('exit', () => writeCoverage(args, compiled, inProject));
-  process.chdir(args.root);
-  require(path.resolve(args.testFile));
+  const testFile = path.resolve(args.testFile);
+  const own = !args.preload;
+  // An ES module test file (top-level `await test(…)`) is imported; without the project's loader, through hooks that
+  // compile its TypeScript to ES modules. Hooks and loaders go in before the guard, which refuses the threads that
+  // user code starts (the hooks run on one).
+  const esm = isEsModule(testFile);
+  const esmOut = esm && own ? path.join(args.tmpDir, 'esm-compiled') : undefined;
+  if (esmOut) {
+    fs.mkdirSync(esmOut, { recursive: true });
+    Module.register(pathToFileURL(path.join(__dirname, 'esmHooks.js')).href, { data: { root: args.root, outDir: esmOut } });
+  }
+  // The project's loaders compile what they load with source maps Node keeps: coverage maps back through those.
+  if (!own) process.setSourceMapsEnabled(true);
+  for (const r of args.preload?.require ?? []) require(r);
+  const loaders = (args.preload?.import ?? []).reduce<Promise<unknown>>((p, f) => p.then(() => importModule(pathToFileURL(f).href)), Promise.resolve());
+  loaders.then(
+    () => {
+      if (!own) warmUp(args.tmpDir);
+      installGuard([args.tmpDir, ...(args.allowWrite ?? [])], { allowNetwork: args.allowNetwork });
+      if (own) installLoader(args.root, undefined, [args.testFile], 'keep', args.manifest, (file, code) => compiled.set(file, code));
+      const inProject = (file: string) => file.startsWith(args.root + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`);
+      process.on('exit', () => {
+        if (esmOut) readEsmCompiled(esmOut, compiled);
+        writeCoverage(args, compiled, inProject);
+      });
+      process.chdir(args.root);
+      if (!esm) return void require(testFile);
+      return importModule(pathToFileURL(testFile).href);
+    },
+  ).catch((error: unknown) => {
+    process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
+
+/**
+ * Has the project's loader compile one TypeScript file before the guard is in: loaders start their compiler on first
+ * use (tsx's esbuild answers its sync API from a worker thread), which the guard would refuse to the tests.
+ */
+function warmUp(dir: string): void {
+  const file = path.join(dir, 'testgap-warm-up.ts');
+  try {
+    fs.writeFileSync(file, 'export const warm: number = 1;\n');
+    require(file);
+  } catch {
+    // a loader that compiles no TypeScript: nothing to start
+  }
+}
+
+/** What the ESM hooks transpiled (esmHooks.ts writes it from the loader thread), for the source maps of the coverage. */
+function readEsmCompiled(dir: string, compiled: Map<string, string>): void {
+  let index = '';
+  try {
+    index = fs.readFileSync(path.join(dir, 'index.jsonl'), 'utf8');
+  } catch {
+    return; // nothing was transpiled
+  }
+  for (const line of index.split('\n').filter(Boolean)) {
+    const [file, copy] = JSON.parse(line) as [string, string];
+    compiled.set(file, fs.readFileSync(copy, 'utf8'));
+  }
 }
 
 function writeCoverage(args: CoverageChildArgs, compiled: Map<string, string>, inProject: (file: string) => boolean): void {
@@ -62,6 +131,11 @@ function writeCoverage(args: CoverageChildArgs, compiled: Map<string, string>, i
       const code = compiled.get(file);
       const m = code && /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/.exec(code);
       if (m) sourceMaps[url] = { data: JSON.parse(Buffer.from(m[1]!, 'base64').toString('utf8')), lineLengths: code!.split('\n').map((l) => l.length) };
+      else if (!code) {
+        // Compiled by the project's loader: Node kept its source map, as for NODE_V8_COVERAGE (what c8 reads).
+        const map = Module.findSourceMap(file) as (ReturnType<typeof Module.findSourceMap> & { lineLengths?: number[] }) | undefined;
+        if (map?.lineLengths) sourceMaps[url] = { data: map.payload, lineLengths: map.lineLengths };
+      }
     }
     // Written inside the scratch folder, which the guard allows; the parent reads it after the exit.
     fs.writeFileSync(args.out, JSON.stringify({ result, 'source-map-cache': sourceMaps }));

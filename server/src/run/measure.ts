@@ -47,6 +47,26 @@ export function sourceFilter(project: Project): (file: string) => boolean {
   return (file) => project.contains(file) && !project.isTestFile(file) && !project.facts(file).typeOnly;
 }
 
+/**
+ * The loaders the project's test script runs its tests with (`--import tsx`, `-r ts-node/register`), resolved from the
+ * project as Node resolves them; undefined when there are none or one is not installed (then testgap's own loader
+ * compiles the TypeScript, and the figures follow TypeScript's output rather than that loader's).
+ */
+export function resolvePreload(project: Project): { import: string[]; require: string[] } | undefined {
+  const wanted = project.runner().preload;
+  if (!wanted) return undefined;
+  const resolve = (spec: string): string | undefined => {
+    try {
+      return require.resolve(spec, { paths: [project.root] });
+    } catch {
+      return undefined;
+    }
+  };
+  const out = { import: wanted.import.map(resolve), require: wanted.require.map(resolve) };
+  if ([...out.import, ...out.require].some((f) => f === undefined)) return undefined;
+  return { import: out.import as string[], require: out.require as string[] };
+}
+
 /** Runs `testFiles` (default: every runnable test file) and records the results in `store`. */
 export async function runTests(
   project: Project,
@@ -56,8 +76,10 @@ export async function runTests(
 ): Promise<boolean> {
   const testFiles = o.testFiles ?? project.runnableTestFiles();
   const manifest = store.transpiled.prepare(project.knownFiles());
+  const preload = resolvePreload(project);
   const runs = await runTestFiles({
     manifest,
+    ...(preload ? { preload } : {}),
     root: project.root,
     testFiles,
     isSource: sourceFilter(project),
