@@ -3,6 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { detectRunner, preloadOf, readConfigObject, runnerOfScript, testFileMatcher, type RunnerDetection, type RunnerSetting } from '../../server/src/core/runner';
 import { FIXTURE_ROOT, memoryHost, parseFixture } from '../helpers/fixture';
+import { fixtureProject } from '../helpers/project';
 
 function detect(fixture: string, setting: RunnerSetting = 'auto', nodeVersion = '20.20.2', testImports?: string[]): RunnerDetection {
   const f = parseFixture(fixture);
@@ -210,20 +211,126 @@ test('config objects are read without running them: arrow functions, satisfies, 
   assert.equal(readConfigObject('module.exports = makeConfig();', 'jest.config.js', () => true).problem, 'its exported config is not an object literal testgap can read');
 });
 
-test('the loaders a test script runs its tests with: --import, --loader, -r, tsx, NODE_OPTIONS, .mocharc require', () => {
-  assert.equal(preloadOf('node --import tsx --test test/*.test.ts', 'node:test'), { import: ['tsx'], require: [] });
-  assert.equal(preloadOf('tsx --test', 'node:test'), { import: ['tsx'], require: [] });
-  assert.equal(preloadOf('NODE_OPTIONS="--loader=ts-node/esm" mocha -r ts-node/register -r ./test/setup.js', 'mocha'), { import: ['ts-node/esm'], require: ['ts-node/register'] });
-  assert.equal(preloadOf('uvu -r tsx test', 'uvu'), { import: [], require: ['tsx'] });
-  assert.equal(preloadOf('tsc && node --test dist/', 'node:test'), { import: [], require: [] });
+test('the loaders a test script runs its tests with: packages, hooks and setup files, from the command that runs the tests', () => {
+  const none = { import: [], require: [], hooks: [], setup: [] };
+  assert.equal(preloadOf('node --import tsx --test test/*.test.ts', 'node:test'), { ...none, import: ['tsx'] });
+  assert.equal(preloadOf('node --import "tsx" --test', 'node:test'), { ...none, import: ['tsx'] }, 'quotes removed');
+  assert.equal(preloadOf('tsx --test', 'node:test'), { ...none, import: ['tsx'] });
+  assert.equal(preloadOf('NODE_OPTIONS="--import tsx" node --test', 'node:test'), { ...none, import: ['tsx'] });
+  assert.equal(preloadOf('node scripts/build.js && node --import tsx --test test/', 'node:test'), { ...none, import: ['tsx'] }, 'the command that runs the tests');
+  assert.equal(preloadOf('c8 -r lcov node --test', 'node:test'), none, "c8's -r is not Node's");
+  assert.equal(preloadOf('node --test --import tsx test/', 'node:test'), none, 'after --test it is not an option of Node');
+  assert.equal(preloadOf('node --loader ts-node/esm --import ./test/setup.mjs --test', 'node:test'), { ...none, hooks: ['ts-node/esm'], setup: ['./test/setup.mjs'] });
+  assert.equal(preloadOf('mocha -r ts-node/register -r ./test/setup.js', 'mocha'), { ...none, require: ['ts-node/register'], setup: ['./test/setup.js'] });
+  assert.equal(preloadOf('uvu -r tsx test', 'uvu'), { ...none, require: ['tsx'] });
+  assert.equal(preloadOf('tsc && node --test dist/', 'node:test'), none);
   const rc = detect(`//- /package.json
 { "scripts": { "test": "mocha" } }
 //- /.mocharc.json
-{ "require": ["ts-node/register", "./test/hooks.ts"], "spec": "test/**/*.spec.ts" }
+{ "require": ["ts-node/register", "./test/hooks.ts"], "spec": "test/**/*.spec.ts", "node-option": ["loader=ts-node/esm"] }
 `);
-  assert.equal(rc.preload, { import: [], require: ['ts-node/register'] });
+  assert.equal(rc.preload, { import: [], require: ['ts-node/register'], hooks: ['ts-node/esm'], setup: ['./test/hooks.ts'] });
   assert.equal(rc.setupFiles, ['test/hooks.ts']);
   assert.is(detect('//- /package.json\n{ "scripts": { "test": "vitest run" } }\n').preload, undefined);
+});
+
+test('folders in scripts: trailing slashes, Node searching a folder with its default patterns, the root', () => {
+  const slash = detect('//- /package.json\n{ "scripts": { "test": "node --test test/" } }\n');
+  assert.equal(tests(slash, ['test/a.test.js', 'test/helper.js', 'src/b.test.js']), ['test/a.test.js', 'test/helper.js'], 'under test/ every .js is a test to Node');
+  const src = detect('//- /package.json\n{ "scripts": { "test": "node --test src" } }\n');
+  assert.equal(tests(src, ['src/a.js', 'src/a.test.js', 'src/deep/b-test.mjs']), ['src/a.test.js', 'src/deep/b-test.mjs']);
+  assert.equal(tests(detect('//- /package.json\n{ "scripts": { "test": "uvu ./tests/ .spec.js" } }\n'), ['tests/a.spec.js', 'tests/a.js']), ['tests/a.spec.js']);
+});
+
+test("mocha's default spec is the folder test, with the extensions and recursion of its config", () => {
+  const ts = detect(`//- /package.json
+{ "devDependencies": { "mocha": "10" } }
+//- /.mocharc.json
+{ "extension": ["ts"], "recursive": true }
+`);
+  assert.equal(tests(ts, ['test/a.spec.ts', 'test/sub/b.ts', 'test/c.js', 'src/d.ts']), ['test/a.spec.ts', 'test/sub/b.ts', 'test/c.js']);
+});
+
+test('jest: rootDir, roots with a trailing slash, .mts tests, and the --config the script names', () => {
+  const d = detect(`//- /package.json
+{ "jest": { "rootDir": "src", "roots": ["<rootDir>/"], "testPathIgnorePatterns": ["<rootDir>/fixtures/"] } }
+`);
+  assert.equal(tests(d, ['src/a.test.ts', 'src/b.test.mts', 'test/c.test.ts', 'src/fixtures/d.test.ts']), ['src/a.test.ts', 'src/b.test.mts']);
+  const e2e = detect(`//- /package.json
+{ "scripts": { "test": "jest --config ./test/jest-e2e.json" } }
+//- /test/jest-e2e.json
+{ "rootDir": ".", "testRegex": ".e2e-spec.ts$" }
+`);
+  assert.equal([e2e.source, e2e.configFile, e2e.evidence], ['config', 'test/jest-e2e.json', 'test/jest-e2e.json (--config in scripts.test)']);
+  assert.equal(tests(e2e, ['test/app.e2e-spec.ts', 'src/app.e2e-spec.ts', 'test/app.spec.ts']), ['test/app.e2e-spec.ts'], '<rootDir> is the config file\'s folder');
+});
+
+test('project: beside the runner\'s tests, their helpers, fixtures and mocks are neither tests nor sources', () => {
+  const { project, untested } = fixtureProject(`//- /package.json
+{ "devDependencies": { "vitest": "4" } }
+//- /vitest.config.ts
+export default { test: { include: ['test/**/*.test.ts'] } };
+//- /src/a.ts
+export function a(): number { return 1; }
+export function b(): number { return 2; }
+//- /test/a.test.ts
+import { a } from '../src/a';
+it('a', () => expect(a()).toBe(1));
+//- /test/helpers.ts
+import { b } from '../src/a';
+export const two = () => b();
+//- /src/__mocks__/fs.ts
+export function readFileSync(): string { return ''; }
+`);
+  const classes = project.knownFiles().map((f) => `${project.isTestFile(f) ? 'test' : 'source'} ${project.relative(f)}`);
+  assert.equal(classes.sort(), ['source src/a.ts', 'test test/a.test.ts']);
+  assert.equal(untested('src/a.ts'), ['b'], 'a helper that calls b is not a test of it');
+});
+
+test('project: when the runner\'s files are compiled output, the default globs find the tests', () => {
+  const { project, untested } = fixtureProject(`//- /package.json
+{ "scripts": { "test": "tsc && node --test dist/test" } }
+//- /tsconfig.json
+{ "compilerOptions": { "outDir": "dist" } }
+//- /src/a.ts
+export function a(): number { return 1; }
+//- /test/a.test.ts
+import { a } from '../src/a';
+a();
+`);
+  assert.equal(project.knownFiles().filter((f) => project.isTestFile(f)).map((f) => project.relative(f)), ['test/a.test.ts']);
+  assert.equal(untested('src/a.ts'), []);
+  assert.is(project.runner().tests, undefined, 'testFilePattern decides, and the detection says so');
+  assert.match(project.runner().unread.join('\n'), /are none of this project's sources/);
+});
+
+test('project: with no runner in the package files, the imports of its tests name it', () => {
+  const { project } = fixtureProject(`//- /package.json
+{}
+//- /test/a.test.ts
+import { describe, it } from 'vitest';
+//- /test/b.spec.ts
+const { test } = require('node:test');
+import { expect } from 'vitest';
+`);
+  assert.equal([project.runner().runner, project.runner().source, project.runner().evidence], ['vitest', 'imports', 'existing tests import vitest']);
+});
+
+test('project: a runner config that changes re-classifies files and keeps the text of open documents', () => {
+  const f = fixtureProject(`//- /package.json
+{ "devDependencies": { "vitest": "4" } }
+//- /src/a.ts
+export function a(): number { return 1; }
+//- /spec/a.check.ts
+import { a } from '../src/a';
+a();
+`);
+  const src = f.fixture.path('src/a.ts');
+  f.project.setOverlay(src, 'export function a(): number { return 1; }\nexport function sub(): number { return 0; }\n');
+  assert.equal(f.untested('src/a.ts'), ['a', 'sub'], 'vitest does not take spec/a.check.ts');
+  f.host.files.set(f.fixture.path('vitest.config.ts'), "export default { test: { include: ['spec/**/*.check.ts'] } };");
+  f.project.configChanged();
+  assert.equal(f.untested('src/a.ts'), ['sub'], 'the unsaved export is still there, and a() is tested now');
 });
 
 test.run();

@@ -34,6 +34,21 @@ it('reads', () => {
   assert.equal(untested('src/url.ts'), ['ParsedUrl.pathname']);
 });
 
+test('ordinary methods named like matchers count only in an assertion chain', () => {
+  const { untested } = fixtureProject(`${URL_CLASS}//- /test/url.test.ts
+import { expect as check } from 'chai';
+import { ParsedUrl } from '../src/url';
+const url = new ParsedUrl('http://a.test/');
+const router = { match: (o: object) => o, has: (o: object) => !!o };
+it('routes', () => {
+  router.match({ hostname: 'a.test', port: '80' });
+  router.has({ search: '' });
+  check(url).to.include({ hash: '' });
+});
+`);
+  assert.equal(untested('src/url.ts'), ['ParsedUrl.hostname', 'ParsedUrl.port', 'ParsedUrl.search', 'ParsedUrl.origin', 'ParsedUrl.pathname']);
+});
+
 test('keys of an object that is not compared by a matcher do not count', () => {
   const { untested } = fixtureProject(`${URL_CLASS}//- /test/url.test.ts
 import { ParsedUrl } from '../src/url';

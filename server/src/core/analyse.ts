@@ -934,9 +934,27 @@ const MOCK_CALLS = new Set(['vi.mock', 'jest.mock', 'vi.doMock', 'jest.doMock'])
  * type positions do not count, nor do modules the file mocks.
  */
 /** Matchers that read the properties their expected value names (jest/vitest, node:assert, chai, tap). */
-const OBJECT_MATCHERS = new Set(['toMatchObject', 'toEqual', 'toStrictEqual', 'toHaveProperty', 'deepEqual', 'deepStrictEqual', 'partialDeepStrictEqual', 'equal', 'eql', 'include', 'includes', 'contain', 'property', 'nestedProperty', 'ownProperty', 'containSubset', 'like', 'match', 'same', 'strictSame', 'has', 'hasStrict', 'matchStrict']);
+const OBJECT_MATCHERS = new Set(['toMatchObject', 'toEqual', 'toStrictEqual', 'toHaveProperty', 'deepEqual', 'deepStrictEqual', 'partialDeepStrictEqual', 'containSubset', 'eql', 'equal', 'include', 'includes', 'contain', 'property', 'nestedProperty', 'ownProperty', 'like', 'match', 'same', 'strictSame', 'has', 'hasStrict', 'matchStrict']);
+/** Of those, names that are ordinary methods too (`router.match({ … })`): they count only in an assertion chain. */
+const COMMON_NAMES = new Set(['equal', 'include', 'includes', 'contain', 'property', 'nestedProperty', 'ownProperty', 'like', 'match', 'same', 'strictSame', 'has', 'hasStrict', 'matchStrict']);
+/** Where an assertion chain starts: `expect(x)…`, `assert.…`, tap/ava's `t.…`, chai's `should`. */
+const ASSERTION_ROOTS = /^(expect|assert|t|tap|should|chai)$/;
+
+/** The identifier a call chain starts from: `expect(x).to.have.property` → `expect`, `assert.deepEqual` → `assert`. */
+function chainRoot(e: ts.Expression): string | undefined {
+  let x = unwrapExpression(e);
+  for (let depth = 0; depth < 16; depth++) {
+    if (ts.isIdentifier(x)) return x.text;
+    if (ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x)) x = unwrapExpression(x.expression);
+    else if (ts.isCallExpression(x)) x = unwrapExpression(x.expression);
+    else return undefined;
+  }
+  return undefined;
+}
 /** Of those, the ones whose first argument is a property path. */
 const PATH_MATCHERS = new Set(['toHaveProperty', 'property', 'nestedProperty', 'ownProperty']);
+/** Modules whose bindings start assertion chains (`import { expect as check } from 'chai'`). */
+const ASSERTION_LIBRARY = /^(node:)?assert(\/strict)?$|^chai$|^uvu\/assert$|^vitest$|^@jest\/globals$|^expect$|^tap$|^ava$/;
 
 function calleeName(e: ts.Expression): string {
   const x = unwrapExpression(e);
@@ -1053,8 +1071,10 @@ export function collectTestFacts(sf: ts.SourceFile): TestFacts {
     }
     // What an object matcher compares reads those properties of the value under test: `toMatchObject({ hostname })`,
     // `toEqual`/`deepEqual` against a literal, `toHaveProperty('a.b')`, chai's `.property('a')` and `.include({ a })`.
-    if (ts.isCallExpression(node) && OBJECT_MATCHERS.has(calleeName(node.expression))) {
-      const matcher = calleeName(node.expression);
+    const matcherName = ts.isCallExpression(node) ? calleeName(node.expression) : '';
+    const asserting = (root: string | undefined) => !!root && (ASSERTION_ROOTS.test(root) || (bindings.has(root) && ASSERTION_LIBRARY.test(bindings.get(root)!.specifier)));
+    if (ts.isCallExpression(node) && OBJECT_MATCHERS.has(matcherName) && (!COMMON_NAMES.has(matcherName) || asserting(chainRoot(node.expression)))) {
+      const matcher = matcherName;
       for (const arg of node.arguments) {
         if (PATH_MATCHERS.has(matcher) && ts.isStringLiteralLike(arg) && arg === node.arguments[0]) arg.text.split('.').forEach((k) => propertyNames.add(k));
         else if (PATH_MATCHERS.has(matcher) && ts.isArrayLiteralExpression(arg) && arg === node.arguments[0]) arg.elements.forEach((e) => ts.isStringLiteralLike(e) && propertyNames.add(e.text));

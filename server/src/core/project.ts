@@ -12,7 +12,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import { analyseFile, isAnalysablePath, parseFile, reparseFile } from './analyse';
 import type { Analysed, FileFacts, Finding, ModuleExports, Problem, Unit } from './model';
-import { detectRunner, testFileMatcher, type RunnerDetection } from './runner';
+import { describeTests, detectRunner, runnerImports, testFileMatcher, type RunnerDetection } from './runner';
 import { DEFAULT_SETTINGS, type Settings } from './settings';
 import { detectTestLayout, expectedTestPath, makeMatcher, type TestLayout } from './testPaths';
 
@@ -77,6 +77,10 @@ export class Project {
   /** The package's test runner, and with it which files are tests and which are its setup files (core/runner.ts). */
   private detection!: RunnerDetection;
   private isSetupFile: (rel: string) => boolean = () => false;
+  /** The runner's configuration decides the test files (else testFilePattern does). */
+  private runnerGlobs = false;
+  /** testgap's default test globs, and mock and fixture folders: what the runner does not take of these is its helpers. */
+  private readonly defaultTest = makeMatcher([...DEFAULT_SETTINGS.testFilePattern, '**/__mocks__/**', '**/__fixtures__/**']);
   private layout?: TestLayout;
   private readonly resolutions = new Map<string, string | undefined>();
   /**
@@ -124,13 +128,19 @@ export class Project {
    * Detects the runner and returns the test-file matcher: the `testFilePattern` setting when the user set it, else the
    * files the runner's configuration names, else testgap's default globs.
    */
-  private detectRunner(): (rel: string) => boolean {
-    this.detection = detectRunner(this.host, this.root, { setting: this.settings.runner, nodeVersion: process.versions.node });
+  private detectRunner(testImports?: string[]): (rel: string) => boolean {
+    this.detection = detectRunner(this.host, this.root, { setting: this.settings.runner, nodeVersion: process.versions.node, ...(testImports ? { testImports } : {}) });
     const setup = new Set(this.detection.setupFiles);
     this.isSetupFile = (rel) => setup.has(rel);
     const userGlobs = JSON.stringify(this.settings.testFilePattern) !== JSON.stringify(DEFAULT_SETTINGS.testFilePattern);
-    if (userGlobs || !this.detection.tests) return makeMatcher(this.settings.testFilePattern, this.root);
-    return testFileMatcher(this.detection.tests);
+    this.runnerGlobs = !userGlobs && !!this.detection.tests;
+    if (!this.runnerGlobs) {
+      // What decides the test files is testFilePattern: the detection says so by naming none.
+      if (this.detection.tests) this.detection.unread.push('the testFilePattern setting decides which files are tests, not the runner\'s configuration');
+      delete this.detection.tests;
+      return makeMatcher(this.settings.testFilePattern, this.root);
+    }
+    return testFileMatcher(this.detection.tests!);
   }
 
   /** The package's test runner, how it was found, and which files it takes for tests. */
@@ -145,7 +155,10 @@ export class Project {
   /** True for analysable files under the root that no exclude glob removes. */
   contains(file: string): boolean {
     const rel = this.relative(file);
-    return !rel.startsWith('..') && !path.isAbsolute(rel) && isAnalysablePath(file) && !this.isExcluded(rel) && !this.isBuildOutput(file) && !isToolingFile(rel) && !this.isSetupFile(rel);
+    if (rel.startsWith('..') || path.isAbsolute(rel) || !isAnalysablePath(file) || this.isExcluded(rel) || this.isBuildOutput(file)) return false;
+    if (isToolingFile(rel) || this.isSetupFile(rel)) return false;
+    // Beside the runner's tests: their helpers, fixtures and mocks (test/helpers.ts, __mocks__/fs.ts) are not sources.
+    return !(this.runnerGlobs && this.defaultTest(rel) && !this.isTest(rel));
   }
 
   /** Files under the tsconfig's outDir/declarationDir are compiler output, not sources to test. */
@@ -164,7 +177,28 @@ export class Project {
 
   /** Walks the root for analysable files. Cheap: reads directory listings only; files are parsed when first needed. */
   scan(): Analysed<ProjectStats> {
-    const problems: Problem[] = [];
+    this.walk();
+    // The runner's files hold no test here (`tsc && node --test dist/test`: its tests are compiled output): the
+    // default globs find the tests in the sources instead.
+    const known = [...this.files.keys()];
+    if (this.runnerGlobs && !known.some((f) => this.isTestFile(f))) {
+      this.detection.unread.push(`the test files ${describeTests(this.detection)} are none of this project's sources (compiled output?); testgap takes testFilePattern instead`);
+      this.runnerGlobs = false;
+      delete this.detection.tests;
+      this.isTest = makeMatcher(this.settings.testFilePattern, this.root);
+      this.walk();
+    }
+    // No runner found from the package's files: the imports of its tests may name one (reported, not used for globs).
+    if (this.detection.source === 'default') {
+      const imports = [...this.files.keys()].filter((f) => this.isTestFile(f)).slice(0, 50).flatMap((f) => runnerImports(this.host.readFile(f) ?? ''));
+      if (imports.length > 0) this.detectRunner(imports);
+    }
+    this.invalidateIndex();
+    return { value: this.stats(false), problems: [] };
+  }
+
+  /** Adds every analysable file under the root (directory listings only). */
+  private walk(): void {
     const stack = [this.root];
     while (stack.length > 0) {
       const dir = stack.pop()!;
@@ -179,8 +213,14 @@ export class Project {
         if (this.contains(abs) && !this.files.has(abs)) this.files.set(abs, { version: 0 });
       }
     }
-    this.invalidateIndex();
-    return { value: this.stats(false), problems };
+  }
+
+  /** Classifies every file again (test globs or the runner changed), keeping the text of open documents. */
+  private rescan(): void {
+    const overlays = [...this.files].filter(([, e]) => e.overlay !== undefined).map(([f, e]) => [f, e.overlay!] as const);
+    this.files.clear();
+    this.scan();
+    for (const [file, text] of overlays) this.setOverlay(file, text);
   }
 
   /** Replaces the settings; re-classifies files when the globs changed. */
@@ -194,8 +234,7 @@ export class Project {
     if (globsChanged || settings.runner !== previousRunner) {
       this.isExcluded = makeMatcher(settings.exclude, this.root);
       this.isTest = this.detectRunner();
-      this.files.clear();
-      this.scan();
+      this.rescan();
       this.fileSetChanged(); // resolutions and the test layout depend on which files there are
     } else if (sizeChanged) {
       for (const entry of this.files.values()) this.bump(entry);
@@ -263,10 +302,7 @@ export class Project {
     // A runner's config or the test script may now name other test files: classify every file again.
     const before = JSON.stringify(this.detection);
     this.isTest = this.detectRunner();
-    if (JSON.stringify(this.detection) !== before) {
-      this.files.clear();
-      this.scan();
-    }
+    if (JSON.stringify(this.detection) !== before) this.rescan();
     this.fileSetChanged();
   }
 

@@ -31,14 +31,14 @@ export interface RunnerDetection {
    * exclude does.
    * Undefined when nothing names them (the `testFilePattern` setting applies).
    */
-  tests?: { include: string[]; regex: string[]; exclude: string[]; excludeRegex: string[] };
+  tests?: { include: string[]; regex: string[]; exclude: string[]; excludeRegex: string[]; within?: string[] };
   /** Files the runner loads before tests (setup files): neither tests nor sources. */
   setupFiles: string[];
   /**
    * Modules the test script loads into Node before the tests, as written there: `--import tsx`, `--loader ts-node/esm`
    * (`import`), `-r ts-node/register` (`require`); a script run by `tsx` imports `tsx`. Tests are run with them.
    */
-  preload?: { import: string[]; require: string[] };
+  preload?: Preload;
   /** What stops testgap from driving this runner here (a version that needs a newer Node), in words for the user. */
   warnings: string[];
   /** What testgap could not read in the runner's configuration, and what it used instead (for the log). */
@@ -51,9 +51,10 @@ const VITEST_EXCLUDE = ['**/node_modules/**', '**/.git/**'];
 const VITEST_TYPECHECK_INCLUDE = ['**/*.{test,spec}-d.?(c|m)[jt]s?(x)'];
 const JEST_TEST_MATCH = ['**/__tests__/**/*.?([mc])[jt]s?(x)', '**/?(*.)+(spec|test).?([mc])[jt]s?(x)'];
 const JEST_IGNORE = ['/node_modules/'];
-const JEST_EXTENSIONS = ['js', 'mjs', 'cjs', 'jsx', 'ts', 'tsx', 'json', 'node'];
+const JEST_EXTENSIONS = ['js', 'mjs', 'cjs', 'jsx', 'ts', 'mts', 'cts', 'tsx', 'json', 'node'];
 const NODE_TEST_FILES = ['**/*.test.?(c|m)js', '**/*-test.?(c|m)js', '**/*_test.?(c|m)js', '**/test-*.?(c|m)js', '**/test.?(c|m)js', '**/test/**/*.?(c|m)js'];
-const MOCHA_SPEC = ['./test/*.{js,cjs,mjs}'];
+/** mocha's default spec: the folder `test` (its files with mocha's extensions; all levels with `recursive`). */
+const MOCHA_SPEC = ['test'];
 /** uvu's own pattern for the files of a folder it is given (uvu/parse). */
 const UVU_DIR_PATTERN = '(((?:[^\\/]*(?:\\/|$))*)[\\\\\\/])?\\w+\\.([mc]js|[jt]sx?)$';
 
@@ -121,6 +122,11 @@ export function detectRunner(host: FileHost, root: string, options: DetectOption
     if (jestConfig) configs.push({ runner: 'jest', file: jestConfig });
     if (viteConfig && (installed('vitest') || declared('vitest'))) configs.push({ runner: 'vitest', file: viteConfig });
     if (mochaConfig) configs.push({ runner: 'mocha', file: mochaConfig });
+    // `jest --config test/jest.json`, `vitest --config vitest.unit.ts`: the config the script runs with.
+    const named = fromScript && (fromScript.runner === 'jest' || fromScript.runner === 'vitest') ? optionValues(argsAfter(fromScript.command, fromScript.runner), ['--config', '-c'])[0] : undefined;
+    if (named && !named.trim().startsWith('{') && read(cleanPath(named)) !== undefined) {
+      return { runner: fromScript!.runner!, source: 'config', evidence: `${cleanPath(named)} (--config in scripts.${fromScript!.name})`, configFile: cleanPath(named) };
+    }
     const config = configs.find((c) => c.runner === fromScript?.runner) ?? configs[0];
     if (config) return { runner: config.runner, source: 'config', evidence: config.file, configFile: config.file };
     if (fromScript) return { runner: fromScript.runner!, source: 'script', evidence: `scripts.${fromScript.name}: ${JSON.stringify(fromScript.command)}` };
@@ -139,7 +145,9 @@ export function detectRunner(host: FileHost, root: string, options: DetectOption
   const detection: RunnerDetection = { ...decided, ...(version ? { version } : {}), setupFiles: [], warnings, unread: [] };
   const script = scripts.find((s) => runnerOfScript(s.command) === decided.runner)?.command;
   const preload = script ? preloadOf(script, decided.runner) : undefined;
-  if (preload && (preload.import.length > 0 || preload.require.length > 0)) detection.preload = preload;
+  if (preload && Object.values(preload).some((l) => l.length > 0)) detection.preload = preload;
+  // Hooks and setup files of the project's own are neither its tests nor its sources.
+  if (preload) detection.setupFiles.push(...[...preload.hooks, ...preload.setup].filter(isPath).map(cleanPath));
   // Guessed from imports or by default, the runner is not installed: its defaults say nothing about this package.
   const guessed = decided.source === 'imports' || decided.source === 'default';
   switch (guessed ? undefined : decided.runner) {
@@ -194,16 +202,70 @@ function testScripts(pkg: PackageJson): { name: string; command: string }[] {
   return out;
 }
 
+/**
+ * A script split into commands (`&&`, `||`, `;`, `|`) and each command into words as a shell would: quotes removed,
+ * also inside a word (`NODE_OPTIONS="--import tsx"` is one word, `NODE_OPTIONS=--import tsx`).
+ */
+export function shellCommands(script: string): string[][] {
+  const commands: string[][] = [[]];
+  let word: string | undefined;
+  let quote: string | undefined;
+  const end = () => {
+    if (word !== undefined) commands[commands.length - 1].push(word);
+    word = undefined;
+  };
+  for (let i = 0; i < script.length; i++) {
+    const c = script[i];
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else word = (word ?? '') + c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      word ??= '';
+    } else if (/\s/.test(c)) end();
+    else if (c === ';' || c === '|' || (c === '&' && script[i + 1] === '&')) {
+      end();
+      if (script[i + 1] === c) i++;
+      commands.push([]);
+    } else word = (word ?? '') + c;
+  }
+  end();
+  return commands.filter((c) => c.length > 0);
+}
+
+/** The program a word names (`node_modules/.bin/vitest` → `vitest`). */
+function program(word: string): string {
+  return word.replace(/^.*\/(?=[^/]+$)/, '');
+}
+
+/** The runner one command starts, with the index of the word that names it. */
+function runnerOfCommand(words: string[]): { runner: RunnerId; at: number } | undefined {
+  const bins = words.map(program);
+  const find = (names: string[]) => bins.findIndex((b) => names.includes(b));
+  if (find(['vitest']) >= 0) return { runner: 'vitest', at: find(['vitest']) };
+  if (find(['jest']) >= 0) return { runner: 'jest', at: find(['jest']) };
+  if (find(['react-scripts']) >= 0 && bins.includes('test')) return { runner: 'jest', at: find(['react-scripts']) };
+  if (find(['mocha', '_mocha']) >= 0) return { runner: 'mocha', at: find(['mocha', '_mocha']) };
+  if (find(['uvu']) >= 0) return { runner: 'uvu', at: find(['uvu']) };
+  const node = find(['node', 'tsx', 'ts-node']);
+  if (node >= 0 && bins.includes('--test')) return { runner: 'node:test', at: node };
+  return undefined;
+}
+
 /** The runner a script command starts, if it names one. */
 export function runnerOfScript(command: string): RunnerId | undefined {
-  const words = command.split(/\s*(?:&&|\|\||;)\s*/).map((part) => part.trim().split(/\s+/));
-  for (const w of words) {
-    const bins = w.map((x) => x.replace(/^.*\/(?=[^/]+$)/, '')); // node_modules/.bin/vitest → vitest
-    if (bins.includes('vitest')) return 'vitest';
-    if (bins.includes('jest') || (bins.includes('react-scripts') && bins.includes('test'))) return 'jest';
-    if (bins.includes('mocha') || bins.includes('_mocha')) return 'mocha';
-    if (bins.includes('uvu')) return 'uvu';
-    if ((bins.includes('node') || bins.includes('tsx') || bins.includes('ts-node')) && bins.includes('--test')) return 'node:test';
+  for (const words of shellCommands(command)) {
+    const found = runnerOfCommand(words);
+    if (found) return found.runner;
+  }
+  return undefined;
+}
+
+/** The command of a script that starts `runner`: the words before its program (wrappers, variables) and after it. */
+function commandOf(script: string, runner: RunnerId): { before: string[]; program: string; args: string[] } | undefined {
+  for (const words of shellCommands(script)) {
+    const found = runnerOfCommand(words);
+    if (found?.runner === runner) return { before: words.slice(0, found.at), program: program(words[found.at]), args: words.slice(found.at + 1) };
   }
   return undefined;
 }
@@ -216,32 +278,42 @@ function runnerOfImports(modules: string[]): { runner: RunnerId; module: string 
   return ranked[0] && { runner: ranked[0][1], module: ranked[0][0] };
 }
 
-/** Words of a script from the runner's name on (quotes removed), for its arguments. */
-function argsAfter(command: string, bin: RegExp): string[] {
-  for (const part of command.split(/\s*(?:&&|\|\||;)\s*/)) {
-    const words = (part.match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map((w) => w.replace(/^(['"])(.*)\1$/, '$2'));
-    const at = words.findIndex((w) => bin.test(w.replace(/^.*\/(?=[^/]+$)/, '')));
-    if (at >= 0) return words.slice(at + 1);
-  }
-  return [];
+/** The arguments the script gives the runner's program. */
+function argsAfter(script: string, runner: RunnerId): string[] {
+  return commandOf(script, runner)?.args ?? [];
 }
 
-/** The modules a test script loads before its tests: Node's `--import`/`--loader`/`-r`, the runner's `-r`, tsx. */
-export function preloadOf(script: string, runner: RunnerId): { import: string[]; require: string[] } {
-  const bin = runner === 'node:test' ? /^(node|tsx|ts-node)$/ : runner === 'mocha' ? /^_?mocha$/ : runner === 'uvu' ? /^uvu$/ : runner === 'jest' ? /^jest$/ : /^vitest$/;
-  const part = script.split(/\s*(?:&&|\|\||;)\s*/).find((p) => p.split(/\s+/).some((w) => bin.test(w.replace(/^.*\/(?=[^/]+$)/, ''))));
-  if (!part) return { import: [], require: [] };
-  const words = (part.match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map((w) => w.replace(/^(['"])(.*)$/, '$2'));
-  // NODE_OPTIONS="--import tsx" before the command, and Node's own options after `node`.
-  const nodeOptions = words.filter((w) => w.startsWith('NODE_OPTIONS=')).flatMap((w) => w.slice('NODE_OPTIONS='.length).replace(/^(['"])(.*)\1$/, '$2').split(/\s+/));
-  const args = [...nodeOptions, ...words];
-  const out = { import: optionValues(args, ['--import', '--loader', '--experimental-loader']), require: optionValues(args, ['-r', '--require']) };
-  // `tsx --test`, `npx tsx test/a.ts`: tsx as the command (not the value of `-r tsx`) imports itself.
-  const tsxCommand = words.some((w, i) => w.replace(/^.*\/(?=[^/]+$)/, '') === 'tsx' && !/^(-r|--require|--import|--loader|--experimental-loader)$/.test(words[i - 1] ?? ''));
-  if (tsxCommand && !out.import.includes('tsx')) out.import.unshift('tsx');
-  // Setup files given to mocha with -r are paths, not loaders: they run as part of the tests.
-  out.require = out.require.filter((r) => !/^\.{0,2}\//.test(r));
+const isPath = (spec: string) => /^(\.{1,2}\/|\/)/.test(spec);
+
+/**
+ * What a test script loads into Node before its tests. Packages (`--import tsx`, `-r ts-node/register`, a script run by
+ * `tsx`) are loaders; `--loader`/`--experimental-loader` are module hooks (registered, not imported); paths in the
+ * project (`--import ./test/setup.mjs`, mocha's `-r ./test/hooks.js`) are setup files, run with the tests.
+ */
+export function preloadOf(script: string, runner: RunnerId): Preload {
+  const out: Preload = { import: [], require: [], hooks: [], setup: [] };
+  const command = commandOf(script, runner);
+  if (!command) return out;
+  // NODE_OPTIONS before the command; Node's own options between `node` and `--test`; the runner's own `-r`.
+  const nodeOptions = command.before.filter((w) => w.startsWith('NODE_OPTIONS=')).flatMap((w) => w.slice('NODE_OPTIONS='.length).split(/\s+/).filter(Boolean));
+  const own = command.program === 'node' ? command.args.slice(0, Math.max(0, command.args.indexOf('--test'))) : command.args;
+  const args = [...nodeOptions, ...own];
+  for (const spec of optionValues(args, ['--import'])) (isPath(spec) ? out.setup : out.import).push(spec);
+  for (const spec of optionValues(args, ['-r', '--require'])) (isPath(spec) ? out.setup : out.require).push(spec);
+  out.hooks.push(...optionValues(args, ['--loader', '--experimental-loader']));
+  if (command.program === 'tsx' && !out.import.includes('tsx')) out.import.unshift('tsx');
   return out;
+}
+
+export interface Preload {
+  /** Packages imported before the tests (`--import tsx`). */
+  import: string[];
+  /** Packages required before the tests (`-r ts-node/register`). */
+  require: string[];
+  /** Module hooks (`--loader ts-node/esm`): registered with `module.register`. */
+  hooks: string[];
+  /** Files of the project loaded before each test file (`--import ./test/setup.mjs`), inside the sandbox. */
+  setup: string[];
 }
 
 /** Positional arguments, given which options take a value. */
@@ -303,7 +375,7 @@ function vitestFiles(d: RunnerDetection, read: (rel: string) => string | undefin
     }
   }
   // `vitest run src/` or `vitest run foo`: filters on the path, within include.
-  const filters = positionals(argsAfter(script ?? '', /^vitest$/), new Set(['--config', '-c', '--project', '--root', '-r', '--dir', '--environment', '--reporter', '--outputFile'])).filter((a) => a !== 'run' && a !== 'watch' && a !== 'related' && a !== 'bench');
+  const filters = positionals(argsAfter(script ?? '', 'vitest'), new Set(['--config', '-c', '--project', '--root', '-r', '--dir', '--environment', '--reporter', '--outputFile'])).filter((a) => a !== 'run' && a !== 'watch' && a !== 'related' && a !== 'bench');
   if (filters.length > 0) d.unread.push(`the test script filters vitest's files by ${filters.join(', ')}; testgap takes every file vitest's include matches`);
   d.tests = { include: [...include, ...typecheckInclude].map(stripDot), regex: [], exclude: exclude.map(stripDot), excludeRegex: [] };
 }
@@ -334,17 +406,22 @@ function jestFiles(d: RunnerDetection, read: (rel: string) => string | undefined
     // ts-jest's presets keep jest's testMatch; others (react-native, …) may not, and are not read.
     if (!/^ts-jest(\/|$)/.test(c.preset)) d.unread.push(`${d.configFile}: preset ${c.preset} is not read; testgap uses jest's default test files`);
   }
-  const rootDir = (p: string) => stripDot(p.replace(/^<rootDir>\/?/, ''));
+  // `rootDir` (relative to the config's folder, which here is the package root) is what `<rootDir>` stands for.
+  const configDir = d.configFile && !d.configFile.includes('#') ? path.posix.dirname(d.configFile) : '.';
+  const base = cleanPath(path.posix.normalize(path.posix.join(configDir, typeof c.rootDir === 'string' ? c.rootDir : '.')));
+  const join = (rel: string) => (base === '' ? rel : rel === '' ? base : `${base}/${rel}`);
+  const rootDir = (p: string) => (p.startsWith('<rootDir>') ? join(cleanPath(p.replace(/^<rootDir>\/?/, ''))) : cleanPath(p));
   const regex = list('testRegex', []);
   const include = regex.length > 0 ? [] : list('testMatch', JEST_TEST_MATCH).map(rootDir);
   const roots = list('roots', ['<rootDir>']).map(rootDir).filter((r) => r !== '');
+  if (roots.length === 0 && base !== '') roots.push(base);
   const extensions = list('moduleFileExtensions', JEST_EXTENSIONS);
+  const ignore = list('testPathIgnorePatterns', JEST_IGNORE).map((p) => p.replace(/<rootDir>\/?/g, `^/${base === '' ? '' : `${escapeRegex(base)}/`}`));
   // roots narrow where tests are found; an extension outside moduleFileExtensions is never a test.
-  const within = roots.length > 0 ? roots.map((r) => `${r}/**`) : ['**'];
-  const ignore = list('testPathIgnorePatterns', JEST_IGNORE).map((p) => p.replace(/<rootDir>\/?/g, '^/'));
   d.tests = {
-    include: include.flatMap((g) => (roots.length > 0 && g.startsWith('**/') ? within.map((w) => `${w.slice(0, -3)}/${g}`) : [g])),
-    regex: regex.map((r) => (roots.length > 0 ? `(?=^/(?:${roots.map(escapeRegex).join('|')})/)(?:${r})` : r)),
+    include,
+    regex,
+    ...(roots.length > 0 ? { within: roots } : {}),
     exclude: [],
     excludeRegex: [`^(?!.*\\.(?:${extensions.map(escapeRegex).join('|')})$)`, ...ignore],
   };
@@ -364,13 +441,13 @@ function mochaFiles(d: RunnerDetection, read: (rel: string) => string | undefine
     if (got.problem) d.unread.push(`${d.configFile}: ${got.problem}; testgap uses mocha's default test files`);
     if (got.value && typeof got.value === 'object') config = got.value as Record<string, unknown>;
   }
-  const args = argsAfter(script ?? '', /^_?mocha$/);
+  const args = argsAfter(script ?? '', 'mocha');
   const fromScript = positionals(args, new Set(['--require', '-r', '--config', '--reporter', '-R', '--timeout', '-t', '--ui', '-u', '--extension', '--ignore', '--exclude', '--file', '--grep', '-g', '--spec', '--slow', '-s', '--package', '--node-option', '-n', '--loader']));
   const spec = [...fromScript, ...optionValues(args, ['--spec']), ...(fromScript.length === 0 ? strings(config.spec) : [])];
   const extensions = [...new Set(['js', 'cjs', 'mjs', ...strings(config.extension), ...optionValues(args, ['--extension'])].map((e) => e.replace(/^\./, '')))];
   const recursive = config.recursive === true || args.includes('--recursive');
   const globs = (spec.length > 0 ? spec : MOCHA_SPEC).map((s) => {
-    const p = stripDot(s);
+    const p = cleanPath(s);
     // A folder: the files directly in it (all levels with --recursive), with mocha's extensions.
     return /[*?{}[\]]|\.[cm]?[jt]sx?$/.test(p) ? p : `${p}/${recursive ? '**/' : ''}*.{${extensions.join(',')}}`;
   });
@@ -378,23 +455,32 @@ function mochaFiles(d: RunnerDetection, read: (rel: string) => string | undefine
   d.setupFiles = [...strings(config.require), ...strings(config.file), ...optionValues(args, ['--require', '-r', '--file'])].filter((f) => /^\.{0,2}\//.test(f)).map(stripDot);
   // `require: ['ts-node/register']` in a .mocharc: a loader, like `-r` in the script.
   const modules = strings(config.require).filter((r) => !/^\.{0,2}\//.test(r));
-  const imports = strings(config.loader).concat(strings(config['node-option']).flatMap((o) => /^(?:import|loader|experimental-loader)=(.+)$/.exec(o)?.[1] ?? []));
-  if (modules.length > 0 || imports.length > 0) d.preload = { import: [...(d.preload?.import ?? []), ...imports], require: [...(d.preload?.require ?? []), ...modules] };
+  const hooks = strings(config.loader).concat(strings(config['node-option']).flatMap((o) => /^(?:loader|experimental-loader)=(.+)$/.exec(o)?.[1] ?? []));
+  const setup = [...strings(config.require), ...strings(config.file)].filter(isPath);
+  if (modules.length > 0 || hooks.length > 0 || setup.length > 0) {
+    const p: Preload = d.preload ?? { import: [], require: [], hooks: [], setup: [] };
+    d.preload = { ...p, require: [...p.require, ...modules], hooks: [...p.hooks, ...hooks], setup: [...p.setup, ...setup] };
+  }
 }
 
 function nodeTestFiles(d: RunnerDetection, script: string): void {
-  const args = argsAfter(script, /^(node|tsx|ts-node)$/);
+  const args = argsAfter(script, 'node:test');
   const files = positionals(args, new Set(['--import', '--require', '-r', '--loader', '--test-reporter', '--test-reporter-destination', '--test-name-pattern', '--test-concurrency', '--experimental-loader']));
   const ts = /\btsx\b|ts-node/.test(script);
-  const include = files.length > 0 ? files.map(stripDot).map((f) => (/[*?{}[\]]|\.[cm]?[jt]sx?$/.test(f) ? f : `${f}/**/*.?(c|m)${ts ? '[jt]' : 'j'}s`)) : NODE_TEST_FILES.map((g) => (ts ? g.replace(/\?\(c\|m\)js$/, '?(c|m)[jt]s') : g));
+  const patterns = NODE_TEST_FILES.map((g) => (ts ? g.replace(/\?\(c\|m\)js$/, '?(c|m)[jt]s') : g));
+  // A folder holds the files of Node's default patterns below it (as Node 20 searches a folder it is given).
+  // Node's rule holds for the path from the project root: below a folder named `test`, every script is a test.
+  const everything = `**/*.?(c|m)${ts ? '[jt]' : 'j'}s`;
+  const inFolder = (f: string) => (f === '' ? patterns : f.split('/').includes('test') ? [`${f}/${everything}`] : patterns.map((g) => `${f}/${g}`));
+  const include = files.length > 0 ? files.map(cleanPath).flatMap((f) => (/[*?{}[\]]|\.[cm]?[jt]sx?$/.test(f) ? [f] : inFolder(f))) : patterns;
   d.tests = { include, regex: [], exclude: ['**/node_modules/**'], excludeRegex: [] };
 }
 
 function uvuFiles(d: RunnerDetection, script: string): void {
-  const args = argsAfter(script, /^uvu$/);
+  const args = argsAfter(script, 'uvu');
   const [dir, pattern] = positionals(args, new Set(['-r', '--require', '-i', '--ignore', '-C', '--cwd']));
   if (dir === undefined) return; // uvu's own search (test/, tests/, *.test.*) is testgap's default too
-  const base = stripDot(dir).replace(/\/$/, '');
+  const base = cleanPath(dir);
   // uvu tests its pattern against the path below the folder; here regular expressions see `/` + the path from the root.
   const prefix = base === '' || base === '.' ? '^/' : `^/${escapeRegex(base)}/`;
   const own = pattern ?? UVU_DIR_PATTERN;
@@ -420,8 +506,10 @@ export function testFileMatcher(tests: NonNullable<RunnerDetection['tests']>): (
   const exclude = tests.exclude.length > 0 ? picomatch(tests.exclude, { dot: true }) : () => false;
   const includeRe = regexes(tests.regex);
   const excludeRe = regexes(tests.excludeRegex);
+  const within = tests.within?.map((w) => `${w}/`);
   return (rel) => {
     const rooted = `/${rel}`;
+    if (within && !within.some((w) => rel.startsWith(w))) return false;
     if (exclude(rel) || excludeRe.some((r) => r.test(rooted))) return false;
     return include(rel) || includeRe.some((r) => r.test(rooted));
   };
@@ -563,6 +651,12 @@ function stripDot(p: string): string {
   return p.replace(/^\.\//, '');
 }
 
+/** A path as the project-relative globs here write it: no `./`, no trailing `/`, `.` for the root as ''. */
+function cleanPath(p: string): string {
+  const out = stripDot(p).replace(/\/+$/, '');
+  return out === '.' ? '' : out;
+}
+
 function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -571,4 +665,17 @@ function escapeRegex(s: string): string {
 export function describeRunner(d: RunnerDetection): string {
   const name = d.runner === 'node:test' ? `node:test (Node ${d.version})` : `${d.runner}${d.version ? ` ${d.version}` : ' (not installed)'}`;
   return `${name}, from ${d.evidence}`;
+}
+
+/** The test files a detection names, in words: its globs and regular expressions, then what it leaves out. */
+export function describeTests(d: RunnerDetection): string {
+  const t = d.tests;
+  if (!t) return 'of testFilePattern';
+  const not = [...t.exclude, ...t.excludeRegex.map((r) => `/${r}/`)];
+  return `${[...t.include, ...t.regex.map((r) => `/${r}/`)].join(', ')}${t.within ? ` (under ${t.within.join(', ')})` : ''}${not.length > 0 ? `; not: ${not.join(', ')}` : ''}`;
+}
+
+/** The test-runner modules a test file imports or requires (for detection by imports). */
+export function runnerImports(text: string): string[] {
+  return [...text.matchAll(/(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*)['"](vitest|@jest\/globals|node:test|uvu|mocha)['"]/g)].map((m) => m[1]);
 }

@@ -33,7 +33,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Project } from '../core/project';
-import { describeRunner, isRunnerConfigFile } from '../core/runner';
+import { describeRunner, describeTests, isRunnerConfigFile } from '../core/runner';
 import { packageJsonSettingsLayer, resolveSettings, type Settings } from '../core/settings';
 import { LineIndex } from '../core/text';
 import { findPackageRoot, nodeFileHost } from '../io/nodeHost';
@@ -120,7 +120,7 @@ export class Session {
     if (this.caps.watchedFilesRegistration) {
       registrations.push(
         this.connection.client.register(DidChangeWatchedFilesNotification.type, {
-          watchers: [{ globPattern: WATCH_GLOB }, { globPattern: '**/{package.json,tsconfig.json,jsconfig.json,.mocharc.*}' }],
+          watchers: [{ globPattern: WATCH_GLOB }, { globPattern: '**/{package.json,tsconfig.json,jsconfig.json,jest.config.json,.mocharc.*}' }],
         }),
       );
     }
@@ -189,7 +189,7 @@ export class Session {
     const key = `runner:${JSON.stringify(d)}`;
     if (state.logged.has(key)) return;
     state.logged.add(key);
-    const files = d.tests ? `test files: ${[...d.tests.include, ...d.tests.regex.map((r) => `/${r}/`)].join(', ')}${d.tests.exclude.length + d.tests.excludeRegex.length > 0 ? `; not: ${[...d.tests.exclude, ...d.tests.excludeRegex.map((r) => `/${r}/`)].join(', ')}` : ''}` : `test files: testFilePattern ${JSON.stringify(state.settings.testFilePattern)}`;
+    const files = d.tests ? `test files: ${describeTests(d)}` : `test files: testFilePattern ${JSON.stringify(state.settings.testFilePattern)}`;
     this.connection.console.info(`project ${state.root}: test runner ${describeRunner(d)}; ${files}`);
     for (const u of d.unread) this.connection.console.warn(u);
     for (const w of d.warnings) showMessage(this.connection, 'warning', `testgap: ${w}`);
@@ -385,17 +385,19 @@ export class Session {
     const severity = state.settings.diagnosticSeverity;
     const extra = this.generationDiagnostics.get(document.uri);
     const generated = extra && extra.version === document.version ? extra.diagnostics : [];
+    // A second generation on the same text may report other things in as many diagnostics: the key tells them apart.
+    const generatedKey = generated.map((d) => `${d.code}:${d.message}`).join('\u0001');
     // Once coverage is known for this text, it says what is untested: `uncovered` and `low-coverage` replace
     // `missing-test` (a unit another tested function calls is covered, though no test imports it).
     const covered = this.coverage.diagnostics(state, file, document.getText());
     if (covered && !state.project.isTestFile(file)) {
-      return { diagnostics: [...covered.diagnostics, ...generated], key: [document.version, severity, generated.length, covered.key].join('\u0000') };
+      return { diagnostics: [...covered.diagnostics, ...generated], key: [document.version, severity, generatedKey, covered.key].join('\u0000') };
     }
     if (covered) {
       // A test file: its own failure under coverage, besides whatever else applies to it.
-      return { diagnostics: [...covered.diagnostics, ...generated], key: [document.version, generated.length, covered.key].join('\u0000') };
+      return { diagnostics: [...covered.diagnostics, ...generated], key: [document.version, generatedKey, covered.key].join('\u0000') };
     }
-    const key = [document.version, severity, generated.length, ...findings.map((f) => `${f.unit.id}>${f.expectedTestFile}`)].join('\u0000');
+    const key = [document.version, severity, generatedKey, ...findings.map((f) => `${f.unit.id}>${f.expectedTestFile}`)].join('\u0000');
     if (findings.length === 0) return { diagnostics: [...generated], key };
     const index = new LineIndex(document.getText());
     const testFileUri = URI.fromPath(findings[0].expectedTestFile);

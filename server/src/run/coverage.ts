@@ -9,6 +9,7 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 import { mergeProcessCovs, type ProcessCov, type ScriptCov } from '@bcoe/v8-coverage';
 import v8ToIstanbul from 'v8-to-istanbul';
 import { CoverageIndex, type FileCoverageData, type TestStatus } from '../core/coverage';
+import type { Preload } from '../core/runner';
 import { transpileForSandbox } from './instrument';
 import { makeTempDir, removeTempDir, sandboxEnv, trackChild, type Limits } from './sandbox';
 import { TranspileCache } from './transpileCache';
@@ -44,7 +45,7 @@ export interface CoverageRunOptions {
   /** A TranspileCache manifest the children read transpiled code from. */
   manifest?: string;
   /** Loaders the project's test script puts into Node (resolved paths): the tests run with them instead of testgap's. */
-  preload?: { import: string[]; require: string[] };
+  preload?: Preload;
   /** How many test files run at once (default: 2). */
   concurrency?: number;
   signal?: AbortSignal;

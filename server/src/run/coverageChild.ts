@@ -9,6 +9,7 @@ import Module from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { Preload } from '../core/runner';
 import { packageType } from './esmHooks';
 import { installGuard } from './guard';
 import { installLoader } from './loader';
@@ -23,8 +24,8 @@ interface CoverageChildArgs {
   /** Setting `sandbox`: more folders to write, and whether the network is allowed. */
   allowWrite?: string[];
   allowNetwork?: boolean;
-  /** The project's own loaders (absolute paths), loaded as its test script loads them, instead of testgap's. */
-  preload?: { import: string[]; require: string[] };
+  /** What the project's test script loads (absolute paths): its loaders replace testgap's; its setup files run too. */
+  preload?: Preload;
 }
 
 // If the parent dies without killing this process (SIGKILL, a crash), a test that spins would go on forever: nothing
@@ -55,22 +56,28 @@ function isEsModule(file: string): boolean {
 function run(args: CoverageChildArgs): void {
   const compiled = new Map<string, string>();
   const testFile = path.resolve(args.testFile);
-  const own = !args.preload;
+  const preload = args.preload ?? { import: [], require: [], hooks: [], setup: [] };
+  const own = preload.import.length + preload.require.length + preload.hooks.length === 0;
+  const root = pathToFileURL(`${args.root}${path.sep}`);
   // An ES module test file (top-level `await test(…)`) is imported; without the project's loader, through hooks that
-  // compile its TypeScript to ES modules. Hooks and loaders go in before the guard, which refuses the threads that
-  // user code starts (the hooks run on one).
+  // compile its TypeScript to ES modules. Hooks and loaders are packages the project installed; they go in before the
+  // guard, which refuses the threads they start (module hooks run on one). The project's own files load after it.
   const esm = isEsModule(testFile);
   const esmOut = esm && own ? path.join(args.tmpDir, 'esm-compiled') : undefined;
   if (esmOut) {
     fs.mkdirSync(esmOut, { recursive: true });
     Module.register(pathToFileURL(path.join(__dirname, 'esmHooks.js')).href, { data: { root: args.root, outDir: esmOut } });
   }
+  for (const hooks of preload.hooks) Module.register(pathToFileURL(hooks).href, root);
   // The project's loaders compile what they load with source maps Node keeps: coverage maps back through those.
   if (!own) process.setSourceMapsEnabled(true);
-  for (const r of args.preload?.require ?? []) require(r);
-  const loaders = (args.preload?.import ?? []).reduce<Promise<unknown>>((p, f) => p.then(() => importModule(pathToFileURL(f).href)), Promise.resolve());
-  loaders.then(
-    () => {
+  const inOrder = (files: string[]) => files.reduce<Promise<unknown>>((p, f) => p.then(() => importModule(pathToFileURL(f).href)), Promise.resolve());
+  Promise.resolve()
+    .then(() => {
+      for (const r of preload.require) require(r);
+      return inOrder(preload.import);
+    })
+    .then(() => {
       if (!own) warmUp(args.tmpDir);
       installGuard([args.tmpDir, ...(args.allowWrite ?? [])], { allowNetwork: args.allowNetwork });
       if (own) installLoader(args.root, undefined, [args.testFile], 'keep', args.manifest, (file, code) => compiled.set(file, code));
@@ -80,13 +87,16 @@ function run(args: CoverageChildArgs): void {
         writeCoverage(args, compiled, inProject);
       });
       process.chdir(args.root);
-      if (!esm) return void require(testFile);
-      return importModule(pathToFileURL(testFile).href);
-    },
-  ).catch((error: unknown) => {
-    process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
-    process.exitCode = 1;
-  });
+      // Setup files load the way the test file does (through testgap's loader when the project names none).
+      if (esm) return inOrder(preload.setup);
+      for (const f of preload.setup) require(f);
+      return undefined;
+    })
+    .then(() => (esm ? importModule(pathToFileURL(testFile).href) : require(testFile)))
+    .catch((error: unknown) => {
+      process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+      process.exitCode = 1;
+    });
 }
 
 /**

@@ -9,6 +9,7 @@ import libReport from 'istanbul-lib-report';
 import reports from 'istanbul-reports';
 import { fileReport, sumTotals, targetFor, type FileCoverageData, type FileReport, type FileSummary, type TestRunRecord } from '../core/coverage';
 import type { Project } from '../core/project';
+import type { Preload } from '../core/runner';
 import type { Settings } from '../core/settings';
 import { CoverageStore, runTestFiles } from './coverage';
 import { limitsFor } from './sandbox';
@@ -48,11 +49,12 @@ export function sourceFilter(project: Project): (file: string) => boolean {
 }
 
 /**
- * The loaders the project's test script runs its tests with (`--import tsx`, `-r ts-node/register`), resolved from the
- * project as Node resolves them; undefined when there are none or one is not installed (then testgap's own loader
- * compiles the TypeScript, and the figures follow TypeScript's output rather than that loader's).
+ * What the project's test script loads before its tests (`--import tsx`, `-r ts-node/register`, `--loader ts-node/esm`,
+ * `--import ./test/setup.mjs`), resolved from the project as Node resolves it. Undefined when there is none, or when a
+ * package it names is not installed: then testgap's own loader compiles the TypeScript, and the figures follow
+ * TypeScript's output rather than that loader's.
  */
-export function resolvePreload(project: Project): { import: string[]; require: string[] } | undefined {
+export function resolvePreload(project: Project): Preload | undefined {
   const wanted = project.runner().preload;
   if (!wanted) return undefined;
   const resolve = (spec: string): string | undefined => {
@@ -62,9 +64,9 @@ export function resolvePreload(project: Project): { import: string[]; require: s
       return undefined;
     }
   };
-  const out = { import: wanted.import.map(resolve), require: wanted.require.map(resolve) };
-  if ([...out.import, ...out.require].some((f) => f === undefined)) return undefined;
-  return { import: out.import as string[], require: out.require as string[] };
+  const packages = { import: wanted.import.map(resolve), require: wanted.require.map(resolve), hooks: wanted.hooks.map(resolve) };
+  if ([...packages.import, ...packages.require, ...packages.hooks].some((f) => f === undefined)) return undefined;
+  return { ...(packages as Omit<Preload, 'setup'>), setup: wanted.setup.map((f) => path.resolve(project.root, f)) };
 }
 
 /** Runs `testFiles` (default: every runnable test file) and records the results in `store`. */
