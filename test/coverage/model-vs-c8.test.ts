@@ -302,4 +302,36 @@ await test('sign', () => {
   );
 });
 
+test("mocha: its files run with the project's mocha (describe and it are its globals), as c8 around `mocha` reports", async () => {
+  await agreesWithRunner(
+    `//- /package.json
+{ "name": "mocha-project", "scripts": { "test": "mocha" } }
+//- /.mocharc.json
+{ "spec": "test/**/*.spec.js", "ui": "bdd", "timeout": 4000 }
+//- /src/queue.js
+class Queue {
+  constructor() { this.items = []; }
+  push(x) { this.items.push(x); return this; }
+  pop() {
+    if (this.items.length === 0) throw new Error('empty');
+    return this.items.shift();
+  }
+}
+module.exports = { Queue };
+//- /test/queue.spec.js
+const assert = require('node:assert');
+const { Queue } = require('../src/queue');
+describe('Queue', () => {
+  it('pops in order', () => {
+    const q = new Queue().push(1).push(2);
+    assert.strictEqual(q.pop(), 1);
+  });
+  it.skip('later', () => {});
+});
+`,
+    [path.join(REPO, 'node_modules/mocha/bin/mocha.js')],
+    1,
+  );
+});
+
 test.run();

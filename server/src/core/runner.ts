@@ -39,6 +39,8 @@ export interface RunnerDetection {
    * (`import`), `-r ts-node/register` (`require`); a script run by `tsx` imports `tsx`. Tests are run with them.
    */
   preload?: Preload;
+  /** Options of the runner that change how a test file runs (mocha's `ui` and `timeout`, from its config or script). */
+  options?: { ui?: string; timeoutMs?: number };
   /** What stops testgap from driving this runner here (a version that needs a newer Node), in words for the user. */
   warnings: string[];
   /** What testgap could not read in the runner's configuration, and what it used instead (for the log). */
@@ -446,6 +448,9 @@ function mochaFiles(d: RunnerDetection, read: (rel: string) => string | undefine
   const spec = [...fromScript, ...optionValues(args, ['--spec']), ...(fromScript.length === 0 ? strings(config.spec) : [])];
   const extensions = [...new Set(['js', 'cjs', 'mjs', ...strings(config.extension), ...optionValues(args, ['--extension'])].map((e) => e.replace(/^\./, '')))];
   const recursive = config.recursive === true || args.includes('--recursive');
+  const ui = optionValues(args, ['--ui', '-u'])[0] ?? (typeof config.ui === 'string' ? config.ui : undefined);
+  const timeout = Number(optionValues(args, ['--timeout', '-t'])[0] ?? (typeof config.timeout === 'number' || typeof config.timeout === 'string' ? config.timeout : NaN));
+  if (ui || Number.isFinite(timeout)) d.options = { ...(ui ? { ui } : {}), ...(Number.isFinite(timeout) ? { timeoutMs: timeout } : {}) };
   const globs = (spec.length > 0 ? spec : MOCHA_SPEC).map((s) => {
     const p = cleanPath(s);
     // A folder: the files directly in it (all levels with --recursive), with mocha's extensions.

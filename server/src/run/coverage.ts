@@ -46,6 +46,8 @@ export interface CoverageRunOptions {
   manifest?: string;
   /** Loaders the project's test script puts into Node (resolved paths): the tests run with them instead of testgap's. */
   preload?: Preload;
+  /** A runner that runs each test file (mocha): the project's copy, resolved. */
+  runner?: { kind: 'mocha'; main: string; ui?: string; timeoutMs?: number };
   /** How many test files run at once (default: 2). */
   concurrency?: number;
   signal?: AbortSignal;
@@ -132,7 +134,7 @@ function runTestFile(o: CoverageRunOptions, testFile: string): Promise<TestFileR
   const v8Dir = path.join(scratch, '.testgap-coverage');
   const started = Date.now();
   return new Promise((resolve) => {
-    child.send({ root: o.root, testFile, tmpDir: scratch, out: path.join(v8Dir, 'coverage.json'), manifest: o.manifest, allowWrite: o.limits.allowWrite ?? [], allowNetwork: !!o.limits.allowNetwork, ...(o.preload ? { preload: o.preload } : {}) });
+    child.send({ root: o.root, testFile, tmpDir: scratch, out: path.join(v8Dir, 'coverage.json'), manifest: o.manifest, allowWrite: o.limits.allowWrite ?? [], allowNetwork: !!o.limits.allowNetwork, ...(o.preload ? { preload: o.preload } : {}), ...(o.runner ? { runner: o.runner } : {}) });
     let timedOut = false;
     const watchdog = setTimeout(() => {
       timedOut = true;
@@ -145,9 +147,9 @@ function runTestFile(o: CoverageRunOptions, testFile: string): Promise<TestFileR
       clearTimeout(watchdog);
       o.signal?.removeEventListener('abort', onAbort);
       const durationMs = Date.now() - started;
-      const counts = /Total:\s+(\d+)\s+Passed:\s+(\d+)\s+Skipped:\s+(\d+)/.exec(output.replace(/\x1b\[[0-9;]*m/g, ''));
-      // A test file can fail and still exit 0 (a failed assertion, then process.exit(0)): uvu's counts say so.
-      const failedByCount = !!counts && +counts[2]! + +counts[3]! < +counts[1]!;
+      const counts = testCounts(output.replace(/\x1b\[[0-9;]*m/g, ''), o.runner?.kind === 'mocha');
+      // A test file can fail and still exit 0 (a failed assertion, then process.exit(0)): the counts say so.
+      const failedByCount = !!counts && counts.passed + counts.skipped < counts.total;
       const status: TestStatus = timedOut ? 'timeout' : code === 0 && !failedByCount ? 'passed' : signal ? 'crashed' : 'failed';
       const raw = readV8Dir(v8Dir, o.isSource, o.isProjectFile);
       removeTempDir(tmpDir);
@@ -156,12 +158,22 @@ function runTestFile(o: CoverageRunOptions, testFile: string): Promise<TestFileR
         status,
         exitCode: code,
         durationMs,
-        ...(counts ? { tests: { total: +counts[1]!, passed: +counts[2]!, skipped: +counts[3]! } } : {}),
+        ...(counts ? { tests: counts } : {}),
         ...(status === 'passed' ? {} : { message: failureMessage(status, code, signal, output, testFileTimeoutMs(o.limits)) }),
         ...raw,
       });
     });
   });
+}
+
+/** The test counts a run printed: uvu's summary, or mocha's spec reporter (`3 passing`, `1 pending`, `1 failing`). */
+function testCounts(output: string, mocha: boolean): { total: number; passed: number; skipped: number } | undefined {
+  const uvu = /Total:\s+(\d+)\s+Passed:\s+(\d+)\s+Skipped:\s+(\d+)/.exec(output);
+  if (uvu) return { total: +uvu[1]!, passed: +uvu[2]!, skipped: +uvu[3]! };
+  if (!mocha || !/^\s*\d+ passing\b/m.test(output)) return undefined;
+  const count = (word: string) => Number(new RegExp(`^\\s*(\\d+) ${word}\\b`, 'm').exec(output)?.[1] ?? 0);
+  const [passed, skipped, failed] = [count('passing'), count('pending'), count('failing')];
+  return { total: passed + skipped + failed, passed, skipped };
 }
 
 function testFileTimeoutMs(limits: Limits): number {

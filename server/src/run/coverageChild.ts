@@ -26,6 +26,11 @@ interface CoverageChildArgs {
   allowNetwork?: boolean;
   /** What the project's test script loads (absolute paths): its loaders replace testgap's; its setup files run too. */
   preload?: Preload;
+  /**
+   * A runner whose test files do not run themselves (mocha: `describe` and `it` are its globals): the project's own
+   * copy (its main file) runs the file, with its options.
+   */
+  runner?: { kind: 'mocha'; main: string; ui?: string; timeoutMs?: number };
 }
 
 // If the parent dies without killing this process (SIGKILL, a crash), a test that spins would go on forever: nothing
@@ -72,6 +77,8 @@ function run(args: CoverageChildArgs): void {
   // The project's loaders compile what they load with source maps Node keeps: coverage maps back through those.
   if (!own) process.setSourceMapsEnabled(true);
   const inOrder = (files: string[]) => files.reduce<Promise<unknown>>((p, f) => p.then(() => importModule(pathToFileURL(f).href)), Promise.resolve());
+  // Loaders find their configuration from the working folder (ts-node's tsconfig.json), as under `npm test`.
+  process.chdir(args.root);
   Promise.resolve()
     .then(() => {
       for (const r of preload.require) require(r);
@@ -86,17 +93,39 @@ function run(args: CoverageChildArgs): void {
         if (esmOut) readEsmCompiled(esmOut, compiled);
         writeCoverage(args, compiled, inProject);
       });
-      process.chdir(args.root);
       // Setup files load the way the test file does (through testgap's loader when the project names none).
       if (esm) return inOrder(preload.setup);
       for (const f of preload.setup) require(f);
       return undefined;
     })
-    .then(() => (esm ? importModule(pathToFileURL(testFile).href) : require(testFile)))
+    .then(() => (args.runner ? runWithMocha(args.runner, testFile) : esm ? importModule(pathToFileURL(testFile).href) : require(testFile)))
     .catch((error: unknown) => {
       process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
       process.exitCode = 1;
     });
+}
+
+interface MochaInstance {
+  addFile(file: string): void;
+  loadFilesAsync(): Promise<void>;
+  run(done: (failures: number) => void): unknown;
+}
+
+/** Runs one test file with the project's mocha, as `mocha <file>` would (its exit code says whether all passed). */
+async function runWithMocha(runner: NonNullable<CoverageChildArgs['runner']>, testFile: string): Promise<void> {
+  // mocha ≤ 11 exports the class itself; mocha 12 is an ES module that exports it by name (and as default).
+  type MochaClass = new (options: Record<string, unknown>) => MochaInstance;
+  const loaded = require(runner.main) as MochaClass | { Mocha?: MochaClass; default?: MochaClass };
+  const Mocha = typeof loaded === 'function' ? loaded : (loaded.Mocha ?? loaded.default)!;
+  const mocha = new Mocha({ ui: runner.ui ?? 'bdd', color: false, reporter: 'spec', ...(runner.timeoutMs !== undefined ? { timeout: runner.timeoutMs } : {}) });
+  mocha.addFile(testFile);
+  await mocha.loadFilesAsync();
+  await new Promise<void>((resolve) =>
+    mocha.run((failures) => {
+      process.exitCode = failures > 0 ? 1 : 0;
+      resolve();
+    }),
+  );
 }
 
 /**

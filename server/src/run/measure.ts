@@ -69,6 +69,21 @@ export function resolvePreload(project: Project): Preload | undefined {
   return { ...(packages as Omit<Preload, 'setup'>), setup: wanted.setup.map((f) => path.resolve(project.root, f)) };
 }
 
+/**
+ * The runner that must run each test file: mocha's files call its globals (`describe`, `it`), so its own copy runs
+ * them. uvu and node:test files run themselves. Undefined also when mocha is not installed: the files then run as
+ * they are, and fail saying what is missing.
+ */
+export function runnerFor(project: Project): { kind: 'mocha'; main: string; ui?: string; timeoutMs?: number } | undefined {
+  const d = project.runner();
+  if (d.runner !== 'mocha') return undefined;
+  try {
+    return { kind: 'mocha', main: require.resolve('mocha', { paths: [project.root] }), ...d.options };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Runs `testFiles` (default: every runnable test file) and records the results in `store`. */
 export async function runTests(
   project: Project,
@@ -79,9 +94,11 @@ export async function runTests(
   const testFiles = o.testFiles ?? project.runnableTestFiles();
   const manifest = store.transpiled.prepare(project.knownFiles());
   const preload = resolvePreload(project);
+  const runner = runnerFor(project);
   const runs = await runTestFiles({
     manifest,
     ...(preload ? { preload } : {}),
+    ...(runner ? { runner } : {}),
     root: project.root,
     testFiles,
     isSource: sourceFilter(project),
