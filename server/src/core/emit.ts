@@ -56,6 +56,12 @@ export interface EmitInput {
   /** Imports of the units under test. */
   imports: ImportNeed[];
   mode: 'final' | 'verify';
+  /**
+   * Where the test libraries' imports point instead of their package names (`uvu` → a file URL): an ES-module file
+   * being verified in a temp folder resolves bare names from there, where neither the project's packages nor
+   * testgap's are (NODE_PATH does not apply to ES modules).
+   */
+  libraries?: Record<string, string>;
   /** An entry module's re-exports (core/reexports.ts): one suite after the units' sections. */
   reexports?: ReexportSuite;
 }
@@ -100,7 +106,8 @@ const VERIFY_HELPER = `const __testgapCheck = (name: string, body: (context: any
     let e: any = error;
     for (let depth = 0; e && e.code !== 'ERR_ACCESS_DENIED' && depth < 8; depth++) e = e.cause;
     const refusal = e && e.code === 'ERR_ACCESS_DENIED' ? { code: e.code, permission: e.permission, resource: e.resource, message: String(e.message) } : null;
-    require('node:fs').appendFileSync(process.env.TESTGAP_FAILURES, JSON.stringify([name, refusal]) + '\\n');
+    // An ES module has no \`require\`; Node 20.16+ has process.getBuiltinModule everywhere.
+    (process as any).getBuiltinModule('node:fs').appendFileSync(process.env.TESTGAP_FAILURES, JSON.stringify([name, refusal]) + '\\n');
     throw error;
   }
 };`;
@@ -118,7 +125,8 @@ function stripTypes(code: string, style: EmitStyle): string {
     .replace(/\(name: string, body: \(context: any\) => unknown\)/, '(name, body)')
     .replace(/\(context: any\)/g, '(context)')
     .replace(/\(error: unknown\)/g, '(error)')
-    .replace(/let e: any = /g, 'let e = ');
+    .replace(/let e: any = /g, 'let e = ')
+    .replace(/\(process as any\)/g, 'process');
 }
 
 /** Local names of the test helpers: renamed when an existing file already uses the plain ones otherwise. */
@@ -394,9 +402,10 @@ export function emitSections(input: EmitInput, existing: Map<string, string> = n
   const bySpecifier = new Map<string, ImportNeed[]>();
   for (const i of input.imports) bySpecifier.set(i.specifier, [...(bySpecifier.get(i.specifier) ?? []), i]);
   const esm = style.esm;
+  const lib = (name: string) => quote(input.libraries?.[name] ?? name);
   if (esm) {
-    lines.push(`import { ${as('suite', N.suite, true)} } from 'uvu';`, `import * as ${N.assert} from 'uvu/assert';`);
-    if (needsFc) lines.push(`import ${N.fc} from 'fast-check';`);
+    lines.push(`import { ${as('suite', N.suite, true)} } from ${lib('uvu')};`, `import * as ${N.assert} from ${lib('uvu/assert')};`);
+    if (needsFc) lines.push(`import ${N.fc} from ${lib('fast-check')};`);
     if (needsFs) lines.push(`import ${N.fs} from 'node:fs';`, `import ${N.os} from 'node:os';`, `import ${N.path} from 'node:path';`);
   } else {
     lines.push(`const { ${as('suite', N.suite, false)} } = require('uvu');`, `const ${N.assert} = require('uvu/assert');`);

@@ -31,6 +31,7 @@ import { mayReexport, reexportMarker } from '../core/reexports';
 import { transpileForSandbox } from './instrument';
 import { TranspileCache } from './transpileCache';
 import { limitsFor, MAX_HANGS_PER_JOB, probeReexports, runCandidates, type CandidateResult, type Limits } from './sandbox';
+import { resolveEsm } from './esmResolve';
 import { runTestText } from './verify';
 
 export type Variant = 'all' | 'table' | 'properties';
@@ -417,6 +418,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     sections: secs,
     imports: [...imports.values(), ...(verify ? reusedImports.values() : [])].map((i) => ({ ...i, specifier: specifierFor(i.specifier, verify) })),
     mode: verify ? 'verify' : 'final',
+    ...(verify && path.extname(testFile) === '.mjs' ? { libraries: esmLibraries(project.root) } : {}),
   });
   const ext = path.extname(testFile);
   let current = sections;
@@ -555,6 +557,17 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     blockCoverage: fileCoverage,
     ...(reexports ? { reexports: { values: reexports.suite.checks.length, modules: new Set(reexports.suite.checks.map((c) => c.module)).size } } : {}),
   };
+}
+
+/** The test libraries an ES-module verification file imports, as file URLs: the project's copies, else testgap's. */
+function esmLibraries(root: string): Record<string, string> {
+  const own = path.resolve(__dirname, '../../../..');
+  const out: Record<string, string> = {};
+  for (const name of ['uvu', 'uvu/assert', 'fast-check']) {
+    const url = resolveEsm(name, [root, own]);
+    if (url) out[name] = url;
+  }
+  return out;
 }
 
 /** Adds a reason to a unit's `not-executable` report (reasons are distinct, in the order met). */

@@ -61,12 +61,22 @@ export async function runTestText(text: string, ext: string, projectRoot: string
       if (words) refused.set(name, words);
     }
     if (timedOut) return { failed, refused, broken: 'the test file did not finish in time' };
-    if (code !== 0 && failed.size === 0) {
-      const meaningful = stderr.split('\n').filter((l) => l.trim() && !/^\s+at |^Node\.js v|ExperimentalWarning|--trace-warnings|^\s*\^+\s*$/.test(l));
-      return { failed, refused, broken: `the test file did not run (exit ${code ?? sig}): ${meaningful.slice(-2).join(' | ')}` };
-    }
+    if (code !== 0 && failed.size === 0) return { failed, refused, broken: `the test file did not run (exit ${code ?? sig}): ${whyItDidNotRun(stderr)}` };
     return { failed, refused };
   } finally {
     removeTempDir(tmpDir);
   }
+}
+
+/**
+ * What stopped a test file, from its stderr: the error line (`Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'x'
+ * imported from …` names the module) and the first frame outside Node; else the last lines that say anything.
+ */
+export function whyItDidNotRun(stderr: string): string {
+  const lines = stderr.split('\n');
+  const error = lines.map((l) => l.trim()).find((l) => /^([\w$]*Error|Error \[\w+\])\b.*:/.test(l));
+  const frame = lines.find((l) => /^\s+at /.test(l) && !/\(node:|^\s+at node:/.test(l))?.trim();
+  if (error) return [error, frame].filter(Boolean).join(' | ');
+  const meaningful = lines.filter((l) => l.trim() && !/^\s+at |^Node\.js v|ExperimentalWarning|--trace-warnings|^\s*\^+\s*$/.test(l));
+  return meaningful.slice(-2).join(' | ');
 }
