@@ -263,4 +263,28 @@ export class Unused {
   assert.match(findings.find((f) => f.unit.name === 'Unused')!.message, /^No test executes class `Unused` \(5 lines\)$/);
 });
 
+test('a vitest or jest project: coverage says it cannot run their test files, instead of reporting 0 % from failed runs', () => {
+  const p = tempProject(`//- /package.json
+{ "name": "vitest-project", "scripts": { "test": "vitest run" }, "devDependencies": { "vitest": "^4.1.0" } }
+//- /src/a.ts
+export function a(): number { return 1; }
+//- /src/a.test.ts
+import { expect, it } from 'vitest';
+import { a } from './a';
+it('a', () => expect(a()).toBe(1));
+`);
+  try {
+    const cov = cli(p.root, ['coverage', '--json']);
+    assert.is(cov.code, 1);
+    assert.is(cov.stdout, '', 'no figures');
+    assert.match(cov.stderr, /run with vitest \(not installed\), from scripts\.test: "vitest run"; testgap cannot run vitest's test files yet, so it measures no coverage here \(`npx vitest run --coverage`/);
+    assert.not.ok(fs.existsSync(path.join(p.root, 'coverage')), 'no lcov.info of zeros');
+    const check = cli(p.root, ['check', '--coverage']);
+    assert.is(check.code, 0, 'the one export is tested; coverage cannot fail the check ' + check.stderr);
+    assert.match(check.stderr, /--coverage checks nothing here/);
+  } finally {
+    p.remove();
+  }
+});
+
 test.run();

@@ -68,7 +68,9 @@ ${INSTALLED('vitest', '5.1.2')}`);
   assert.equal([d.runner, d.source], ['vitest', 'dependency']);
   assert.equal(d.warnings.length, 1);
   assert.match(d.warnings[0], /vitest 5\.1\.2 needs Node ≥ 22\.12 and this is Node 20\.20\.2.*vitest@\^4/);
-  assert.equal(detect(`//- /package.json\n{}\n${INSTALLED('vitest', '5.1.2')}`, 'auto', '22.12.0').warnings, []);
+  const node22 = detect(`//- /package.json\n{ "devDependencies": { "vitest": "^5" } }\n${INSTALLED('vitest', '5.1.2')}`, 'auto', '22.12.0');
+  assert.equal([node22.runner, node22.version, node22.warnings], ['vitest', '5.1.2', []]);
+  assert.is(detect(`//- /package.json\n{}\n${INSTALLED('vitest', '5.1.2')}`).runner, 'node:test', 'installed but not declared: some other tool brought it');
 });
 
 test('jest: package.json#jest with roots, testPathIgnorePatterns and setup files; config and setup are not tests', () => {

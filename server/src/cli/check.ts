@@ -6,6 +6,7 @@ import { describeRunner, type RunnerDetection } from '../core/runner';
 import { packageJsonSettingsLayer, resolveSettings, type Settings, type Severity } from '../core/settings';
 import { humanPosition, LineIndex } from '../core/text';
 import { nodeFileHost } from '../io/nodeHost';
+import { unmeasurable } from '../run/measure';
 import { coverageJson, measureFromCli, reportFailedTests, type CoverageJson } from './coverage';
 
 /** What every CLI command gets: where it runs and how it talks. */
@@ -144,6 +145,11 @@ export function runCheck(o: CheckOptions): number | Promise<number> {
     return untested > 0 || belowTarget > 0 ? 1 : 0;
   };
   if (!o.coverage) return finish(0);
+  const why = unmeasurable(project);
+  if (why) {
+    problems.push({ severity: 'warning', message: `${why}; --coverage checks nothing here` });
+    return finish(0);
+  }
   return (async () => {
     const measured = await measureFromCli(o, settings);
     measured.project.dispose();

@@ -7,7 +7,7 @@ import { Project } from '../core/project';
 import type { Settings } from '../core/settings';
 import { nodeFileHost } from '../io/nodeHost';
 import { CoverageStore } from '../run/coverage';
-import { coverageReport, fileFigures, runTests, writeCoverageFiles, type FileCoverageResult, type FileFigures, type ProjectCoverage } from '../run/measure';
+import { coverageReport, fileFigures, runTests, unmeasurable, writeCoverageFiles, type FileCoverageResult, type FileFigures, type ProjectCoverage } from '../run/measure';
 import { killAllSandboxes } from '../run/sandbox';
 import { projectSettings, type CliIo } from './check';
 
@@ -104,6 +104,14 @@ export async function runCoverage(o: CliIo): Promise<number> {
   const started = performance.now();
   const { settings, problems } = projectSettings(o.root);
   for (const p of problems) o.err(`testgap: ${p.severity}: ${p.message}\n`);
+  const probe = new Project(o.root, nodeFileHost, settings);
+  probe.scan();
+  const why = unmeasurable(probe);
+  probe.dispose();
+  if (why) {
+    o.err(`testgap: ${why}\n`);
+    return 1;
+  }
   const { project, coverage } = await measureFromCli(o, settings);
   const written = writeCoverageFiles(o.root, path.join(o.root, 'coverage'), coverage.files);
   const durationMs = Math.round(performance.now() - started);

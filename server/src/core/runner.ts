@@ -132,8 +132,9 @@ export function detectRunner(host: FileHost, root: string, options: DetectOption
     const config = configs.find((c) => c.runner === fromScript?.runner) ?? configs[0];
     if (config) return { runner: config.runner, source: 'config', evidence: config.file, configFile: config.file };
     if (fromScript) return { runner: fromScript.runner!, source: 'script', evidence: `scripts.${fromScript.name}: ${JSON.stringify(fromScript.command)}` };
+    // Declared, not merely installed: a runner in node_modules may be some other tool's dependency.
     for (const [name, runner] of [['vitest', 'vitest'], ['jest', 'jest'], ['mocha', 'mocha'], ['uvu', 'uvu']] as const) {
-      if (declared(name) || installed(name)) return { runner, source: 'dependency', evidence: declared(name) ? `${pkg.devDependencies && Object.hasOwn(pkg.devDependencies, name) ? 'devDependencies' : 'dependencies'}.${name}` : `node_modules/${name}` };
+      if (declared(name)) return { runner, source: 'dependency', evidence: `${pkg.devDependencies && Object.hasOwn(pkg.devDependencies, name) ? 'devDependencies' : 'dependencies'}.${name}` };
     }
     const imported = runnerOfImports(options.testImports ?? []);
     if (imported) return { runner: imported.runner, source: 'imports', evidence: `existing tests import ${imported.module}` };

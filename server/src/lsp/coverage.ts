@@ -12,7 +12,7 @@ import type { Settings } from '../core/settings';
 import { LineIndex } from '../core/text';
 import { nodeFileHost } from '../io/nodeHost';
 import { CoverageStore, keepWarmChildren } from '../run/coverage';
-import { coverageReport, fileFigures, runTests, type FileCoverageResult, type FileFigures } from '../run/measure';
+import { coverageReport, fileFigures, runTests, unmeasurable, type FileCoverageResult, type FileFigures } from '../run/measure';
 import type { ClientCaps } from './capabilities';
 import { GENERATE_COMMAND } from './codeActions';
 import { DIAGNOSTIC_SOURCE, SEVERITY, toRange } from './convert';
@@ -77,7 +77,7 @@ export class CoverageService {
   }
 
   enabled(p: CoverageProject): boolean {
-    return p.settings.execute && p.settings.coverageOnSave;
+    return p.settings.execute && p.settings.coverageOnSave && !unmeasurable(p.project);
   }
 
   /** A file of the project was saved: run the tests it affects. */
@@ -113,7 +113,7 @@ export class CoverageService {
 
   /** Runs every test file of the project (the `testgap.runCoverage` command). */
   runAll(p: CoverageProject): Promise<void> {
-    if (!p.settings.execute) return Promise.resolve();
+    if (!p.settings.execute || unmeasurable(p.project)) return Promise.resolve();
     const runnable = new Set(p.project.runnableTestFiles());
     return this.start(p, runnable, [...runnable], [], true);
   }

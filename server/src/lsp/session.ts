@@ -34,6 +34,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Project } from '../core/project';
 import { describeRunner, describeTests, isRunnerConfigFile } from '../core/runner';
+import { unmeasurable } from '../run/measure';
 import { packageJsonSettingsLayer, resolveSettings, type Settings } from '../core/settings';
 import { LineIndex } from '../core/text';
 import { findPackageRoot, nodeFileHost } from '../io/nodeHost';
@@ -193,6 +194,8 @@ export class Session {
     this.connection.console.info(`project ${state.root}: test runner ${describeRunner(d)}; ${files}`);
     for (const u of d.unread) this.connection.console.warn(u);
     for (const w of d.warnings) showMessage(this.connection, 'warning', `testgap: ${w}`);
+    const why = state.settings.execute && state.settings.coverageOnSave ? unmeasurable(state.project) : undefined;
+    if (why) showMessage(this.connection, 'info', `testgap: ${why}; diagnostics show which exports no test imports`);
   }
 
   private resolveSettingsFor(root: string, clientSettings: unknown): { settings: Settings; warnings: string[] } {

@@ -9,7 +9,7 @@ import libReport from 'istanbul-lib-report';
 import reports from 'istanbul-reports';
 import { fileReport, sumTotals, targetFor, type FileCoverageData, type FileReport, type FileSummary, type TestRunRecord } from '../core/coverage';
 import type { Project } from '../core/project';
-import type { Preload } from '../core/runner';
+import { describeRunner, type Preload } from '../core/runner';
 import type { Settings } from '../core/settings';
 import { CoverageStore, runTestFiles } from './coverage';
 import { limitsFor } from './sandbox';
@@ -67,6 +67,18 @@ export function resolvePreload(project: Project): Preload | undefined {
   const packages = { import: wanted.import.map(resolve), require: wanted.require.map(resolve), hooks: wanted.hooks.map(resolve) };
   if ([...packages.import, ...packages.require, ...packages.hooks].some((f) => f === undefined)) return undefined;
   return { ...(packages as Omit<Preload, 'setup'>), setup: wanted.setup.map((f) => path.resolve(project.root, f)) };
+}
+
+/**
+ * Why testgap measures no coverage of this project, in words for the user: its tests run under vitest or jest, whose
+ * test files only their own runner can run, and testgap does not drive those runners yet. Running the files as plain
+ * modules fails every one of them, and would publish 0 % and `uncovered` where the tests do run.
+ */
+export function unmeasurable(project: Project): string | undefined {
+  const d = project.runner();
+  if ((d.runner !== 'vitest' && d.runner !== 'jest') || d.source === 'imports' || d.source === 'default') return undefined;
+  const command = d.runner === 'vitest' ? 'npx vitest run --coverage' : 'npx jest --coverage';
+  return `the tests of ${project.root} run with ${describeRunner(d)}; testgap cannot run ${d.runner}'s test files yet, so it measures no coverage here (\`${command}\` gives the runner's own figures)`;
 }
 
 /**
