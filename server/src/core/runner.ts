@@ -8,8 +8,12 @@
 // server. What is not a literal is reported, and the runner's default takes its place.
 import path from 'node:path';
 import picomatch from 'picomatch';
-import ts from 'typescript';
 import type { FileHost } from './project';
+import { CONFIG_DEFAULTS_EXCLUDE, isStrings, parseJson, readConfigObject, simpleYaml, strings, UNKNOWN } from './runnerConfig';
+import { argsAfter, isPath, optionValues, positionals, preloadOf, runnerOfScript, type Preload } from './runnerScript';
+
+export { readConfigObject, UNKNOWN } from './runnerConfig';
+export { preloadOf, runnerOfScript, shellCommands, type Preload } from './runnerScript';
 
 export const RUNNERS = ['vitest', 'jest', 'node:test', 'mocha', 'uvu'] as const;
 export type RunnerId = (typeof RUNNERS)[number];
@@ -179,6 +183,14 @@ export function detectRunner(host: FileHost, root: string, options: DetectOption
   return detection;
 }
 
+function runnerOfImports(modules: string[]): { runner: RunnerId; module: string } | undefined {
+  const counts = new Map<string, number>();
+  for (const m of modules) counts.set(m, (counts.get(m) ?? 0) + 1);
+  const byRunner: [string, RunnerId][] = [['vitest', 'vitest'], ['@jest/globals', 'jest'], ['node:test', 'node:test'], ['uvu', 'uvu'], ['mocha', 'mocha']];
+  const ranked = byRunner.filter(([m]) => counts.has(m)).sort((a, b) => counts.get(b[0])! - counts.get(a[0])!);
+  return ranked[0] && { runner: ranked[0][1], module: ranked[0][0] };
+}
+
 function major(version: string): number {
   return Number(/^(\d+)/.exec(version)?.[1] ?? 0);
 }
@@ -201,145 +213,6 @@ function testScripts(pkg: PackageJson): { name: string; command: string }[] {
       const target = scripts[m[1]];
       if (typeof target === 'string' && m[1] !== name) out.push({ name: m[1], command: target });
     }
-  }
-  return out;
-}
-
-/**
- * A script split into commands (`&&`, `||`, `;`, `|`) and each command into words as a shell would: quotes removed,
- * also inside a word (`NODE_OPTIONS="--import tsx"` is one word, `NODE_OPTIONS=--import tsx`).
- */
-export function shellCommands(script: string): string[][] {
-  const commands: string[][] = [[]];
-  let word: string | undefined;
-  let quote: string | undefined;
-  const end = () => {
-    if (word !== undefined) commands[commands.length - 1].push(word);
-    word = undefined;
-  };
-  for (let i = 0; i < script.length; i++) {
-    const c = script[i];
-    if (quote) {
-      if (c === quote) quote = undefined;
-      else word = (word ?? '') + c;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-      word ??= '';
-    } else if (/\s/.test(c)) end();
-    else if (c === ';' || c === '|' || (c === '&' && script[i + 1] === '&')) {
-      end();
-      if (script[i + 1] === c) i++;
-      commands.push([]);
-    } else word = (word ?? '') + c;
-  }
-  end();
-  return commands.filter((c) => c.length > 0);
-}
-
-/** The program a word names (`node_modules/.bin/vitest` → `vitest`). */
-function program(word: string): string {
-  return word.replace(/^.*\/(?=[^/]+$)/, '');
-}
-
-/** The runner one command starts, with the index of the word that names it. */
-function runnerOfCommand(words: string[]): { runner: RunnerId; at: number } | undefined {
-  const bins = words.map(program);
-  const find = (names: string[]) => bins.findIndex((b) => names.includes(b));
-  if (find(['vitest']) >= 0) return { runner: 'vitest', at: find(['vitest']) };
-  if (find(['jest']) >= 0) return { runner: 'jest', at: find(['jest']) };
-  if (find(['react-scripts']) >= 0 && bins.includes('test')) return { runner: 'jest', at: find(['react-scripts']) };
-  if (find(['mocha', '_mocha']) >= 0) return { runner: 'mocha', at: find(['mocha', '_mocha']) };
-  if (find(['uvu']) >= 0) return { runner: 'uvu', at: find(['uvu']) };
-  const node = find(['node', 'tsx', 'ts-node']);
-  if (node >= 0 && bins.includes('--test')) return { runner: 'node:test', at: node };
-  return undefined;
-}
-
-/** The runner a script command starts, if it names one. */
-export function runnerOfScript(command: string): RunnerId | undefined {
-  for (const words of shellCommands(command)) {
-    const found = runnerOfCommand(words);
-    if (found) return found.runner;
-  }
-  return undefined;
-}
-
-/** The command of a script that starts `runner`: the words before its program (wrappers, variables) and after it. */
-function commandOf(script: string, runner: RunnerId): { before: string[]; program: string; args: string[] } | undefined {
-  for (const words of shellCommands(script)) {
-    const found = runnerOfCommand(words);
-    if (found?.runner === runner) return { before: words.slice(0, found.at), program: program(words[found.at]), args: words.slice(found.at + 1) };
-  }
-  return undefined;
-}
-
-function runnerOfImports(modules: string[]): { runner: RunnerId; module: string } | undefined {
-  const counts = new Map<string, number>();
-  for (const m of modules) counts.set(m, (counts.get(m) ?? 0) + 1);
-  const byRunner: [string, RunnerId][] = [['vitest', 'vitest'], ['@jest/globals', 'jest'], ['node:test', 'node:test'], ['uvu', 'uvu'], ['mocha', 'mocha']];
-  const ranked = byRunner.filter(([m]) => counts.has(m)).sort((a, b) => counts.get(b[0])! - counts.get(a[0])!);
-  return ranked[0] && { runner: ranked[0][1], module: ranked[0][0] };
-}
-
-/** The arguments the script gives the runner's program. */
-function argsAfter(script: string, runner: RunnerId): string[] {
-  return commandOf(script, runner)?.args ?? [];
-}
-
-const isPath = (spec: string) => /^(\.{1,2}\/|\/)/.test(spec);
-
-/**
- * What a test script loads into Node before its tests. Packages (`--import tsx`, `-r ts-node/register`, a script run by
- * `tsx`) are loaders; `--loader`/`--experimental-loader` are module hooks (registered, not imported); paths in the
- * project (`--import ./test/setup.mjs`, mocha's `-r ./test/hooks.js`) are setup files, run with the tests.
- */
-export function preloadOf(script: string, runner: RunnerId): Preload {
-  const out: Preload = { import: [], require: [], hooks: [], setup: [] };
-  const command = commandOf(script, runner);
-  if (!command) return out;
-  // NODE_OPTIONS before the command; Node's own options between `node` and `--test`; the runner's own `-r`.
-  const nodeOptions = command.before.filter((w) => w.startsWith('NODE_OPTIONS=')).flatMap((w) => w.slice('NODE_OPTIONS='.length).split(/\s+/).filter(Boolean));
-  const own = command.program === 'node' ? command.args.slice(0, Math.max(0, command.args.indexOf('--test'))) : command.args;
-  const args = [...nodeOptions, ...own];
-  for (const spec of optionValues(args, ['--import'])) (isPath(spec) ? out.setup : out.import).push(spec);
-  for (const spec of optionValues(args, ['-r', '--require'])) (isPath(spec) ? out.setup : out.require).push(spec);
-  out.hooks.push(...optionValues(args, ['--loader', '--experimental-loader']));
-  if (command.program === 'tsx' && !out.import.includes('tsx')) out.import.unshift('tsx');
-  return out;
-}
-
-export interface Preload {
-  /** Packages imported before the tests (`--import tsx`). */
-  import: string[];
-  /** Packages required before the tests (`-r ts-node/register`). */
-  require: string[];
-  /** Module hooks (`--loader ts-node/esm`): registered with `module.register`. */
-  hooks: string[];
-  /** Files of the project loaded before each test file (`--import ./test/setup.mjs`), inside the sandbox. */
-  setup: string[];
-}
-
-/** Positional arguments, given which options take a value. */
-function positionals(args: string[], withValue: Set<string>): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a.startsWith('-')) {
-      if (withValue.has(a)) i++;
-      continue;
-    }
-    out.push(a);
-  }
-  return out;
-}
-
-function optionValues(args: string[], names: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const [flag, inline] = args[i].split('=', 2);
-    if (!names.includes(flag)) continue;
-    if (inline !== undefined) out.push(inline);
-    else if (i + 1 < args.length) out.push(args[++i]);
   }
   return out;
 }
@@ -519,138 +392,6 @@ export function testFileMatcher(tests: NonNullable<RunnerDetection['tests']>): (
     if (exclude(rel) || excludeRe.some((r) => r.test(rooted))) return false;
     return include(rel) || includeRe.some((r) => r.test(rooted));
   };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Reading config files without running them.
-
-/** A value in a config file that is not a literal (a call, an identifier, a template with substitutions). */
-export const UNKNOWN: unique symbol = Symbol('not a literal');
-/** vitest's `...configDefaults.exclude` spread into a list. */
-const CONFIG_DEFAULTS_EXCLUDE = '\u0000configDefaults.exclude';
-
-/**
- * The object a config file exports (`export default`, `module.exports =`), through `defineConfig(…)`, `mergeConfig(…)`,
- * a `const` it names, `satisfies`/`as`, and arrow functions that return an object. `wanted` picks among several
- * object arguments (`mergeConfig(base, defineConfig({ test }))`). Literals only; anything else is UNKNOWN.
- */
-export function readConfigObject(text: string, fileName: string, wanted: (o: Record<string, unknown>) => boolean): { value?: unknown; problem?: string } {
-  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, /\.[cm]?tsx?$/.test(fileName) ? ts.ScriptKind.TS : ts.ScriptKind.JS);
-  const consts = new Map<string, ts.Expression>();
-  let exported: ts.Expression | undefined;
-  for (const st of sf.statements) {
-    if (ts.isVariableStatement(st)) {
-      for (const decl of st.declarationList.declarations) if (ts.isIdentifier(decl.name) && decl.initializer) consts.set(decl.name.text, decl.initializer);
-    } else if (ts.isExportAssignment(st)) exported = st.expression;
-    else if (ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-      const left = st.expression.left;
-      if (ts.isPropertyAccessExpression(left) && ts.isIdentifier(left.expression) && left.expression.text === 'module' && left.name.text === 'exports') exported = st.expression.right;
-    }
-  }
-  if (!exported) return { problem: 'no `export default` or `module.exports =` found' };
-  const candidates: Record<string, unknown>[] = [];
-  const seen = new Set<ts.Node>();
-  const collect = (e: ts.Expression | undefined, depth: number): void => {
-    if (!e || depth > 8 || seen.has(e)) return;
-    seen.add(e);
-    if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e) || ts.isNonNullExpression(e)) return collect(e.expression, depth + 1);
-    if (ts.isIdentifier(e)) return collect(consts.get(e.text), depth + 1);
-    if (ts.isObjectLiteralExpression(e)) {
-      const v = literal(e, consts);
-      if (v && typeof v === 'object') candidates.push(v as Record<string, unknown>);
-      return;
-    }
-    if (ts.isCallExpression(e)) {
-      for (const a of e.arguments) collect(a, depth + 1);
-      return;
-    }
-    if ((ts.isArrowFunction(e) || ts.isFunctionExpression(e)) && e.body) {
-      if (!ts.isBlock(e.body)) return collect(e.body, depth + 1);
-      for (const st of e.body.statements) if (ts.isReturnStatement(st)) collect(st.expression, depth + 1);
-    }
-  };
-  collect(exported, 0);
-  const value = candidates.find(wanted) ?? candidates[0];
-  return value ? { value } : { problem: 'its exported config is not an object literal testgap can read' };
-}
-
-function literal(e: ts.Expression, consts: Map<string, ts.Expression>, depth = 0): unknown {
-  if (depth > 16) return UNKNOWN;
-  if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e)) return literal(e.expression, consts, depth + 1);
-  if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text;
-  if (ts.isNumericLiteral(e)) return Number(e.text);
-  if (e.kind === ts.SyntaxKind.TrueKeyword) return true;
-  if (e.kind === ts.SyntaxKind.FalseKeyword) return false;
-  if (ts.isRegularExpressionLiteral(e)) return e.text.slice(1, e.text.lastIndexOf('/'));
-  if (ts.isIdentifier(e) && consts.has(e.text)) return literal(consts.get(e.text)!, consts, depth + 1);
-  if (ts.isArrayLiteralExpression(e)) {
-    const out: unknown[] = [];
-    for (const el of e.elements) {
-      if (ts.isSpreadElement(el)) {
-        if (/^(configDefaults|defaultExclude)(\.exclude)?$/.test(el.expression.getText())) out.push(CONFIG_DEFAULTS_EXCLUDE);
-        else {
-          const v = literal(el.expression, consts, depth + 1);
-          if (!Array.isArray(v)) return UNKNOWN;
-          out.push(...v);
-        }
-      } else out.push(literal(el, consts, depth + 1));
-    }
-    return out;
-  }
-  if (ts.isObjectLiteralExpression(e)) {
-    const out: Record<string, unknown> = {};
-    for (const p of e.properties) {
-      if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) out[p.name.text] = literal(p.initializer, consts, depth + 1);
-      else if (ts.isShorthandPropertyAssignment(p)) out[p.name.text] = consts.has(p.name.text) ? literal(consts.get(p.name.text)!, consts, depth + 1) : UNKNOWN;
-      else if (ts.isSpreadAssignment(p)) {
-        const v = literal(p.expression, consts, depth + 1);
-        if (v && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, v);
-      } else if (p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) out[p.name.text] = UNKNOWN;
-    }
-    return out;
-  }
-  return UNKNOWN;
-}
-
-function parseJson(text: string): { value?: unknown; problem?: string } {
-  try {
-    // .jsonc and .mocharc.json may carry comments and trailing commas.
-    const r = ts.parseConfigFileTextToJson('config.json', text);
-    return r.error ? { problem: `cannot parse: ${ts.flattenDiagnosticMessageText(r.error.messageText, ' ')}` } : { value: r.config };
-  } catch (error) {
-    return { problem: `cannot parse: ${(error as Error).message}` };
-  }
-}
-
-/** The keys of a flat YAML mapping with string or list values (what .mocharc.yml files hold). */
-function simpleYaml(text: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  let key: string | undefined;
-  const unquote = (s: string) => s.trim().replace(/^(['"])(.*)\1$/, '$2');
-  for (const line of text.split(/\r?\n/)) {
-    if (/^\s*(#|$)/.test(line)) continue;
-    const item = /^\s+-\s+(.*)$/.exec(line);
-    if (item && key) {
-      out[key] = [...(Array.isArray(out[key]) ? (out[key] as unknown[]) : []), unquote(item[1])];
-      continue;
-    }
-    const kv = /^([\w-]+):\s*(.*)$/.exec(line);
-    if (!kv) continue;
-    key = kv[1];
-    const v = kv[2].trim();
-    if (v === '') out[key] = [];
-    else if (v.startsWith('[')) out[key] = v.slice(1, -1).split(',').map(unquote).filter(Boolean);
-    else out[key] = v === 'true' ? true : v === 'false' ? false : unquote(v);
-  }
-  return out;
-}
-
-function isStrings(v: unknown): v is string[] {
-  return Array.isArray(v) && v.every((x) => typeof x === 'string');
-}
-
-function strings(v: unknown): string[] {
-  return typeof v === 'string' ? [v] : isStrings(v) ? v : [];
 }
 
 function stripDot(p: string): string {
