@@ -276,4 +276,37 @@ test('h', () => assert.is(require('../src/h').h(), 'h')); test.run();
   }
 });
 
+test('a vitest project: the server says once that it cannot measure coverage, runs nothing on save, and the command names why', async () => {
+  const p = tempProject(`//- /package.json
+{ "name": "vt", "devDependencies": { "vitest": "^4.1.0" } }
+//- /vitest.config.ts
+export default { test: { include: ['src/**/*.test.ts'] } };
+//- /src/a.ts
+export function a(): number { return 1; }
+export function b(): number { return 2; }
+//- /src/a.test.ts
+import { expect, it } from 'vitest';
+import { a } from './a';
+it('a', () => expect(a()).toBe(1));
+`);
+  const client = await TestClient.start({ root: p.root, transport: 'in-process', capabilities: FULL_CLIENT });
+  try {
+    const text = fs.readFileSync(path.join(p.root, 'src/a.ts'), 'utf8');
+    await client.open('src/a.ts', text);
+    const d = await client.waitForDiagnostics('src/a.ts', (x) => x.length > 0);
+    assert.equal(d.diagnostics.map((x) => x.code), ['missing-test'], 'b is untested by the static index: no coverage replaces it');
+    const notes = client.messages.filter((m) => /testgap cannot run vitest's test files yet/.test(m.message));
+    assert.is(notes.length, 1, JSON.stringify(client.messages));
+    await client.save('src/a.ts');
+    const answer = (await client.connection.sendRequest('workspace/executeCommand', { command: 'testgap.runCoverage', arguments: [{ uri: client.uri('src/a.ts') }] })) as { projects: string[]; skipped?: { project: string; why: string }[] };
+    assert.equal(answer.projects, []);
+    assert.equal(answer.skipped?.map((k) => k.project), [client.uri('')]);
+    assert.match(answer.skipped![0]!.why, /vitest/);
+    assert.is(client.coverage.length, 0, 'no testgap/coverage figures were published');
+  } finally {
+    await client.stop();
+    p.remove();
+  }
+});
+
 test.run();

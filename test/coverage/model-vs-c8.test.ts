@@ -8,8 +8,8 @@ import type { FileSummary } from '../../server/src/core/coverage';
 import { Project } from '../../server/src/core/project';
 import { DEFAULT_SETTINGS } from '../../server/src/core/settings';
 import { nodeFileHost } from '../../server/src/io/nodeHost';
-import { CoverageStore } from '../../server/src/run/coverage';
-import { coverageReport, runTests } from '../../server/src/run/measure';
+import { CoverageStore, runTestFiles } from '../../server/src/run/coverage';
+import { coverageReport, runnerFor, runTests } from '../../server/src/run/measure';
 import { linkTestTools, tempProject } from '../helpers/tempProject';
 
 const REPO = path.resolve(__dirname, '../../..');
@@ -302,12 +302,12 @@ await test('sign', () => {
   );
 });
 
-test("mocha: its files run with the project's mocha (describe and it are its globals), as c8 around `mocha` reports", async () => {
+test("mocha: its files run with the project's mocha and its .mocharc (file, root hooks, timeout, exit), as c8 around `mocha` reports", async () => {
   await agreesWithRunner(
     `//- /package.json
 { "name": "mocha-project", "scripts": { "test": "mocha" } }
 //- /.mocharc.json
-{ "spec": "test/**/*.spec.js", "ui": "bdd", "timeout": 4000 }
+{ "spec": "test/**/*.spec.js", "timeout": "3s", "exit": true, "file": ["./test/setup.js"], "require": ["./test/hooks.js"] }
 //- /src/queue.js
 class Queue {
   constructor() { this.items = []; }
@@ -318,20 +318,56 @@ class Queue {
   }
 }
 module.exports = { Queue };
+//- /test/setup.js
+// Loaded by mocha before the spec: its globals exist here.
+before(() => { global.fromSetup = true; });
+//- /test/hooks.js
+exports.mochaHooks = { beforeEach() { global.hooked = (global.hooked || 0) + 1; } };
 //- /test/queue.spec.js
 const assert = require('node:assert');
 const { Queue } = require('../src/queue');
+// Left running: only mocha's exit option ends the process.
+setInterval(() => {}, 1000);
 describe('Queue', () => {
-  it('pops in order', () => {
-    const q = new Queue().push(1).push(2);
-    assert.strictEqual(q.pop(), 1);
+  it('pops in order, after the setup file and the root hook ran', () => {
+    assert.strictEqual(global.fromSetup, true);
+    assert.strictEqual(global.hooked, 1);
+    assert.strictEqual(new Queue().push(1).push(2).pop(), 1);
+  });
+  it('takes longer than the default 2 s of mocha, within the 3 s of .mocharc', async () => {
+    await new Promise((r) => setTimeout(r, 2100));
   });
   it.skip('later', () => {});
 });
 `,
     [path.join(REPO, 'node_modules/mocha/bin/mocha.js')],
     1,
+    (mine) => assert.equal(mine.tests.map((t) => t.status), ['passed']),
   );
+});
+
+test('mocha: the counts of its spec reporter are the counts of the test file', async () => {
+  const p = tempProject(`//- /package.json
+{ "scripts": { "test": "mocha" } }
+//- /test/a.spec.js
+describe('a', () => {
+  it('passes', () => {});
+  it('fails', () => { throw new Error('no'); });
+  it.skip('later', () => {});
+});
+`);
+  linkTestTools(p.root);
+  try {
+    const project = new Project(p.root, nodeFileHost, DEFAULT_SETTINGS);
+    project.scan();
+    const limits = { timeoutMs: 20_000, memoryMb: 256 };
+    const [run] = await runTestFiles({ root: p.root, testFiles: [path.join(p.root, 'test/a.spec.js')], isSource: () => true, isProjectFile: () => true, limits, runner: runnerFor(project)! });
+    project.dispose();
+    assert.is(run!.status, 'failed');
+    assert.equal(run!.tests, { total: 3, passed: 1, skipped: 1 });
+  } finally {
+    p.remove();
+  }
 });
 
 test.run();

@@ -109,6 +109,7 @@ export async function runCoverage(o: CliIo): Promise<number> {
   const why = unmeasurable(probe);
   probe.dispose();
   if (why) {
+    if (o.json) o.out(JSON.stringify({ version: 1, root: o.root, unmeasurable: why }, null, 2));
     o.err(`testgap: ${why}\n`);
     return 1;
   }

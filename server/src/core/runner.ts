@@ -44,7 +44,7 @@ export interface RunnerDetection {
    */
   preload?: Preload;
   /** Options of the runner that change how a test file runs (mocha's `ui` and `timeout`, from its config or script). */
-  options?: { ui?: string; timeoutMs?: number };
+  options?: MochaOptions;
   /** What stops testgap from driving this runner here (a version that needs a newer Node), in words for the user. */
   warnings: string[];
   /** What testgap could not read in the runner's configuration, and what it used instead (for the log). */
@@ -82,6 +82,17 @@ interface PackageJson {
   devDependencies?: Record<string, unknown>;
   jest?: unknown;
   mocha?: unknown;
+}
+
+/** What changes how mocha runs a file, from `.mocharc` or the script. */
+export interface MochaOptions {
+  ui?: string;
+  /** As mocha takes it: milliseconds, or a string such as `5s`; 0 for no timeout. */
+  timeout?: number | string;
+  /** `exit: true` / `--exit`: end the process when the tests are done, whatever is still running. */
+  exit?: boolean;
+  /** `file` / `--file`: files loaded before the spec, in mocha's context (its globals defined). */
+  files?: string[];
 }
 
 export interface DetectOptions {
@@ -323,8 +334,13 @@ function mochaFiles(d: RunnerDetection, read: (rel: string) => string | undefine
   const extensions = [...new Set(['js', 'cjs', 'mjs', ...strings(config.extension), ...optionValues(args, ['--extension'])].map((e) => e.replace(/^\./, '')))];
   const recursive = config.recursive === true || args.includes('--recursive');
   const ui = optionValues(args, ['--ui', '-u'])[0] ?? (typeof config.ui === 'string' ? config.ui : undefined);
-  const timeout = Number(optionValues(args, ['--timeout', '-t'])[0] ?? (typeof config.timeout === 'number' || typeof config.timeout === 'string' ? config.timeout : NaN));
-  if (ui || Number.isFinite(timeout)) d.options = { ...(ui ? { ui } : {}), ...(Number.isFinite(timeout) ? { timeoutMs: timeout } : {}) };
+  // mocha reads `5s` and `2000` alike; `false` and --no-timeout turn it off.
+  const rawTimeout: unknown = optionValues(args, ['--timeout', '-t'])[0] ?? config.timeout;
+  const timeout = args.includes('--no-timeout') || rawTimeout === false ? 0 : typeof rawTimeout === 'number' || typeof rawTimeout === 'string' ? rawTimeout : undefined;
+  const exit = args.includes('--exit') || (config.exit === true && !args.includes('--no-exit'));
+  const files = [...strings(config.file), ...optionValues(args, ['--file'])].map(cleanPath);
+  const options: MochaOptions = { ...(ui ? { ui } : {}), ...(timeout !== undefined ? { timeout } : {}), ...(exit ? { exit } : {}), ...(files.length > 0 ? { files } : {}) };
+  if (Object.keys(options).length > 0) d.options = options;
   const globs = (spec.length > 0 ? spec : MOCHA_SPEC).map((s) => {
     const p = cleanPath(s);
     // A folder: the files directly in it (all levels with --recursive), with mocha's extensions.
@@ -335,7 +351,8 @@ function mochaFiles(d: RunnerDetection, read: (rel: string) => string | undefine
   // `require: ['ts-node/register']` in a .mocharc: a loader, like `-r` in the script.
   const modules = strings(config.require).filter((r) => !/^\.{0,2}\//.test(r));
   const hooks = strings(config.loader).concat(strings(config['node-option']).flatMap((o) => /^(?:loader|experimental-loader)=(.+)$/.exec(o)?.[1] ?? []));
-  const setup = [...strings(config.require), ...strings(config.file)].filter(isPath);
+  // Required setup files may export root hooks (`mochaHooks`); `file` entries are loaded by mocha itself (options).
+  const setup = strings(config.require).filter(isPath);
   if (modules.length > 0 || hooks.length > 0 || setup.length > 0) {
     const p: Preload = d.preload ?? { import: [], require: [], hooks: [], setup: [] };
     d.preload = { ...p, require: [...p.require, ...modules], hooks: [...p.hooks, ...hooks], setup: [...p.setup, ...setup] };

@@ -518,7 +518,7 @@ export class Session {
   }
 
   /** `testgap.runCoverage [{ uri }]`: every test of the file's project (or of every open project) under coverage. */
-  private async runCoverageCommand(arg: unknown): Promise<{ projects: string[] }> {
+  private async runCoverageCommand(arg: unknown): Promise<{ projects: string[]; skipped?: { project: string; why: string }[] }> {
     const uri = arg && typeof arg === 'object' && typeof (arg as { uri?: unknown }).uri === 'string' ? (arg as { uri: string }).uri : undefined;
     const file = uri ? URI.toPath(uri) : undefined;
     if (uri && !file) throw new ResponseError(ErrorCodes.InvalidParams, `testgap: not a file URI: ${uri}`);
@@ -527,8 +527,14 @@ export class Session {
     for (const s of states) {
       if (!s.settings.execute) throw new ResponseError(ErrorCodes.InvalidRequest, `testgap: running code is turned off for ${s.root} (setting "execute": false)`);
     }
-    await Promise.all(states.map((s) => this.coverage.runAll(s)));
-    return { projects: states.map((s) => URI.fromPath(s.root)) };
+    // Projects whose tests testgap cannot run (vitest, jest) are named with the reason, not counted as measured.
+    const skipped = states.flatMap((s) => {
+      const why = unmeasurable(s.project);
+      return why ? [{ project: URI.fromPath(s.root), why }] : [];
+    });
+    const measured = states.filter((s) => !skipped.some((k) => k.project === URI.fromPath(s.root)));
+    await Promise.all(measured.map((s) => this.coverage.runAll(s)));
+    return { projects: measured.map((s) => URI.fromPath(s.root)), ...(skipped.length > 0 ? { skipped } : {}) };
   }
 
   /** For benchmarks and tests: the project state of a file (created on demand). */

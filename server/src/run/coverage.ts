@@ -10,6 +10,7 @@ import { mergeProcessCovs, type ProcessCov, type ScriptCov } from '@bcoe/v8-cove
 import v8ToIstanbul from 'v8-to-istanbul';
 import { CoverageIndex, type FileCoverageData, type TestStatus } from '../core/coverage';
 import type { Preload } from '../core/runner';
+import type { MochaRun } from './measure';
 import { transpileForSandbox } from './instrument';
 import { makeTempDir, removeTempDir, sandboxEnv, trackChild, type Limits } from './sandbox';
 import { TranspileCache } from './transpileCache';
@@ -47,7 +48,7 @@ export interface CoverageRunOptions {
   /** Loaders the project's test script puts into Node (resolved paths): the tests run with them instead of testgap's. */
   preload?: Preload;
   /** A runner that runs each test file (mocha): the project's copy, resolved. */
-  runner?: { kind: 'mocha'; main: string; ui?: string; timeoutMs?: number };
+  runner?: MochaRun;
   /** How many test files run at once (default: 2). */
   concurrency?: number;
   signal?: AbortSignal;

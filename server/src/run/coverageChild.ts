@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Preload } from '../core/runner';
+import type { MochaRun } from './measure';
 import { packageType } from './esmHooks';
 import { installGuard } from './guard';
 import { installLoader } from './loader';
@@ -30,7 +31,7 @@ interface CoverageChildArgs {
    * A runner whose test files do not run themselves (mocha: `describe` and `it` are its globals): the project's own
    * copy (its main file) runs the file, with its options.
    */
-  runner?: { kind: 'mocha'; main: string; ui?: string; timeoutMs?: number };
+  runner?: MochaRun;
 }
 
 // If the parent dies without killing this process (SIGKILL, a crash), a test that spins would go on forever: nothing
@@ -73,12 +74,12 @@ function run(args: CoverageChildArgs): void {
     fs.mkdirSync(esmOut, { recursive: true });
     Module.register(pathToFileURL(path.join(__dirname, 'esmHooks.js')).href, { data: { root: args.root, outDir: esmOut } });
   }
+  // Loaders and hooks find their configuration from the working folder (ts-node's tsconfig.json), as under `npm test`.
+  process.chdir(args.root);
   for (const hooks of preload.hooks) Module.register(pathToFileURL(hooks).href, root);
   // The project's loaders compile what they load with source maps Node keeps: coverage maps back through those.
   if (!own) process.setSourceMapsEnabled(true);
   const inOrder = (files: string[]) => files.reduce<Promise<unknown>>((p, f) => p.then(() => importModule(pathToFileURL(f).href)), Promise.resolve());
-  // Loaders find their configuration from the working folder (ts-node's tsconfig.json), as under `npm test`.
-  process.chdir(args.root);
   Promise.resolve()
     .then(() => {
       for (const r of preload.require) require(r);
@@ -93,12 +94,14 @@ function run(args: CoverageChildArgs): void {
         if (esmOut) readEsmCompiled(esmOut, compiled);
         writeCoverage(args, compiled, inProject);
       });
-      // Setup files load the way the test file does (through testgap's loader when the project names none).
+      // Setup files load the way the test file does (through testgap's loader when the project names none); mocha's
+      // own are loaded by mocha (their root hooks go to it).
+      if (args.runner) return undefined;
       if (esm) return inOrder(preload.setup);
       for (const f of preload.setup) require(f);
       return undefined;
     })
-    .then(() => (args.runner ? runWithMocha(args.runner, testFile) : esm ? importModule(pathToFileURL(testFile).href) : require(testFile)))
+    .then(() => (args.runner ? runWithMocha(args.runner, testFile, preload.setup, esm) : esm ? importModule(pathToFileURL(testFile).href) : require(testFile)))
     .catch((error: unknown) => {
       process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
       process.exitCode = 1;
@@ -108,21 +111,46 @@ function run(args: CoverageChildArgs): void {
 interface MochaInstance {
   addFile(file: string): void;
   loadFilesAsync(): Promise<void>;
+  rootHooks(hooks: Record<string, unknown>): void;
+  globalSetup(fns: unknown[]): void;
+  globalTeardown(fns: unknown[]): void;
   run(done: (failures: number) => void): unknown;
 }
 
-/** Runs one test file with the project's mocha, as `mocha <file>` would (its exit code says whether all passed). */
-async function runWithMocha(runner: NonNullable<CoverageChildArgs['runner']>, testFile: string): Promise<void> {
+type Hooks = Record<string, unknown>;
+
+/**
+ * Runs one test file with the project's mocha, as `mocha <file>` would: its `file` entries first, the root hooks and
+ * global fixtures its required setup files export, its ui and timeout; with `exit`, the process ends when the tests
+ * do (what is left running — a server, an interval — is mocha's to cut short, and coverage is written on the way out).
+ */
+async function runWithMocha(runner: MochaRun, testFile: string, setup: string[], esm: boolean): Promise<void> {
   // mocha ≤ 11 exports the class itself; mocha 12 is an ES module that exports it by name (and as default).
   type MochaClass = new (options: Record<string, unknown>) => MochaInstance;
   const loaded = require(runner.main) as MochaClass | { Mocha?: MochaClass; default?: MochaClass };
   const Mocha = typeof loaded === 'function' ? loaded : (loaded.Mocha ?? loaded.default)!;
-  const mocha = new Mocha({ ui: runner.ui ?? 'bdd', color: false, reporter: 'spec', ...(runner.timeoutMs !== undefined ? { timeout: runner.timeoutMs } : {}) });
+  const mocha = new Mocha({ ui: runner.ui ?? 'bdd', color: false, reporter: 'spec', ...(runner.timeout !== undefined ? { timeout: runner.timeout } : {}) });
+  const rootHooks: Record<string, unknown[]> = {};
+  const globalSetup: unknown[] = [];
+  const globalTeardown: unknown[] = [];
+  for (const file of setup) {
+    const mod = (esm ? await importModule(pathToFileURL(file).href) : require(file)) as Hooks & { default?: Hooks };
+    const exports: Hooks = mod.mochaHooks || mod.mochaGlobalSetup || mod.mochaGlobalTeardown ? mod : (mod.default ?? mod);
+    const hooks = typeof exports.mochaHooks === 'function' ? await (exports.mochaHooks as () => unknown)() : exports.mochaHooks;
+    for (const [name, fn] of Object.entries((hooks as Hooks | undefined) ?? {})) (rootHooks[name] ??= []).push(...(Array.isArray(fn) ? fn : [fn]));
+    if (exports.mochaGlobalSetup) globalSetup.push(exports.mochaGlobalSetup);
+    if (exports.mochaGlobalTeardown) globalTeardown.push(exports.mochaGlobalTeardown);
+  }
+  if (Object.keys(rootHooks).length > 0) mocha.rootHooks(rootHooks);
+  if (globalSetup.length > 0) mocha.globalSetup(globalSetup);
+  if (globalTeardown.length > 0) mocha.globalTeardown(globalTeardown);
+  for (const f of runner.files ?? []) mocha.addFile(f);
   mocha.addFile(testFile);
   await mocha.loadFilesAsync();
   await new Promise<void>((resolve) =>
     mocha.run((failures) => {
       process.exitCode = failures > 0 ? 1 : 0;
+      if (runner.exit) process.exit();
       resolve();
     }),
   );

@@ -42,8 +42,19 @@ function findPackage(name: string, dir: string): string | undefined {
 /** The file an `exports` field gives `subpath` under Node's conditions for `import` (`node`, `import`, `default`). */
 function exportTarget(exports: unknown, subpath: string): string | undefined {
   const isSubpathMap = !!exports && typeof exports === 'object' && !Array.isArray(exports) && Object.keys(exports).some((k) => k.startsWith('.'));
-  const entry = isSubpathMap ? (exports as Record<string, unknown>)[subpath] : subpath === '.' ? exports : undefined;
-  return conditional(entry);
+  if (!isSubpathMap) return subpath === '.' ? conditional(exports) : undefined;
+  const map = exports as Record<string, unknown>;
+  if (Object.hasOwn(map, subpath)) return conditional(map[subpath]);
+  // Patterns: `"./*": "./dist/*.mjs"`; the longest prefix before the `*` wins, as in Node.
+  const patterns = Object.keys(map)
+    .filter((k) => k.includes('*'))
+    .map((k) => ({ k, prefix: k.slice(0, k.indexOf('*')), suffix: k.slice(k.indexOf('*') + 1) }))
+    .filter((p) => subpath.startsWith(p.prefix) && subpath.endsWith(p.suffix) && subpath.length >= p.prefix.length + p.suffix.length)
+    .sort((a, b) => b.prefix.length - a.prefix.length);
+  const best = patterns[0];
+  if (!best) return undefined;
+  const star = subpath.slice(best.prefix.length, subpath.length - best.suffix.length);
+  return conditional(map[best.k])?.replaceAll('*', star);
 }
 
 function conditional(entry: unknown): string | undefined {
@@ -56,7 +67,12 @@ function conditional(entry: unknown): string | undefined {
     return undefined;
   }
   if (entry && typeof entry === 'object') {
-    for (const [condition, value] of Object.entries(entry)) if (CONDITIONS.has(condition)) return conditional(value);
+    // The first condition that matches and leads somewhere (`{ node: { require }, default }` falls through to default).
+    for (const [condition, value] of Object.entries(entry)) {
+      if (!CONDITIONS.has(condition)) continue;
+      const t = conditional(value);
+      if (t) return t;
+    }
   }
   return undefined;
 }

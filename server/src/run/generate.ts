@@ -418,7 +418,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     sections: secs,
     imports: [...imports.values(), ...(verify ? reusedImports.values() : [])].map((i) => ({ ...i, specifier: specifierFor(i.specifier, verify) })),
     mode: verify ? 'verify' : 'final',
-    ...(verify && path.extname(testFile) === '.mjs' ? { libraries: esmLibraries(project.root) } : {}),
+    ...(verify && /^\.m[jt]s$/.test(path.extname(testFile)) ? { libraries: esmLibraries(project.root) } : {}),
   });
   const ext = path.extname(testFile);
   let current = sections;

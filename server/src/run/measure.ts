@@ -9,7 +9,7 @@ import libReport from 'istanbul-lib-report';
 import reports from 'istanbul-reports';
 import { fileReport, sumTotals, targetFor, type FileCoverageData, type FileReport, type FileSummary, type TestRunRecord } from '../core/coverage';
 import type { Project } from '../core/project';
-import { describeRunner, type Preload } from '../core/runner';
+import { describeRunner, type MochaOptions, type Preload } from '../core/runner';
 import type { Settings } from '../core/settings';
 import { CoverageStore, runTestFiles } from './coverage';
 import { limitsFor } from './sandbox';
@@ -76,9 +76,21 @@ export function resolvePreload(project: Project): Preload | undefined {
  */
 export function unmeasurable(project: Project): string | undefined {
   const d = project.runner();
-  if ((d.runner !== 'vitest' && d.runner !== 'jest') || d.source === 'imports' || d.source === 'default') return undefined;
-  const command = d.runner === 'vitest' ? 'npx vitest run --coverage' : 'npx jest --coverage';
+  if (d.runner === 'mocha' && d.source !== 'default' && d.source !== 'imports' && !resolveFrom(project.root, 'mocha')) {
+    return `the tests of ${project.root} run with mocha (${d.evidence}), which is not installed, so testgap measures no coverage here: install the project's dependencies (npm install)`;
+  }
+  // vitest or jest named anywhere, imports included (a workspace may declare it only at its root).
+  if ((d.runner !== 'vitest' && d.runner !== 'jest') || d.source === 'default') return undefined;
+  const command = d.runner === 'vitest' ? 'npx vitest run --coverage' : 'npm test -- --coverage';
   return `the tests of ${project.root} run with ${describeRunner(d)}; testgap cannot run ${d.runner}'s test files yet, so it measures no coverage here (\`${command}\` gives the runner's own figures)`;
+}
+
+/** How a mocha project's test files run: the project's mocha (its main file) with the options of its config. */
+export interface MochaRun extends Omit<MochaOptions, 'files'> {
+  kind: 'mocha';
+  main: string;
+  /** Absolute paths of the `file` entries. */
+  files?: string[];
 }
 
 /**
@@ -86,11 +98,18 @@ export function unmeasurable(project: Project): string | undefined {
  * them. uvu and node:test files run themselves. Undefined also when mocha is not installed: the files then run as
  * they are, and fail saying what is missing.
  */
-export function runnerFor(project: Project): { kind: 'mocha'; main: string; ui?: string; timeoutMs?: number } | undefined {
+export function runnerFor(project: Project): MochaRun | undefined {
   const d = project.runner();
   if (d.runner !== 'mocha') return undefined;
+  const main = resolveFrom(project.root, 'mocha');
+  if (!main) return undefined;
+  const o = d.options ?? {};
+  return { kind: 'mocha', main, ...o, ...(o.files ? { files: o.files.map((f) => path.resolve(project.root, f)) } : {}) };
+}
+
+function resolveFrom(root: string, spec: string): string | undefined {
   try {
-    return { kind: 'mocha', main: require.resolve('mocha', { paths: [project.root] }), ...d.options };
+    return require.resolve(spec, { paths: [root] });
   } catch {
     return undefined;
   }

@@ -74,9 +74,16 @@ export async function runTestText(text: string, ext: string, projectRoot: string
  */
 export function whyItDidNotRun(stderr: string): string {
   const lines = stderr.split('\n');
-  const error = lines.map((l) => l.trim()).find((l) => /^([\w$]*Error|Error \[\w+\])\b.*:/.test(l));
+  // The error is the line just before the first stack frame (an earlier `Error: …` may be something the code logged);
+  // an error without frames (ERR_MODULE_NOT_FOUND's own) is the last error line.
+  const firstFrame = lines.findIndex((l) => /^\s+at /.test(l));
+  const isError = (l: string) => /^([\w$]*Error|Error \[\w+\])\b.*:/.test(l.trim());
+  const before = firstFrame >= 0 ? lines.slice(0, firstFrame) : lines;
+  const error = [...before].reverse().find(isError)?.trim();
   const frame = lines.find((l) => /^\s+at /.test(l) && !/\(node:|^\s+at node:/.test(l))?.trim();
-  if (error) return [error, frame].filter(Boolean).join(' | ');
+  // A syntax error has no frame of the user's: Node prints `file:line` first.
+  const where = frame ?? lines.find((l) => /^(file:\/\/)?\/\S+:\d+$/.test(l.trim()))?.trim();
+  if (error) return [error, where].filter(Boolean).join(' | ');
   const meaningful = lines.filter((l) => l.trim() && !/^\s+at |^Node\.js v|ExperimentalWarning|--trace-warnings|^\s*\^+\s*$/.test(l));
   return meaningful.slice(-2).join(' | ');
 }
