@@ -146,6 +146,26 @@ export function repeat(s, times = 2) { return s.repeat(times); }`,
   );
 });
 
+test("JS CommonJS: Object.defineProperty(exports, …), as TypeScript's output and hand-written modules have it", () => {
+  check(
+    'lib/defined.js',
+    `"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.twice = void 0;
+function twice(x) { return x * 2; }
+exports.twice = twice;
+Object.defineProperty(exports, "half", { enumerable: true, get: function () { return half; } });
+function half(x) { return x / 2; }
+Object.defineProperty(exports, 'third', { get: () => third });
+const third = (x) => x / 3;
+Object.defineProperty(module.exports, 'neg', { value: function (x) { return -x; } });
+Object.defineProperty(exports, 'version', { value: '1.0' });`,
+    ['function twice [twice] (x) @twice', 'function half [half] (x) @half', 'function third [third] (x) @third', "function neg [neg] (x) @'neg'"],
+  );
+  const facts = analyseFile(parseFile('/p/lib/index.js', `var m = require("./half");\nObject.defineProperty(exports, "half", { enumerable: true, get: function () { return m.half; } });\n`), { relPath: 'lib/index.js', isTest: false });
+  assert.equal(facts.exports.named.get('half'), { kind: 'reexport', specifier: './half', name: 'half' });
+});
+
 test('JS CommonJS: module.exports forms', () => {
   check('lib/one.js', `module.exports = function isOdd(n) { return n % 2 === 1; };`, ['function isOdd [export=] (n) @module.exports']);
   check('lib/anon.cjs', `module.exports = (a, b) => a + b;`, ['function module.exports [export=] (a, b) @module.exports']);

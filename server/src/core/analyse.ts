@@ -112,6 +112,11 @@ export function analyseFile(sf: ts.SourceFile, options: AnalyseOptions): FileFac
   }
 }
 
+/** What a function body's last `return` returns. */
+function lastReturn(body: ts.Block): ts.Expression | undefined {
+  return [...body.statements].reverse().find(ts.isReturnStatement)?.expression;
+}
+
 type FunctionLike = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration;
 type ClassLike = ts.ClassDeclaration | ts.ClassExpression;
 
@@ -255,10 +260,6 @@ class ModuleWalker {
    */
   private wrappedScopes(): { statements: ts.NodeArray<ts.Statement>; returns: ts.Expression | undefined }[] {
     const out: { statements: ts.NodeArray<ts.Statement>; returns: ts.Expression | undefined }[] = [];
-    const lastReturn = (body: ts.Block) => {
-      const last = [...body.statements].reverse().find(ts.isReturnStatement);
-      return last?.expression;
-    };
     for (const s of this.sf.statements) {
       if (!ts.isExpressionStatement(s)) continue;
       const e = unwrapExpression(s.expression);
@@ -560,6 +561,7 @@ class ModuleWalker {
 
   private collectCommonJsExport(s: ts.ExpressionStatement): void {
     const e = s.expression;
+    if (ts.isCallExpression(e)) return this.collectDefinedExport(e, s);
     if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
     const target = commonJsTarget(e.left);
     if (!target) return;
@@ -576,6 +578,41 @@ class ModuleWalker {
     }
     // module.exports = …
     this.exportWhole(right, { docHost: s, nameNode: target.node });
+  }
+
+  /**
+   * `Object.defineProperty(exports, 'name', { get: function () { return local; } })` (TypeScript's CommonJS output for
+   * `export { local }` and re-exports, and hand-written modules), or `{ value: fn }`: an export like `exports.name = …`.
+   */
+  private collectDefinedExport(call: ts.CallExpression, s: ts.ExpressionStatement): void {
+    const callee = unwrapExpression(call.expression);
+    if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'defineProperty' || !ts.isIdentifier(callee.expression) || callee.expression.text !== 'Object') return;
+    const [objectArg, nameArg, descriptor] = call.arguments.map(unwrapExpression);
+    const onExports = objectArg && ((ts.isIdentifier(objectArg) && objectArg.text === 'exports') || (!!commonJsTarget(objectArg) && 'whole' in commonJsTarget(objectArg)!));
+    if (!onExports || !nameArg || !ts.isStringLiteralLike(nameArg) || !descriptor || !ts.isObjectLiteralExpression(descriptor)) return;
+    const exportName = nameArg.text;
+    if (exportName === '__esModule') return;
+    for (const p of descriptor.properties) {
+      const key = p.name && (ts.isIdentifier(p.name) || ts.isStringLiteralLike(p.name)) ? p.name.text : undefined;
+      // `get: function () { return x; }`, `get() { return x; }`, `get: () => x`: what the getter returns is the export.
+      let returned: ts.Expression | undefined;
+      if (key === 'get' && ts.isPropertyAssignment(p)) {
+        const fn = unwrapExpression(p.initializer);
+        if (ts.isFunctionExpression(fn) || ts.isArrowFunction(fn)) returned = ts.isBlock(fn.body) ? lastReturn(fn.body) : fn.body;
+      } else if (key === 'get' && ts.isMethodDeclaration(p) && p.body) returned = lastReturn(p.body);
+      else if (key === 'value' && ts.isPropertyAssignment(p)) returned = p.initializer;
+      if (!returned) continue;
+      const value = unwrapExpression(returned);
+      if (ts.isIdentifier(value)) this.exportLocal(value.text, exportName);
+      else if (ts.isPropertyAccessExpression(value) && ts.isIdentifier(value.expression)) {
+        // `return m.half` with `var m = require('./half')`: a re-export.
+        const imported = this.imports.get(value.expression.text);
+        if (imported) this.setExport(exportName, { kind: 'reexport', specifier: imported.specifier, name: value.name.text });
+      } else if (isFunctionOrClassExpression(value)) {
+        this.addUnitExport(exportName, { node: value, docHost: s, name: exportName, nameNode: nameArg }, exportName);
+      }
+      return;
+    }
   }
 
   private unitsFor(qualified: string, decl: LocalDecl, exportNames: string[]): Unit[] {
