@@ -650,7 +650,9 @@ class ModuleWalker {
       const qualifiedMember = isStatic ? `${className}.${memberName}` : `${className}.prototype.${memberName}`;
       const shown = `${className}.${memberName}`;
       if (ts.isMethodDeclaration(m)) {
-        if (!m.body && !hasModifier(m, ts.SyntaxKind.AbstractKeyword) && this.hasImplementation(node, memberName, isStatic)) continue;
+        // Overload signatures (their implementation is the unit) and abstract methods (no code: a subclass's is) are
+        // not units.
+        if (!m.body && (hasModifier(m, ts.SyntaxKind.AbstractKeyword) || this.hasImplementation(node, memberName, isStatic))) continue;
         units.push(this.member(classId, qualifiedMember, shown, isStatic ? 'static-method' : 'method', m, m.name, memberName));
       } else if (ts.isGetAccessorDeclaration(m)) {
         units.push(this.member(classId, qualifiedMember, shown, 'getter', m, m.name, memberName));

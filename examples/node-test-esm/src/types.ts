@@ -1,0 +1,6 @@
+export type Currency = 'EUR' | 'USD';
+
+export interface Priced {
+  price: number;
+  currency: Currency;
+}

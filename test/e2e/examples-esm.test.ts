@@ -1,0 +1,110 @@
+// The ES-module examples as a user meets them (issue 15): examples/node-test-esm (TypeScript, node:test through tsx,
+// top-level await) and examples/esm-mjs (JavaScript .mjs, node --test). For each, on a copy: `testgap check` reports
+// exactly the expected findings, `testgap coverage --json` gives c8's figures around the project's own test command,
+// and over stdio a save re-runs only the test file that loads the saved file and publishes `testgap/coverage`.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { CheckJson } from '../../server/src/cli/check';
+import type { CoverageJson } from '../../server/src/cli/coverage';
+import type { CoverageNotification } from '../../server/src/lsp/coverage';
+import { FULL_CLIENT, SERVER_BIN, TestClient } from '../helpers/lspClient';
+
+const REPO = path.resolve(__dirname, '../../..');
+const C8 = path.join(REPO, 'node_modules/c8/bin/c8.js');
+
+interface Example {
+  name: string;
+  /** The project's own test command (its `test` script), as argv. */
+  command: string[];
+  runner: Partial<CheckJson['runner']>;
+  findings: string[];
+  /** A source file to save, and the one test file that loads it. */
+  save: { file: string; test: string };
+}
+
+const EXAMPLES: Example[] = [
+  {
+    name: 'node-test-esm',
+    command: [process.execPath, '--import', 'tsx', '--test', 'test/money.test.ts', 'test/shape.test.ts'],
+    runner: { runner: 'node:test', source: 'script', preload: { import: ['tsx'], require: [], hooks: [], setup: [] } },
+    // Shape.describe is used through the tested subclass; Shape.area is abstract (no code); types.ts holds types.
+    findings: ['src/money.ts missing-test format', 'src/shape.ts missing-test Circle', 'src/shape.ts missing-test Square.area'],
+    save: { file: 'src/money.ts', test: 'test/money.test.ts' },
+  },
+  {
+    name: 'esm-mjs',
+    command: [process.execPath, '--test', 'test/slug.test.mjs'],
+    runner: { runner: 'node:test', source: 'script' },
+    findings: ['lib/slug.mjs missing-test words'],
+    save: { file: 'lib/slug.mjs', test: 'test/slug.test.mjs' },
+  },
+];
+
+function copyOf(name: string): string {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), `testgap-example-${name}-`)));
+  fs.cpSync(path.join(REPO, 'examples', name), root, { recursive: true });
+  fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(root, 'node_modules'));
+  return root;
+}
+
+function cli(root: string, args: string[]) {
+  return spawnSync(process.execPath, [SERVER_BIN, ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+}
+
+/** c8's json-summary around the project's own test command, by path from the root. */
+function c8Figures(root: string, command: string[]): Record<string, { lines: { pct: number }; branches: { pct: number }; functions: { pct: number } }> {
+  const dir = path.join(root, '.c8-report');
+  const r = spawnSync(process.execPath, [C8, '--reporter=json-summary', '--reports-dir', dir, '--temp-directory', path.join(root, '.c8-tmp'), '--exclude', 'test/**', ...command], { cwd: root, encoding: 'utf8' });
+  assert.is(r.status, 0, r.stdout + r.stderr);
+  const summary = JSON.parse(fs.readFileSync(path.join(dir, 'coverage-summary.json'), 'utf8')) as Record<string, never>;
+  return Object.fromEntries(Object.entries(summary).filter(([k]) => k !== 'total').map(([k, v]) => [path.relative(root, k), v]));
+}
+
+for (const ex of EXAMPLES) {
+  test(`examples/${ex.name}: check findings, coverage equal to the runner's, a save re-runs only the affected test`, async () => {
+    const root = copyOf(ex.name);
+    let client: TestClient | undefined;
+    try {
+      const check = cli(root, ['check', '--json']);
+      const json = JSON.parse(check.stdout) as CheckJson;
+      assert.equal(json.files.flatMap((f) => f.findings.map((x) => `${f.path} ${x.code} ${x.unit.name}`)).sort(), ex.findings);
+      for (const [k, v] of Object.entries(ex.runner)) assert.equal(json.runner[k as keyof CheckJson['runner']], v, `runner.${k}`);
+
+      const cov = cli(root, ['coverage', '--json']);
+      const mine = JSON.parse(cov.stdout) as CoverageJson;
+      assert.ok(mine.tests.length > 0 && mine.tests.every((t) => t.status === 'passed'), JSON.stringify(mine.tests));
+      const theirs = c8Figures(root, ex.command);
+      assert.equal(mine.files.map((f) => f.path).sort(), Object.keys(theirs).sort(), 'the same files');
+      for (const f of mine.files) {
+        for (const key of ['lines', 'branches', 'functions'] as const) {
+          assert.ok(Math.abs(f[key].pct - theirs[f.path]![key].pct) <= 1, `${f.path} ${key}: testgap ${f[key].pct}, c8 ${theirs[f.path]![key].pct}`);
+        }
+      }
+      assert.ok(mine.files.some((f) => f.lines.pct < 100), 'not vacuous: something is uncovered');
+
+      client = await TestClient.start({ root, transport: 'stdio', capabilities: FULL_CLIENT });
+      const c = client;
+      await c.open(ex.save.file, fs.readFileSync(path.join(root, ex.save.file), 'utf8'));
+      const settled = async (after: number) => c.waitFor<CoverageNotification>('coverage after the save', () => c.coverage.slice(after).find((n) => !n.stale), 60_000);
+      // The first save measures every test; the second, only the test file that loaded the saved file.
+      await c.save(ex.save.file);
+      await settled(0);
+      const mark = c.coverage.length;
+      await c.save(ex.save.file);
+      const second = await settled(mark);
+      // After a save the notification carries only the files the run touched: the saved file and what the re-run
+      // tests loaded (another test's sources would be there had it run too); its tests list keeps every known test.
+      assert.equal(second.files.map((f) => path.relative(root, new URL(f.uri).pathname)), [ex.save.file]);
+      assert.ok(second.tests.some((t) => path.relative(root, new URL(t.uri).pathname) === ex.save.test));
+    } finally {
+      if (client) await client.stop();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+}
+
+test.run();
