@@ -155,4 +155,28 @@ import { a } from '../src/a'; a();
   }
 });
 
+test('a vitest project: nothing is written into its test files, and the message says why and what to set', () => {
+  const p = tempProject(`//- /package.json
+{ "name": "vt", "scripts": { "test": "vitest run" }, "devDependencies": { "vitest": "^4.1.0" } }
+//- /src/a.ts
+export function a(x: number): number { return x + 1; }
+export function b(x: number): number { return x * 2; }
+//- /test/a.test.ts
+import { expect, it } from 'vitest';
+import { a } from '../src/a';
+it('a', () => expect(a(1)).toBe(2));
+`);
+  linkTestTools(p.root);
+  try {
+    const before = p.read('test/a.test.ts');
+    const r = generate(p.root, ['src/a.ts']);
+    assert.is(r.code, 1);
+    assert.match(r.stderr, /testgap writes uvu tests, which this project's runner \(vitest \(not installed\), from scripts\.test: "vitest run"\) would not run, so it wrote nothing/);
+    assert.is(p.read('test/a.test.ts'), before, 'the vitest file is as it was');
+    assert.equal(fs.readdirSync(path.join(p.root, 'test')), ['a.test.ts']);
+  } finally {
+    p.remove();
+  }
+});
+
 test.run();

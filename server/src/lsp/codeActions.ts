@@ -172,7 +172,10 @@ export async function generationEdit(host: ActionHost, data: unknown, token?: Ca
     if (insertions && insertions.length > 0) files.push({ uri: pkgUri, existing: pkgText, version: openPkg?.version ?? null, insertions });
     host.connection.console.info(`the generated tests need: npm i -D ${result.missingDependencies.join(' ')} (added to package.json by this edit)`);
   }
-  if (result.insertions.length === 0) {
+  // Nothing written because of the file as a whole (the project's runner would not run uvu tests): that is the news.
+  const refusal = result.insertions.length === 0 && result.units.length === 0 ? result.problems.find((p) => p.severity === 'error') : undefined;
+  if (refusal) showMessage(host.connection, 'warning', `testgap: ${refusal.message}`);
+  else if (result.insertions.length === 0) {
     const why = result.units.map((u) => u.notExecutable ?? Object.entries(u.dropped).map(([k, n]) => `${n} ${k}`).join(', ')).join('; ');
     showMessage(host.connection, 'info', `testgap: no test for ${path.basename(file)} passed verification${why ? ` (${why})` : ''}`);
   }

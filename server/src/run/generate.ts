@@ -31,6 +31,7 @@ import { mayReexport, reexportMarker } from '../core/reexports';
 import { transpileForSandbox } from './instrument';
 import { TranspileCache } from './transpileCache';
 import { limitsFor, MAX_HANGS_PER_JOB, probeReexports, runCandidates, type CandidateResult, type Limits } from './sandbox';
+import { foreignDialect } from '../core/runner';
 import { resolveEsm } from './esmResolve';
 import { runTestText } from './verify';
 
@@ -211,6 +212,12 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
   const limits = limitsFor(settings, project.root);
   const testFile = project.expectedTestFile(file);
   const existing = req.existingText;
+  // A uvu file in a vitest, jest or mocha project breaks (or fools) the project's own test run: nothing is written.
+  const foreign = foreignDialect(project.runner());
+  if (foreign) {
+    const none = { target: req.target ?? settings.coverageTargets.unit, blocks: 0, coveredBefore: 0, coveredAfter: 0, percentBefore: 100, percentAfter: 100, rounds: 0, uncovered: [] };
+    return { sourceFile: file, testFile, created: false, insertions: [], text: existing ?? '', units: [], missingDependencies: [], verifyRuns: 0, problems: [{ severity: 'error', file, message: foreign }], blockCoverage: none };
+  }
   const style = testStyle(testFile, project.root, existing);
   const scanned = existing !== undefined ? scanExistingTestFile(existing, testFile) : undefined;
   const typed = project.typedUnits(file);
