@@ -63,7 +63,9 @@ function run(args: CoverageChildArgs): void {
   const compiled = new Map<string, string>();
   const testFile = path.resolve(args.testFile);
   const preload = args.preload ?? { import: [], require: [], hooks: [], setup: [] };
-  const own = preload.import.length + preload.require.length + preload.hooks.length === 0;
+  // The project's loaders replace testgap's only when one of them compiles the code (tsx, ts-node, …) or hooks the
+  // module loader; others (`-r esm`, `-r dotenv/config`, `-r reflect-metadata`) are loaded beside testgap's.
+  const own = ![...preload.import, ...preload.require].some(isCompiler) && preload.hooks.length === 0;
   const root = pathToFileURL(`${args.root}${path.sep}`);
   // An ES module test file (top-level `await test(…)`) is imported; without the project's loader, through hooks that
   // compile its TypeScript to ES modules. Hooks and loaders are packages the project installed; they go in before the
@@ -168,6 +170,11 @@ function warmUp(dir: string): void {
   } catch {
     // a loader that compiles no TypeScript: nothing to start
   }
+}
+
+/** A loader package that compiles TypeScript (or ES syntax) on load, by its resolved path. */
+function isCompiler(file: string): boolean {
+  return /[\\/]node_modules[\\/](tsx|ts-node|@swc-node[\\/]register|@swc[\\/]register|@babel[\\/]register|esbuild-register|sucrase|@esbuild-kit[\\/][\w-]+)[\\/]/.test(file);
 }
 
 /** What the ESM hooks transpiled (esmHooks.ts writes it from the loader thread), for the source maps of the coverage. */
