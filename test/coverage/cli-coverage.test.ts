@@ -287,4 +287,29 @@ it('a', () => expect(a()).toBe(1));
   }
 });
 
+test("a loader that compiles nothing (uvu -r <package>) leaves testgap's own loader in place for import syntax", () => {
+  // As lukeed/dset's 'uvu test -r esm': ES syntax in a CommonJS package, and a -r package that is not a compiler.
+  const p = tempProject(`//- /package.json
+{ "name": "esm-syntax", "scripts": { "test": "uvu -r picomatch test" } }
+//- /src/sum.js
+export function sum(a, b) {
+  return a + b;
+}
+//- /test/sum.js
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { sum } from '../src/sum';
+test('sum', () => assert.is(sum(1, 2), 3));
+test.run();
+`);
+  linkTestTools(p.root);
+  try {
+    const json = JSON.parse(cli(p.root, ['coverage', '--json']).stdout) as CoverageJson;
+    assert.equal(json.tests.map((t) => t.status), ['passed'], JSON.stringify(json.tests));
+    assert.is(json.files.find((f) => f.path === 'src/sum.js')!.lines.pct, 100);
+  } finally {
+    p.remove();
+  }
+});
+
 test.run();
