@@ -1,32 +1,17 @@
 // The coverage model against c8's own json-summary on the same project: the figures must agree to 0.1 pp.
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { FileSummary } from '../../server/src/core/coverage';
 import { Project } from '../../server/src/core/project';
 import { DEFAULT_SETTINGS } from '../../server/src/core/settings';
 import { nodeFileHost } from '../../server/src/io/nodeHost';
 import { CoverageStore, runTestFiles } from '../../server/src/run/coverage';
 import { coverageReport, runnerFor, runTests } from '../../server/src/run/measure';
+import { c8Summary } from '../helpers/c8';
 import { linkTestTools, tempProject } from '../helpers/tempProject';
 
 const REPO = path.resolve(__dirname, '../../..');
-const C8 = path.join(REPO, 'node_modules/c8/bin/c8.js');
 const UVU = path.join(REPO, 'node_modules/uvu/bin.js');
-
-type Summary = Record<string, Record<keyof FileSummary, { pct: number; total: number; covered: number }>>;
-
-function c8Summary(root: string, command: string[], extra: string[] = []): Summary {
-  const dir = path.join(root, '.c8-report');
-  const r = spawnSync(process.execPath, [C8, '--reporter=json-summary', '--reports-dir', dir, '--temp-directory', path.join(root, '.c8-tmp'), '--exclude', 'test/**', '--exclude', 'out/**', ...extra, ...command], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  assert.is(r.status, 0, r.stdout + r.stderr);
-  return JSON.parse(fs.readFileSync(path.join(dir, 'coverage-summary.json'), 'utf8'));
-}
 
 async function ours(root: string) {
   const project = new Project(root, nodeFileHost, DEFAULT_SETTINGS);

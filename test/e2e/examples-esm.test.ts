@@ -11,10 +11,10 @@ import * as assert from 'uvu/assert';
 import type { CheckJson } from '../../server/src/cli/check';
 import type { CoverageJson } from '../../server/src/cli/coverage';
 import type { CoverageNotification } from '../../server/src/lsp/coverage';
+import { c8Summary } from '../helpers/c8';
 import { FULL_CLIENT, SERVER_BIN, TestClient } from '../helpers/lspClient';
 
 const REPO = path.resolve(__dirname, '../../..');
-const C8 = path.join(REPO, 'node_modules/c8/bin/c8.js');
 
 interface Example {
   name: string;
@@ -55,13 +55,9 @@ function cli(root: string, args: string[]) {
   return spawnSync(process.execPath, [SERVER_BIN, ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
 }
 
-/** c8's json-summary around the project's own test command, by path from the root. */
-function c8Figures(root: string, command: string[]): Record<string, { lines: { pct: number }; branches: { pct: number }; functions: { pct: number } }> {
-  const dir = path.join(root, '.c8-report');
-  const r = spawnSync(process.execPath, [C8, '--reporter=json-summary', '--reports-dir', dir, '--temp-directory', path.join(root, '.c8-tmp'), '--exclude', 'test/**', ...command], { cwd: root, encoding: 'utf8' });
-  assert.is(r.status, 0, r.stdout + r.stderr);
-  const summary = JSON.parse(fs.readFileSync(path.join(dir, 'coverage-summary.json'), 'utf8')) as Record<string, never>;
-  return Object.fromEntries(Object.entries(summary).filter(([k]) => k !== 'total').map(([k, v]) => [path.relative(root, k), v]));
+/** c8's figures around the project's own test command, by path from the root. */
+function c8Figures(root: string, command: string[]) {
+  return Object.fromEntries(Object.entries(c8Summary(root, command)).filter(([k]) => k !== 'total').map(([k, v]) => [path.relative(root, k), v]));
 }
 
 for (const ex of EXAMPLES) {

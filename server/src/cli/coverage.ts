@@ -23,9 +23,9 @@ export interface CoverageJson {
 }
 
 /** Runs every test file and returns the report (the caller prints it). */
-export async function measureFromCli(o: CliIo, settings: Settings): Promise<{ project: Project; coverage: ProjectCoverage }> {
-  const project = new Project(o.root, nodeFileHost, settings);
-  project.scan();
+export async function measureFromCli(o: CliIo, settings: Settings, scanned?: Project): Promise<{ project: Project; coverage: ProjectCoverage }> {
+  const project = scanned ?? new Project(o.root, nodeFileHost, settings);
+  if (!scanned) project.scan();
   const store = new CoverageStore();
   const tests = project.runnableTestFiles();
   if (o.interactive && tests.length) o.err(`\rtestgap: running 0/${tests.length} test files`);
@@ -104,16 +104,16 @@ export async function runCoverage(o: CliIo): Promise<number> {
   const started = performance.now();
   const { settings, problems } = projectSettings(o.root);
   for (const p of problems) o.err(`testgap: ${p.severity}: ${p.message}\n`);
-  const probe = new Project(o.root, nodeFileHost, settings);
-  probe.scan();
-  const why = unmeasurable(probe);
-  probe.dispose();
+  const scanned = new Project(o.root, nodeFileHost, settings);
+  scanned.scan();
+  const why = unmeasurable(scanned);
   if (why) {
+    scanned.dispose();
     if (o.json) o.out(JSON.stringify({ version: 1, root: o.root, unmeasurable: why }, null, 2));
     o.err(`testgap: ${why}\n`);
     return 1;
   }
-  const { project, coverage } = await measureFromCli(o, settings);
+  const { project, coverage } = await measureFromCli(o, settings, scanned);
   const written = writeCoverageFiles(o.root, path.join(o.root, 'coverage'), coverage.files);
   const durationMs = Math.round(performance.now() - started);
   if (o.json) o.out(JSON.stringify(coverageJson(o.root, settings, project, coverage, written, durationMs), null, 2));

@@ -419,13 +419,15 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
 
   // Verify: run the file N times; drop what failed; keep the first property of each family that held; then run the
   // pruned file again, until a run passes whole (or give up and write nothing).
+  // An ES-module verification file imports its test libraries by file URL (resolved once per request).
+  const libraries = /^\.m[jt]s$/.test(path.extname(testFile)) ? esmLibraries(project.root) : undefined;
   const emitInput = (verify: boolean, secs: UnitSection[]): EmitInput => ({
     style,
     sourceLabel: project.relative(file),
     sections: secs,
     imports: [...imports.values(), ...(verify ? reusedImports.values() : [])].map((i) => ({ ...i, specifier: specifierFor(i.specifier, verify) })),
     mode: verify ? 'verify' : 'final',
-    ...(verify && /^\.m[jt]s$/.test(path.extname(testFile)) ? { libraries: esmLibraries(project.root) } : {}),
+    ...(verify && libraries ? { libraries } : {}),
   });
   const ext = path.extname(testFile);
   let current = sections;

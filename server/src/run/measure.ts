@@ -57,13 +57,7 @@ export function sourceFilter(project: Project): (file: string) => boolean {
 export function resolvePreload(project: Project): Preload | undefined {
   const wanted = project.runner().preload;
   if (!wanted) return undefined;
-  const resolve = (spec: string): string | undefined => {
-    try {
-      return require.resolve(spec, { paths: [project.root] });
-    } catch {
-      return undefined;
-    }
-  };
+  const resolve = (spec: string) => resolveFrom(project.root, spec);
   const packages = { import: wanted.import.map(resolve), require: wanted.require.map(resolve), hooks: wanted.hooks.map(resolve) };
   if ([...packages.import, ...packages.require, ...packages.hooks].some((f) => f === undefined)) return undefined;
   return { ...(packages as Omit<Preload, 'setup'>), setup: wanted.setup.map((f) => path.resolve(project.root, f)) };
