@@ -153,6 +153,10 @@ export function runCheck(o: CheckOptions): number | Promise<number> {
   return (async () => {
     const measured = await measureFromCli(o, settings);
     measured.project.dispose();
+    if (measured.runnerError && measured.coverage.tests.length === 0) {
+      problems.push({ severity: 'warning', message: `${measured.runnerError.split('\n')[0]}; --coverage checks nothing here` });
+      return finish(0);
+    }
     const inScopeFiles = measured.coverage.files.filter((f) => inScope(f.file));
     const below = inScopeFiles.filter((f) => !f.meetsTarget);
     const { written: _none, ...coverage } = coverageJson(o.root, settings, project, { ...measured.coverage, files: inScopeFiles }, [], Math.round(performance.now() - started));

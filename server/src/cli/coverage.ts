@@ -23,25 +23,26 @@ export interface CoverageJson {
 }
 
 /** Runs every test file and returns the report (the caller prints it). */
-export async function measureFromCli(o: CliIo, settings: Settings, scanned?: Project): Promise<{ project: Project; coverage: ProjectCoverage }> {
+export async function measureFromCli(o: CliIo, settings: Settings, scanned?: Project): Promise<{ project: Project; coverage: ProjectCoverage; runnerError?: string }> {
   const project = scanned ?? new Project(o.root, nodeFileHost, settings);
   if (!scanned) project.scan();
   const store = new CoverageStore();
   const tests = project.runnableTestFiles();
   if (o.interactive && tests.length) o.err(`\rtestgap: running 0/${tests.length} test files`);
+  let runnerError: string | undefined;
   try {
-    await runTests(project, settings, store, {
+    ({ runnerError } = await runTests(project, settings, store, {
       testFiles: tests,
       onProgress: (done, total) => {
         if (o.interactive) o.err(`\rtestgap: running ${done}/${total} test files`);
       },
-    });
+    }));
   } finally {
     killAllSandboxes();
   }
   if (o.interactive && tests.length) o.err('\r\x1b[K');
   try {
-    return { project, coverage: await coverageReport(project, settings, store) };
+    return { project, coverage: await coverageReport(project, settings, store), ...(runnerError ? { runnerError } : {}) };
   } finally {
     store.dispose();
   }
@@ -113,7 +114,15 @@ export async function runCoverage(o: CliIo): Promise<number> {
     o.err(`testgap: ${why}\n`);
     return 1;
   }
-  const { project, coverage } = await measureFromCli(o, settings, scanned);
+  const { project, coverage, runnerError } = await measureFromCli(o, settings, scanned);
+  if (runnerError && coverage.tests.length === 0) {
+    // The runner did not start: no figure would be true. Say why, as for a runner testgap cannot drive.
+    project.dispose();
+    if (o.json) o.out(JSON.stringify({ version: 1, root: o.root, unmeasurable: runnerError }, null, 2));
+    o.err(`testgap: ${runnerError}\n`);
+    return 1;
+  }
+  if (runnerError) o.err(`testgap: ${runnerError}\n`);
   const written = writeCoverageFiles(o.root, path.join(o.root, 'coverage'), coverage.files);
   const durationMs = Math.round(performance.now() - started);
   if (o.json) o.out(JSON.stringify(coverageJson(o.root, settings, project, coverage, written, durationMs), null, 2));

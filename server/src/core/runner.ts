@@ -103,7 +103,7 @@ export interface DetectOptions {
   testImports?: string[];
 }
 
-/** Detects the runner of the package at `root` (reads only the root's own files and node_modules/<runner>/package.json). */
+/** Detects the runner of the package at `root` (reads only the root's own files and the nearest node_modules/<runner>/package.json). */
 export function detectRunner(host: FileHost, root: string, options: DetectOptions): RunnerDetection {
   const read = (rel: string) => host.readFile(path.join(root, rel));
   const warnings: string[] = [];
@@ -115,12 +115,19 @@ export function detectRunner(host: FileHost, root: string, options: DetectOption
     // a broken package.json is reported where settings are read
   }
   const rootFiles = host.readDirectory(root).files.sort();
+  // As Node resolves a package: the nearest node_modules folder, from the package up (a workspace hoists to its root).
   const installed = (name: string): string | undefined => {
-    try {
-      const v = (JSON.parse(read(`node_modules/${name}/package.json`) ?? 'null') as { version?: unknown } | null)?.version;
-      return typeof v === 'string' ? v : undefined;
-    } catch {
-      return undefined;
+    for (let dir = root; ; dir = path.dirname(dir)) {
+      const text = host.readFile(path.join(dir, 'node_modules', name, 'package.json'));
+      if (text !== undefined) {
+        try {
+          const v = (JSON.parse(text) as { version?: unknown } | null)?.version;
+          return typeof v === 'string' ? v : undefined;
+        } catch {
+          return undefined;
+        }
+      }
+      if (path.dirname(dir) === dir) return undefined;
     }
   };
   const scripts = testScripts(pkg);

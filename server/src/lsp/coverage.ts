@@ -12,10 +12,11 @@ import type { Settings } from '../core/settings';
 import { LineIndex } from '../core/text';
 import { nodeFileHost } from '../io/nodeHost';
 import { CoverageStore, keepWarmChildren } from '../run/coverage';
-import { coverageReport, fileFigures, runTests, unmeasurable, type FileCoverageResult, type FileFigures } from '../run/measure';
+import { coverageReport, fileFigures, runTests, unmeasurable, usesRunnerHost, type FileCoverageResult, type FileFigures } from '../run/measure';
 import type { ClientCaps } from './capabilities';
 import { GENERATE_COMMAND } from './codeActions';
 import { DIAGNOSTIC_SOURCE, SEVERITY, toRange } from './convert';
+import { showMessage } from './messages';
 import { URI } from './uri';
 
 export const COVERAGE_NOTIFICATION = 'testgap/coverage';
@@ -53,6 +54,8 @@ interface State {
   /** Bumped by every save: a run whose generation is not the latest publishes nothing. */
   generation: number;
   total: FileSummary | null;
+  /** What the runner said when it last failed to start (shown once, until a run succeeds). */
+  lastRunnerError?: string;
 }
 
 export interface CoverageHost {
@@ -147,13 +150,22 @@ export class CoverageService {
     progress?.begin('testgap: coverage', 0, `${tests.length} test ${tests.length === 1 ? 'file' : 'files'}`, true);
     progress?.token.onCancellationRequested(() => abort.abort());
     try {
-      const ok = await runTests(p.project, p.settings, s.store, {
+      const result = await runTests(p.project, p.settings, s.store, {
         testFiles: tests,
+        changed,
+        keepHost: true,
         signal: abort.signal,
         onProgress: (done, total, testFile) => progress?.report(Math.round((done / total) * 100), `${done}/${total} ${p.project.relative(testFile)}`),
       });
-      if (!ok || !current()) {
-        // Cancelled from the progress UI (not by a newer run): nothing runs now, and the figures stay stale.
+      if (result.runnerError && current()) {
+        // The runner itself failed (its config throws, it hangs while starting): one message, and the figures already
+        // shown stay as they are; the next save tries again.
+        this.host.connection.console.error(`project ${p.root}: ${result.runnerError}`);
+        if (s.lastRunnerError !== result.runnerError) showMessage(this.host.connection, 'warning', `testgap: ${result.runnerError.split('\n')[0]}`);
+        s.lastRunnerError = result.runnerError;
+      } else if (result.completed && current()) s.lastRunnerError = undefined;
+      if (!result.completed || !current() || (result.runnerError && !tests.some((t) => s.store.index.get(t)))) {
+        // Cancelled from the progress UI (not by a newer run), or nothing ran: nothing runs now, and the figures stay stale.
         if (current()) s.running = undefined;
         return this.settle(p.root, generation, true, tests);
       }
@@ -175,7 +187,7 @@ export class CoverageService {
       this.host.republish(p.root);
       if (this.host.caps.codeLensRefresh) void this.host.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
       // From now on saves are expected: have a child booted for the next one.
-      keepWarmChildren(1, p.settings.memoryMb);
+      if (!usesRunnerHost(p.project)) keepWarmChildren(1, p.settings.memoryMb);
       this.settle(p.root, generation, false, tests);
     } catch (error) {
       this.host.connection.console.error(`coverage run failed: ${(error as Error)?.stack ?? error}`);

@@ -44,6 +44,7 @@ import { codeActions, generationEdit, GENERATE_COMMAND, type ActionHost } from '
 import { CoverageService, RUN_COVERAGE_COMMAND } from './coverage';
 import { toDiagnostic } from './convert';
 import { stopWarmChildren } from '../run/coverage';
+import { stopHosts } from '../run/runnerHost';
 import { killAllSandboxes } from '../run/sandbox';
 import { showMessage } from './messages';
 import { URI } from './uri';
@@ -136,6 +137,7 @@ export class Session {
   shutdown(): void {
     this.shutDown = true;
     stopWarmChildren();
+    stopHosts();
     killAllSandboxes();
     for (const state of this.projects.values()) {
       clearTimeout(state.timer);
@@ -195,7 +197,7 @@ export class Session {
     for (const u of d.unread) this.connection.console.warn(u);
     for (const w of d.warnings) showMessage(this.connection, 'warning', `testgap: ${w}`);
     const why = state.settings.execute && state.settings.coverageOnSave ? unmeasurable(state.project) : undefined;
-    if (why) showMessage(this.connection, 'info', `testgap: ${why}; diagnostics show which exports no test imports`);
+    if (why && d.warnings.length === 0) showMessage(this.connection, 'info', `testgap: ${why}; diagnostics show which exports no test imports`);
   }
 
   private resolveSettingsFor(root: string, clientSettings: unknown): { settings: Settings; warnings: string[] } {

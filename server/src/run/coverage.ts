@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { mergeProcessCovs, type ProcessCov, type ScriptCov } from '@bcoe/v8-coverage';
+import libCoverage from 'istanbul-lib-coverage';
 import v8ToIstanbul from 'v8-to-istanbul';
 import { CoverageIndex, type FileCoverageData, type TestStatus } from '../core/coverage';
 import type { Preload } from '../core/runner';
@@ -32,6 +33,8 @@ export interface TestFileRun {
   loadedFiles: string[];
   /** Source maps Node recorded for the loaded files (transpiled TypeScript), by file URL. */
   sourceMaps: Record<string, unknown>;
+  /** The coverage the project's runner measured itself (vitest, jest), by source file: used instead of `scripts`. */
+  istanbul?: Record<string, FileCoverageData>;
 }
 
 export interface CoverageRunOptions {
@@ -236,6 +239,13 @@ function fileOfUrl(url: string): string | undefined {
 
 /** Istanbul coverage of one source file from the runs that loaded it (merged as c8 merges processes). */
 export async function fileCoverage(file: string, runs: TestFileRun[]): Promise<FileCoverageData> {
+  // The runner's own figures: merged as the runner merges its test files (hits added up, statement by statement).
+  const measured = runs.map((r) => r.istanbul?.[file]).filter((d): d is FileCoverageData => !!d);
+  if (measured.length > 0) {
+    const merged = libCoverage.createFileCoverage(measured[0] as unknown as libCoverage.FileCoverageData);
+    for (const d of measured.slice(1)) merged.merge(d as unknown as libCoverage.FileCoverageData);
+    return merged.toJSON() as unknown as FileCoverageData;
+  }
   const url = pathToFileURL(file).href;
   const processes: ProcessCov[] = [];
   let sourceMap: unknown;
@@ -318,7 +328,7 @@ export class CoverageStore {
 
   record(run: TestFileRun): void {
     const before = this.index.get(run.testFile)?.loaded ?? [];
-    let loaded = [...new Set([...run.loadedFiles, ...run.scripts.map((s) => fileURLToPath(s.url))])].sort();
+    let loaded = [...new Set([...run.loadedFiles, ...run.scripts.map((s) => fileURLToPath(s.url)), ...Object.keys(run.istanbul ?? {})])].sort();
     // A test killed for hanging wrote no coverage, so nothing says what it loads: keep what its last run said.
     if (loaded.length === 0 && run.status !== 'passed') loaded = before;
     this.runs.set(run.testFile, run);

@@ -66,14 +66,17 @@ export function installGuard(writable: string[], options: { allowNetwork?: boole
   (Module as unknown as { syncBuiltinESMExports(): void }).syncBuiltinESMExports();
 }
 
-/** Writes only inside `writable` (symlinks followed). Node's permission model does this for candidate runs. */
-export function installWriteGuard(writable: string[]): void {
+/**
+ * Writes only inside `writable` (symlinks followed), and to the single files `alsoFile` accepts. Node's permission
+ * model does this for candidate runs.
+ */
+export function installWriteGuard(writable: string[], alsoFile?: (file: string) => boolean): void {
   const roots = writable.map((w) => realTarget(path.resolve(w)));
   const allowed = (p: unknown) => {
     const given = toPath(p);
     if (given === undefined) return true;
     const file = realTarget(given);
-    return roots.some((r) => file === r || file.startsWith(r + path.sep));
+    return roots.some((r) => file === r || file.startsWith(r + path.sep)) || !!alsoFile?.(file);
   };
   const check = (what: string, p: unknown) => {
     if (!allowed(p)) {

@@ -11,7 +11,9 @@ import { fileReport, sumTotals, targetFor, type FileCoverageData, type FileRepor
 import type { Project } from '../core/project';
 import { describeRunner, type MochaOptions, type Preload } from '../core/runner';
 import type { Settings } from '../core/settings';
-import { CoverageStore, runTestFiles } from './coverage';
+import { CoverageStore, runTestFiles, type TestFileRun } from './coverage';
+import type { HostRun } from './hostProtocol';
+import { runInHost, type HostOptions } from './runnerHost';
 import { limitsFor } from './sandbox';
 
 export interface FileCoverageResult extends FileReport {
@@ -64,9 +66,10 @@ export function resolvePreload(project: Project): Preload | undefined {
 }
 
 /**
- * Why testgap measures no coverage of this project, in words for the user: its tests run under vitest or jest, whose
- * test files only their own runner can run, and testgap does not drive those runners yet. Running the files as plain
- * modules fails every one of them, and would publish 0 % and `uncovered` where the tests do run.
+ * Why testgap measures no coverage of this project, in words for the user, when that can be told before running
+ * anything: the runner is not installed, is a version testgap cannot drive on this Node, or (vitest) has no coverage
+ * provider. Running the files without their runner fails every one of them, and would publish 0 % and `uncovered`
+ * where the tests do run.
  */
 export function unmeasurable(project: Project): string | undefined {
   const d = project.runner();
@@ -75,8 +78,58 @@ export function unmeasurable(project: Project): string | undefined {
   }
   // vitest or jest named anywhere, imports included (a workspace may declare it only at its root).
   if ((d.runner !== 'vitest' && d.runner !== 'jest') || d.source === 'default') return undefined;
-  const command = d.runner === 'vitest' ? 'npx vitest run --coverage' : 'npm test -- --coverage';
+  if (d.warnings.length > 0) return `${d.warnings[0]} testgap measures no coverage here.`;
+  if (d.runner === 'vitest') {
+    const host = vitestHost(project);
+    if (typeof host === 'string') return host;
+    return undefined;
+  }
+  const command = 'npm test -- --coverage';
   return `the tests of ${project.root} run with ${describeRunner(d)}; testgap cannot run ${d.runner}'s test files yet, so it measures no coverage here (\`${command}\` gives the runner's own figures)`;
+}
+
+/** Whether the project's tests run in its runner's own process (a kept host) rather than one child per file. */
+export function usesRunnerHost(project: Project): boolean {
+  const d = project.runner();
+  return d.runner === 'vitest' && d.source !== 'default';
+}
+
+/** Files whose change restarts a runner host: what its configuration is read from. */
+function hostInputs(project: Project): string[] {
+  const d = project.runner();
+  const names = ['package.json', 'tsconfig.json', ...(d.configFile && !d.configFile.includes('#') ? [d.configFile] : []), ...d.setupFiles];
+  return [...new Set(names.map((n) => path.resolve(project.root, n)))];
+}
+
+/**
+ * How the project's vitest is driven: its node API (`vitest/node`, from the project) in a host process, with its
+ * config. A string says why it cannot be: vitest is not installed, is older than 3, or has no v8 coverage provider.
+ */
+export function vitestHost(project: Project): Omit<HostOptions, 'limits'> | string {
+  const d = project.runner();
+  const entry = resolveFrom(project.root, 'vitest/node');
+  if (!entry) return `the tests of ${project.root} run with vitest (${d.evidence}), which is not installed, so testgap measures no coverage here: install the project's dependencies (npm install)`;
+  const version = packageVersion(entry, 'vitest') ?? d.version ?? '';
+  if (Number(/^(\d+)/.exec(version)?.[1] ?? 0) < 3) return `the tests of ${project.root} run with vitest ${version}; testgap drives vitest 3 and 4, so it measures no coverage here (npm i -D vitest@^4)`;
+  // vitest loads its coverage provider from the project (or from beside itself, in a workspace).
+  if (!resolveFrom(project.root, '@vitest/coverage-v8') && !resolveFrom(path.dirname(entry), '@vitest/coverage-v8')) {
+    return `the tests of ${project.root} run with vitest ${version}, and testgap measures them with vitest's v8 coverage, which is not installed: npm i -D @vitest/coverage-v8@${version}`;
+  }
+  const config = d.configFile && !d.configFile.includes('#') ? path.resolve(project.root, d.configFile) : undefined;
+  return { kind: 'vitest', root: project.root, ...(config ? { config } : {}), entry, inputs: hostInputs(project) };
+}
+
+/** The version in the package.json of the package `name` that `file` belongs to. */
+function packageVersion(file: string, name: string): string | undefined {
+  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === name) return pkg.version;
+    } catch {
+      // no package.json here
+    }
+  }
+  return undefined;
 }
 
 /** How a mocha project's test files run: the project's mocha (its main file) with the options of its config. */
@@ -109,14 +162,39 @@ function resolveFrom(root: string, spec: string): string | undefined {
   }
 }
 
-/** Runs `testFiles` (default: every runnable test file) and records the results in `store`. */
+export interface TestsRun {
+  /** False when cancelled: nothing was recorded. */
+  completed: boolean;
+  /** The project's runner could not start (its config threw, it hung): why. Nothing was recorded. */
+  runnerError?: string;
+}
+
+/**
+ * Runs `testFiles` (default: every runnable test file) and records the results in `store`. vitest projects run in
+ * the project's vitest (a kept host: `keepHost`, for the server); the others each in a coverage child. `changed`:
+ * files saved since the last run, which a kept runner must read again.
+ */
 export async function runTests(
   project: Project,
   settings: Settings,
   store: CoverageStore,
-  o: { testFiles?: string[]; signal?: AbortSignal; onProgress?: (done: number, total: number, testFile: string) => void } = {},
-): Promise<boolean> {
+  o: { testFiles?: string[]; changed?: string[]; keepHost?: boolean; signal?: AbortSignal; onProgress?: (done: number, total: number, testFile: string) => void } = {},
+): Promise<TestsRun> {
   const testFiles = o.testFiles ?? project.runnableTestFiles();
+  const isSource = sourceFilter(project);
+  const host = usesRunnerHost(project) ? vitestHost(project) : undefined;
+  if (typeof host === 'string') return { completed: true, runnerError: host };
+  if (host) {
+    const result = await runInHost({ ...host, limits: limitsFor(settings, project.root, 'test-file') }, testFiles, o.changed ?? [], {
+      keep: !!o.keepHost,
+      signal: o.signal,
+      onRun: (run, done) => o.onProgress?.(done, testFiles.length, run.testFile),
+    });
+    if (o.signal?.aborted) return { completed: false };
+    if (result.error && result.runs.length === 0) return { completed: true, runnerError: result.error };
+    for (const run of result.runs) store.record(hostRun(run, isSource, (f) => project.contains(f)));
+    return { completed: true, ...(result.error ? { runnerError: result.error } : {}) };
+  }
   const manifest = store.transpiled.prepare(project.knownFiles());
   const preload = resolvePreload(project);
   const runner = runnerFor(project);
@@ -126,15 +204,32 @@ export async function runTests(
     ...(runner ? { runner } : {}),
     root: project.root,
     testFiles,
-    isSource: sourceFilter(project),
+    isSource,
     isProjectFile: (f) => project.contains(f),
     limits: limitsFor(settings, project.root, 'test-file'),
     signal: o.signal,
     onProgress: o.onProgress,
   });
-  if (o.signal?.aborted) return false;
+  if (o.signal?.aborted) return { completed: false };
   for (const run of runs) store.record(run);
-  return true;
+  return { completed: true };
+}
+
+/** A runner host's run as the store keeps runs: the runner's own coverage of the project's sources. */
+function hostRun(run: HostRun, isSource: (f: string) => boolean, isProjectFile: (f: string) => boolean): TestFileRun {
+  const istanbul = Object.fromEntries(Object.entries(run.coverage).filter(([f]) => isSource(f)));
+  return {
+    testFile: run.testFile,
+    status: run.status,
+    exitCode: null,
+    durationMs: run.durationMs,
+    ...(run.tests ? { tests: run.tests } : {}),
+    ...(run.message ? { message: run.message } : {}),
+    scripts: [],
+    loadedFiles: run.loaded.filter(isProjectFile).sort(),
+    sourceMaps: {},
+    istanbul,
+  };
 }
 
 /** The coverage of `files` (default: every source file of the project) from what `store` holds. */

@@ -49,11 +49,20 @@ export interface SandboxRun {
 
 const HARNESS = path.join(__dirname, 'harness.js');
 const live = new Set<ChildProcess>();
+/** Children started in a process group of their own (runner hosts): killing the group ends their workers too. */
+const groups = new Set<ChildProcess>();
 const tempDirs = new Set<string>();
 
 /** Kills every sandbox child still running (server shutdown). */
 export function killAllSandboxes(): void {
-  for (const c of live) c.kill('SIGKILL');
+  for (const c of live) {
+    try {
+      if (groups.has(c) && c.pid) process.kill(-c.pid, 'SIGKILL');
+    } catch {
+      // the group is gone already
+    }
+    c.kill('SIGKILL');
+  }
   live.clear();
 }
 
@@ -88,9 +97,13 @@ export function exitOnSignals(): void {
 }
 
 /** Makes `child` one of the processes killAllSandboxes ends. */
-export function trackChild(child: ChildProcess): void {
+export function trackChild(child: ChildProcess, o: { group?: boolean } = {}): void {
   live.add(child);
-  child.on('exit', () => live.delete(child));
+  if (o.group) groups.add(child);
+  child.on('exit', () => {
+    live.delete(child);
+    groups.delete(child);
+  });
 }
 
 /** The temp folders testgap makes: `testgap-<kind>-<pid of the process that owns it>-<random>`. */

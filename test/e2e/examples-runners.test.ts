@@ -1,7 +1,8 @@
-// The ES-module examples as a user meets them (issue 15): examples/node-test-esm (TypeScript, node:test through tsx,
-// top-level await) and examples/esm-mjs (JavaScript .mjs, node --test). For each, on a copy: `testgap check` reports
-// exactly the expected findings, `testgap coverage --json` gives c8's figures around the project's own test command,
-// and over stdio a save re-runs only the test file that loads the saved file and publishes `testgap/coverage`.
+// The examples of each test runner as a user meets them (issue 15): examples/vitest-esm (vitest 4, TypeScript ESM),
+// examples/node-test-esm (TypeScript, node:test through tsx, top-level await) and examples/esm-mjs (JavaScript .mjs,
+// node --test). For each, on a copy: `testgap check` reports exactly the expected findings, `testgap coverage --json`
+// gives the runner's own figures (vitest's v8 coverage; c8 around `node --test`), and over stdio a save re-runs only
+// the test file that loads the saved file and publishes `testgap/coverage`.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,10 +17,12 @@ import { FULL_CLIENT, SERVER_BIN, TestClient } from '../helpers/lspClient';
 
 const REPO = path.resolve(__dirname, '../../..');
 
+type Figures = Record<string, Record<'lines' | 'branches' | 'functions' | 'statements', { pct: number; total: number }>>;
+
 interface Example {
   name: string;
-  /** The project's own test command (its `test` script), as argv. */
-  command: string[];
+  /** The runner's own figures for the project, by path from the root. */
+  reference: (root: string) => Figures;
   runner: Partial<CheckJson['runner']>;
   findings: string[];
   /** A source file to save, and the one test file that loads it. */
@@ -28,8 +31,16 @@ interface Example {
 
 const EXAMPLES: Example[] = [
   {
+    name: 'vitest-esm',
+    reference: vitestFigures,
+    runner: { runner: 'vitest', source: 'config', configFile: 'vitest.config.ts', version: '4.1.12' },
+    // Address's getters are read through toMatchObject; Shape.describe runs through the tested subclass Rect.
+    findings: ['src/shape.ts missing-test Circle', 'src/url.ts missing-test queryOf'],
+    save: { file: 'src/url.ts', test: 'test/url.test.ts' },
+  },
+  {
     name: 'node-test-esm',
-    command: [process.execPath, '--import', 'tsx', '--test', 'test/money.test.ts', 'test/shape.test.ts'],
+    reference: (root) => c8Figures(root, [process.execPath, '--import', 'tsx', '--test', 'test/money.test.ts', 'test/shape.test.ts']),
     runner: { runner: 'node:test', source: 'script', preload: { import: ['tsx'], require: [], hooks: [], setup: [] } },
     // Shape.describe is used through the tested subclass; Shape.area is abstract (no code); types.ts holds types.
     findings: ['src/money.ts missing-test format', 'src/shape.ts missing-test Circle', 'src/shape.ts missing-test Square.area'],
@@ -37,7 +48,7 @@ const EXAMPLES: Example[] = [
   },
   {
     name: 'esm-mjs',
-    command: [process.execPath, '--test', 'test/slug.test.mjs'],
+    reference: (root) => c8Figures(root, [process.execPath, '--test', 'test/slug.test.mjs']),
     runner: { runner: 'node:test', source: 'script' },
     findings: ['lib/slug.mjs missing-test words'],
     save: { file: 'lib/slug.mjs', test: 'test/slug.test.mjs' },
@@ -56,8 +67,17 @@ function cli(root: string, args: string[]) {
 }
 
 /** c8's figures around the project's own test command, by path from the root. */
-function c8Figures(root: string, command: string[]) {
+function c8Figures(root: string, command: string[]): Figures {
   return Object.fromEntries(Object.entries(c8Summary(root, command)).filter(([k]) => k !== 'total').map(([k, v]) => [path.relative(root, k), v]));
+}
+
+/** `vitest run --coverage` as the project runs it (its config), with a json-summary report; files of types only left out. */
+function vitestFigures(root: string): Figures {
+  const dir = path.join(root, '.vitest-report');
+  const r = spawnSync(process.execPath, [path.join(REPO, 'node_modules/vitest/vitest.mjs'), 'run', '--coverage', '--coverage.reporter=json-summary', `--coverage.reportsDirectory=${dir}`], { cwd: root, encoding: 'utf8' });
+  assert.is(r.status, 0, r.stdout + r.stderr);
+  const summary = JSON.parse(fs.readFileSync(path.join(dir, 'coverage-summary.json'), 'utf8')) as Figures;
+  return Object.fromEntries(Object.entries(summary).filter(([k, v]) => k !== 'total' && v.statements.total > 0).map(([k, v]) => [path.relative(root, k), v]));
 }
 
 for (const ex of EXAMPLES) {
@@ -73,11 +93,11 @@ for (const ex of EXAMPLES) {
       const cov = cli(root, ['coverage', '--json']);
       const mine = JSON.parse(cov.stdout) as CoverageJson;
       assert.ok(mine.tests.length > 0 && mine.tests.every((t) => t.status === 'passed'), JSON.stringify(mine.tests));
-      const theirs = c8Figures(root, ex.command);
+      const theirs = ex.reference(root);
       assert.equal(mine.files.map((f) => f.path).sort(), Object.keys(theirs).sort(), 'the same files');
       for (const f of mine.files) {
         for (const key of ['lines', 'branches', 'functions'] as const) {
-          assert.ok(Math.abs(f[key].pct - theirs[f.path]![key].pct) <= 1, `${f.path} ${key}: testgap ${f[key].pct}, c8 ${theirs[f.path]![key].pct}`);
+          assert.ok(Math.abs(f[key].pct - theirs[f.path]![key].pct) <= 1, `${f.path} ${key}: testgap ${f[key].pct}, the runner ${theirs[f.path]![key].pct}`);
         }
       }
       assert.ok(mine.files.some((f) => f.lines.pct < 100), 'not vacuous: something is uncovered');
