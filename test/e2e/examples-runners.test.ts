@@ -25,8 +25,8 @@ interface Example {
   reference: (root: string) => Figures;
   runner: Partial<CheckJson['runner']>;
   findings: string[];
-  /** A source file to save, and the one test file that loads it. */
-  save: { file: string; test: string };
+  /** A source file to save, the one test file that loads it, and what that test file loads (default: the saved file). */
+  save: { file: string; test: string; loads?: string[] };
 }
 
 const EXAMPLES: Example[] = [
@@ -37,6 +37,17 @@ const EXAMPLES: Example[] = [
     // Address's getters are read through toMatchObject; Shape.describe runs through the tested subclass Rect.
     findings: ['src/shape.ts missing-test Circle', 'src/url.ts missing-test queryOf'],
     save: { file: 'src/url.ts', test: 'test/url.test.ts' },
+  },
+  {
+    name: 'jest-ts',
+    reference: jestFigures,
+    runner: { runner: 'jest', source: 'config', configFile: 'jest.config.js', version: '30.5.2', setupFiles: ['jest.setup.ts'] },
+    // Money's getters are read through toMatchObject; Account.deposit and .total run through the tested Savings.
+    // register and currency run only from the setup file and through Money: no test asserts anything of them.
+    findings: ['src/account.ts missing-test Checking', 'src/currency.ts missing-test currency', 'src/currency.ts missing-test register'],
+    // jest counts what the test file's own modules ran: account.test.ts reaches money.ts, not currency.ts (only the
+    // setup file runs that, and jest's coverage of one test file leaves setup files out).
+    save: { file: 'src/account.ts', test: 'test/account.test.ts', loads: ['src/account.ts', 'src/money.ts'] },
   },
   {
     name: 'node-test-esm',
@@ -69,6 +80,15 @@ function cli(root: string, args: string[]) {
 /** c8's figures around the project's own test command, by path from the root. */
 function c8Figures(root: string, command: string[]): Figures {
   return Object.fromEntries(Object.entries(c8Summary(root, command)).filter(([k]) => k !== 'total').map(([k, v]) => [path.relative(root, k), v]));
+}
+
+/** `jest --coverage --coverageProvider=v8` as the project runs it (its config), with a json-summary report. */
+function jestFigures(root: string): Figures {
+  const dir = path.join(root, '.jest-report');
+  const r = spawnSync(process.execPath, [path.join(REPO, 'node_modules/jest/bin/jest.js'), '--coverage', '--coverageProvider=v8', '--coverageReporters=json-summary', `--coverageDirectory=${dir}`], { cwd: root, encoding: 'utf8' });
+  assert.is(r.status, 0, r.stdout + r.stderr);
+  const summary = JSON.parse(fs.readFileSync(path.join(dir, 'coverage-summary.json'), 'utf8')) as Figures;
+  return Object.fromEntries(Object.entries(summary).filter(([k]) => k !== 'total').map(([k, v]) => [path.relative(root, k), v]));
 }
 
 /** `vitest run --coverage` as the project runs it (its config), with a json-summary report; files of types only left out. */
@@ -110,11 +130,16 @@ for (const ex of EXAMPLES) {
       await c.save(ex.save.file);
       await settled(0);
       const mark = c.coverage.length;
+      const progressMark = c.progress.length;
       await c.save(ex.save.file);
       const second = await settled(mark);
       // After a save the notification carries only the files the run touched: the saved file and what the re-run
       // tests loaded (another test's sources would be there had it run too); its tests list keeps every known test.
-      assert.equal(second.files.map((f) => path.relative(root, new URL(f.uri).pathname)), [ex.save.file]);
+      assert.equal(second.files.map((f) => path.relative(root, new URL(f.uri).pathname)).sort(), ex.save.loads ?? [ex.save.file]);
+      // The run's progress names the one test file it ran.
+      const reports = c.progress.slice(progressMark).map((p) => JSON.stringify(p));
+      assert.ok(reports.some((r) => r.includes('"1 test file"')), reports.join('\n'));
+      assert.ok(reports.some((r) => r.includes(`1/1 ${ex.save.test}`)), reports.join('\n'));
       assert.ok(second.tests.some((t) => path.relative(root, new URL(t.uri).pathname) === ex.save.test));
     } finally {
       if (client) await client.stop();

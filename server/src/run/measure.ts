@@ -9,7 +9,7 @@ import libReport from 'istanbul-lib-report';
 import reports from 'istanbul-reports';
 import { fileReport, sumTotals, targetFor, type FileCoverageData, type FileReport, type FileSummary, type TestRunRecord } from '../core/coverage';
 import type { Project } from '../core/project';
-import { describeRunner, type MochaOptions, type Preload } from '../core/runner';
+import type { MochaOptions, Preload } from '../core/runner';
 import type { Settings } from '../core/settings';
 import { CoverageStore, runTestFiles, type TestFileRun } from './coverage';
 import type { HostRun } from './hostProtocol';
@@ -79,19 +79,20 @@ export function unmeasurable(project: Project): string | undefined {
   // vitest or jest named anywhere, imports included (a workspace may declare it only at its root).
   if ((d.runner !== 'vitest' && d.runner !== 'jest') || d.source === 'default') return undefined;
   if (d.warnings.length > 0) return `${d.warnings[0]} testgap measures no coverage here.`;
-  if (d.runner === 'vitest') {
-    const host = vitestHost(project);
-    if (typeof host === 'string') return host;
-    return undefined;
-  }
-  const command = 'npm test -- --coverage';
-  return `the tests of ${project.root} run with ${describeRunner(d)}; testgap cannot run ${d.runner}'s test files yet, so it measures no coverage here (\`${command}\` gives the runner's own figures)`;
+  const host = hostOptions(project);
+  return typeof host === 'string' ? host : undefined;
+}
+
+/** How the project's vitest or jest is driven, or why it cannot be (undefined: the runner is another). */
+export function hostOptions(project: Project): Omit<HostOptions, 'limits'> | string | undefined {
+  if (!usesRunnerHost(project)) return undefined;
+  return project.runner().runner === 'vitest' ? vitestHost(project) : jestHost(project);
 }
 
 /** Whether the project's tests run in its runner's own process (a kept host) rather than one child per file. */
 export function usesRunnerHost(project: Project): boolean {
   const d = project.runner();
-  return d.runner === 'vitest' && d.source !== 'default';
+  return (d.runner === 'vitest' || d.runner === 'jest') && d.source !== 'default';
 }
 
 /** Files whose change restarts a runner host: what its configuration is read from. */
@@ -117,6 +118,33 @@ export function vitestHost(project: Project): Omit<HostOptions, 'limits'> | stri
   }
   const config = d.configFile && !d.configFile.includes('#') ? path.resolve(project.root, d.configFile) : undefined;
   return { kind: 'vitest', root: project.root, ...(config ? { config } : {}), entry, inputs: hostInputs(project) };
+}
+
+/**
+ * How the project's jest is driven: `runCLI` from the @jest/core its jest uses, in a host process, with its config
+ * (`--config`, a jest.config.* file or package.json's "jest"). A string says why it cannot be: jest is not installed
+ * or is older than 27.
+ */
+export function jestHost(project: Project): Omit<HostOptions, 'limits'> | string {
+  const d = project.runner();
+  const jest = resolveFrom(project.root, 'jest');
+  const entry = jest && resolveFrom(path.dirname(jest), '@jest/core');
+  if (!jest || !entry) return `the tests of ${project.root} run with jest (${d.evidence}), which is not installed, so testgap measures no coverage here: install the project's dependencies (npm install)`;
+  const version = packageVersion(jest, 'jest') ?? d.version ?? '';
+  if (Number(/^(\d+)/.exec(version)?.[1] ?? 0) < 27) return `the tests of ${project.root} run with jest ${version}; testgap drives jest 27 to 30, so it measures no coverage here (npm i -D jest@^30)`;
+  const config = d.configFile && !d.configFile.includes('#') ? path.resolve(project.root, d.configFile) : undefined;
+  // Native ES modules in jest need this flag on the process that runs the tests (`node --experimental-vm-modules …jest`).
+  const script = JSON.stringify(readJson(path.join(project.root, 'package.json'))?.scripts ?? {});
+  const execArgv = /--experimental-vm-modules/.test(script) ? ['--experimental-vm-modules'] : [];
+  return { kind: 'jest', root: project.root, ...(config ? { config } : {}), entry, inputs: hostInputs(project), ...(execArgv.length ? { execArgv } : {}) };
+}
+
+function readJson(file: string): { scripts?: Record<string, string> } | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as { scripts?: Record<string, string> };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The version in the package.json of the package `name` that `file` belongs to. */
@@ -182,7 +210,7 @@ export async function runTests(
 ): Promise<TestsRun> {
   const testFiles = o.testFiles ?? project.runnableTestFiles();
   const isSource = sourceFilter(project);
-  const host = usesRunnerHost(project) ? vitestHost(project) : undefined;
+  const host = hostOptions(project);
   if (typeof host === 'string') return { completed: true, runnerError: host };
   if (host) {
     const result = await runInHost({ ...host, limits: limitsFor(settings, project.root, 'test-file') }, testFiles, o.changed ?? [], {

@@ -18,6 +18,8 @@ export interface HostOptions {
   entry: string;
   /** Files whose change means the host must start again (the config, package.json, tsconfig.json). */
   inputs: string[];
+  /** Node flags the runner needs (jest's `--experimental-vm-modules` for ES modules). */
+  execArgv?: string[];
   limits: Limits;
 }
 
@@ -47,7 +49,7 @@ class Host {
     this.tmpDir = makeTempDir('testgap-coverage-');
     const start: HostStart = { root: o.root, ...(o.config ? { config: o.config } : {}), entry: o.entry, tmpDir: this.tmpDir, allowWrite: o.limits.allowWrite ?? [], allowNetwork: !!o.limits.allowNetwork, memoryMb: o.limits.memoryMb };
     // Its own process group, so that killing the group ends the runner's workers with it.
-    this.child = spawn(process.execPath, [`--max-old-space-size=${Math.max(1024, 2 * o.limits.memoryMb)}`, path.join(__dirname, ENTRIES[o.kind]), JSON.stringify(start)], {
+    this.child = spawn(process.execPath, [`--max-old-space-size=${Math.max(1024, 2 * o.limits.memoryMb)}`, ...(o.execArgv ?? []), path.join(__dirname, ENTRIES[o.kind]), JSON.stringify(start)], {
       cwd: o.root,
       env: sandboxEnv({ TMPDIR: this.tmpDir, TEMP: this.tmpDir, TMP: this.tmpDir }, o.limits),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
