@@ -164,7 +164,7 @@ export class CoverageService {
         if (s.lastRunnerError !== result.runnerError) showMessage(this.host.connection, 'warning', `testgap: ${result.runnerError.split('\n')[0]}`);
         s.lastRunnerError = result.runnerError;
       } else if (result.completed && current()) s.lastRunnerError = undefined;
-      if (!result.completed || !current() || (result.runnerError && !tests.some((t) => s.store.index.get(t)))) {
+      if (!result.completed || !current() || (result.runnerError && result.ran === 0)) {
         // Cancelled from the progress UI (not by a newer run), or nothing ran: nothing runs now, and the figures stay stale.
         if (current()) s.running = undefined;
         return this.settle(p.root, generation, true, tests);

@@ -50,8 +50,10 @@ const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
 function firstLines(text: string | null | undefined): string | undefined {
   if (!text) return undefined;
   const lines = stripAnsi(text).split('\n').map((l) => l.trim()).filter(Boolean);
-  const head = lines.find((l) => !/^●/.test(l)) ?? lines[0];
-  const at = lines.find((l) => /^at /.test(l) && !l.includes('node_modules'));
+  // jest wraps a parse error in advice ("Jest encountered an unexpected token … Details:"): the error's own line
+  // (`SyntaxError: /p/test/a.test.js: Unexpected token (3:0)`) says what and where.
+  const head = lines.find((l) => /^\w*Error: /.test(l)) ?? lines.find((l) => !/^●/.test(l)) ?? lines[0];
+  const at = lines.find((l) => /^at /.test(l) && !/node_modules|<anonymous>|node:internal/.test(l));
   return head ? `${head}${at ? ` (${at})` : ''}` : undefined;
 }
 
@@ -96,7 +98,7 @@ async function runOne(runCLI: RunCli, file: string): Promise<HostRun> {
   const tests = result?.testResults ?? [];
   const counts = { total: tests.length, passed: tests.filter((t) => t.status === 'passed').length, skipped: tests.filter((t) => t.status === 'pending' || t.status === 'todo' || t.status === 'skipped').length };
   const failures = tests.filter((t) => t.status === 'failed').map((t) => `"${t.fullName}": ${firstLines(t.failureMessages?.[0]) ?? 'failed'}`);
-  const execError = result?.testExecError ? (firstLines(result.testExecError.stack) ?? result.testExecError.message) : undefined;
+  const execError = result?.testExecError ? (firstLines(result.failureMessage) ?? firstLines(result.testExecError.stack) ?? result.testExecError.message ?? 'the test file failed to run') : undefined;
   const passed = !!result && failures.length === 0 && !execError && (result.numFailingTests ?? 0) === 0;
   const message = passed
     ? undefined

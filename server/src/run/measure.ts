@@ -193,8 +193,10 @@ function resolveFrom(root: string, spec: string): string | undefined {
 export interface TestsRun {
   /** False when cancelled: nothing was recorded. */
   completed: boolean;
-  /** The project's runner could not start (its config threw, it hung): why. Nothing was recorded. */
+  /** The project's runner could not start (its config threw, it hung): why. */
   runnerError?: string;
+  /** How many test files ran and were recorded. */
+  ran: number;
 }
 
 /**
@@ -211,17 +213,16 @@ export async function runTests(
   const testFiles = o.testFiles ?? project.runnableTestFiles();
   const isSource = sourceFilter(project);
   const host = hostOptions(project);
-  if (typeof host === 'string') return { completed: true, runnerError: host };
+  if (typeof host === 'string') return { completed: true, runnerError: host, ran: 0 };
   if (host) {
     const result = await runInHost({ ...host, limits: limitsFor(settings, project.root, 'test-file') }, testFiles, o.changed ?? [], {
       keep: !!o.keepHost,
       signal: o.signal,
       onRun: (run, done) => o.onProgress?.(done, testFiles.length, run.testFile),
     });
-    if (o.signal?.aborted) return { completed: false };
-    if (result.error && result.runs.length === 0) return { completed: true, runnerError: result.error };
+    if (o.signal?.aborted) return { completed: false, ran: 0 };
     for (const run of result.runs) store.record(hostRun(run, isSource, (f) => project.contains(f)));
-    return { completed: true, ...(result.error ? { runnerError: result.error } : {}) };
+    return { completed: true, ran: result.runs.length, ...(result.error ? { runnerError: result.error } : {}) };
   }
   const manifest = store.transpiled.prepare(project.knownFiles());
   const preload = resolvePreload(project);
@@ -238,9 +239,9 @@ export async function runTests(
     signal: o.signal,
     onProgress: o.onProgress,
   });
-  if (o.signal?.aborted) return { completed: false };
+  if (o.signal?.aborted) return { completed: false, ran: 0 };
   for (const run of runs) store.record(run);
-  return { completed: true };
+  return { completed: true, ran: runs.length };
 }
 
 /** A runner host's run as the store keeps runs: the runner's own coverage of the project's sources. */

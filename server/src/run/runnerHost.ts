@@ -31,9 +31,6 @@ export interface HostResult {
 
 const ENTRIES: Record<HostKind, string> = { vitest: 'vitestHost.js', jest: 'jestHost.js' };
 
-/** How long a runner may take to start (load its config, transform it, start its workers). */
-const START_MS = 60_000;
-
 class Host {
   readonly child: ChildProcess;
   readonly tmpDir: string;
@@ -60,11 +57,13 @@ class Host {
     this.child.stdout!.on('data', keep);
     this.child.stderr!.on('data', keep);
     this.child.on('message', (m: HostReply) => this.listeners.forEach((l) => l(m)));
+    // Starting (loading the config, transforming it, reading the test files) gets the time limit of one test file.
+    const startMs = o.limits.timeoutMs;
     this.ready = new Promise((resolve) => {
       const timer = setTimeout(() => {
-        resolve({ error: `${o.kind} did not start within ${START_MS / 1000} s${this.tail()}` });
+        resolve({ error: `${o.kind} did not start within ${startMs / 1000} s (coverageTimeoutMs)${this.tail()}` });
         this.kill();
-      }, START_MS);
+      }, startMs);
       const listener = (m: HostReply) => {
         if (m.type !== 'ready' && m.type !== 'failed') return;
         clearTimeout(timer);

@@ -29,7 +29,7 @@ const importModule = new Function('url', 'return import(url)') as (url: string) 
 // The parts of vitest's node API this host uses (stable across vitest 3 and 4).
 interface TestResult {
   state: string;
-  errors?: { message?: string; name?: string }[];
+  errors?: ErrorLike[];
 }
 interface TestCase {
   fullName: string;
@@ -38,7 +38,7 @@ interface TestCase {
 interface TestModule {
   moduleId: string;
   state(): string;
-  errors(): { message?: string; name?: string; stack?: string }[];
+  errors(): ErrorLike[];
   children: { allTests(): Iterable<TestCase> };
   diagnostic(): { duration?: number; importDurations?: Record<string, unknown> };
 }
@@ -95,10 +95,28 @@ function projectOf(vitest: Vitest, file: string): Project {
   return vitest.projects.find((p) => p.matchesTestGlob(file)) ?? vitest.getRootProject();
 }
 
-function messageOf(e: { message?: string; name?: string; stack?: string } | undefined): string | undefined {
+interface ErrorLike {
+  message?: string;
+  name?: string;
+  stack?: string;
+  /** Where Vite's transform failed (a syntax error), and the module it was transforming. */
+  loc?: { file?: string; line?: number; column?: number };
+  id?: string;
+  /** vitest 4 keeps Vite's transform error (with `id` and `loc`) here. */
+  __vitest_rollup_error__?: { id?: string; loc?: { file?: string; line?: number; column?: number } };
+}
+
+/** The error in one line, with where it happened in the project (not in vitest's or vite's own code). */
+function messageOf(e: ErrorLike | undefined): string | undefined {
   if (!e) return undefined;
-  const first = (e.stack ?? '').split('\n').find((l) => /^\s+at /.test(l))?.trim();
-  return `${e.name && !String(e.message).startsWith(e.name) ? `${e.name}: ` : ''}${e.message ?? 'error'}${first ? ` (${first})` : ''}`;
+  const frame = (e.stack ?? '')
+    .split('\n')
+    .find((l) => /^\s+at /.test(l) && !/node_modules|node:internal/.test(l))
+    ?.trim();
+  const loc = e.loc ?? e.__vitest_rollup_error__?.loc;
+  const where = loc?.file ? `${loc.file}:${loc.line ?? 0}:${loc.column ?? 0}` : (e.id ?? e.__vitest_rollup_error__?.id ?? frame);
+  const text = `${e.name && !String(e.message).startsWith(e.name) ? `${e.name}: ` : ''}${(e.message ?? 'error').split('\n')[0]}`;
+  return `${text}${where ? ` (${where})` : ''}`;
 }
 
 async function runOne(vitest: Vitest, file: string): Promise<HostRun> {
