@@ -1,8 +1,9 @@
 // What a user sees when the project's runner cannot do its part (issue 15): a vitest that needs a newer Node, a jest
 // config that throws, a test file with a syntax error, a runner that hangs while starting. Each gives one message that
 // names the cause, the other figures stay, and no process is left behind (read from /proc).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -17,6 +18,15 @@ function cli(root: string, args: string[]) {
 }
 
 /** Processes (other than this one) whose command line or working folder is inside `root`. */
+/** Polls `done` until it holds (a deadline, not a sleep: it returns as soon as it holds). */
+async function until(done: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 function processesIn(root: string): string[] {
   const found: string[] = [];
   for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid)) {
@@ -142,6 +152,93 @@ ${SOURCE}`);
     assert.match(json.unmeasurable ?? '', /^vitest did not start within 4 s \(coverageTimeoutMs\)/);
     assert.equal(processesIn(p.root), []);
   } finally {
+    p.remove();
+  }
+});
+
+test('vitest: a test file that never ends is stopped at coverageTimeoutMs with its workers; the next file runs in a new vitest', () => {
+  const p = tempProject(`//- /package.json
+{ "name": "hang-test", "type": "module", "scripts": { "test": "vitest run" }, "testgap": { "coverageTimeoutMs": 5000 } }
+//- /vitest.config.mjs
+export default { test: { include: ['test/**/*.test.ts'] } };
+//- /test/a-spin.test.ts
+import { it } from 'vitest';
+it('spins', () => { for (;;) {} });
+//- /test/sum.test.ts
+import { expect, it } from 'vitest';
+import { sum } from '../src/sum';
+it('sums', () => expect(sum(1, 2)).toBe(3));
+${SOURCE}`);
+  linkTestTools(p.root);
+  try {
+    const cov = cli(p.root, ['coverage', '--json']);
+    assert.is(cov.code, 1);
+    const json = JSON.parse(cov.stdout) as CoverageJson;
+    const status = Object.fromEntries(json.tests.map((t) => [t.path, t]));
+    assert.is(status['test/a-spin.test.ts']?.status, 'timeout', JSON.stringify(json.tests));
+    assert.match(status['test/a-spin.test.ts']?.message ?? '', /did not finish within 5000 ms/);
+    assert.is(status['test/sum.test.ts']?.status, 'passed');
+    assert.is(json.files.find((f) => f.path === 'src/sum.ts')?.functions.pct, 100);
+    assert.equal(processesIn(p.root), []);
+  } finally {
+    p.remove();
+  }
+});
+
+test('vitest: a test file that eats memory is stopped at the limit, says so, and the other file still runs', () => {
+  const p = tempProject(`//- /package.json
+{ "name": "memory", "type": "module", "scripts": { "test": "vitest run" }, "testgap": { "memoryMb": 64 } }
+//- /vitest.config.mjs
+export default { test: { include: ['test/**/*.test.ts'] } };
+//- /test/a-hog.test.ts
+import { it } from 'vitest';
+it('hogs', () => {
+  const kept: Buffer[] = [];
+  for (;;) kept.push(Buffer.alloc(16 * 2 ** 20, 1));
+});
+//- /test/sum.test.ts
+import { expect, it } from 'vitest';
+import { sum } from '../src/sum';
+it('sums', () => expect(sum(1, 2)).toBe(3));
+${SOURCE}`);
+  linkTestTools(p.root);
+  try {
+    const cov = cli(p.root, ['coverage', '--json']);
+    const json = JSON.parse(cov.stdout) as CoverageJson;
+    const status = Object.fromEntries(json.tests.map((t) => [t.path, t]));
+    assert.is(status['test/a-hog.test.ts']?.status, 'crashed', JSON.stringify(json.tests));
+    assert.match(status['test/a-hog.test.ts']?.message ?? '', /^used \d+ MB of memory, more than the limit \(memoryMb 64 \+ 256 MB for the runner\)/);
+    assert.is(status['test/sum.test.ts']?.status, 'passed');
+    assert.equal(processesIn(p.root), []);
+  } finally {
+    p.remove();
+  }
+});
+
+test('vitest: when the process that started it is killed, the host and a worker stuck in a loop end too', async () => {
+  const p = tempProject(`//- /package.json
+{ "name": "orphans", "type": "module", "scripts": { "test": "vitest run" } }
+//- /vitest.config.mjs
+export default { test: { include: ['test/**/*.test.ts'] } };
+//- /test/spin.test.ts
+import { it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+it('spins', () => {
+  writeFileSync(process.env.TMPDIR + '/spinning', '');
+  for (;;) {}
+});
+`);
+  linkTestTools(p.root);
+  const cli = spawn(process.execPath, [SERVER_BIN, 'coverage'], { cwd: p.root, stdio: 'ignore' });
+  try {
+    // The worker says it is in the loop by writing a file into its temp folder (under testgap-coverage-<cli pid>-…).
+    const spinning = () => fs.readdirSync(os.tmpdir()).some((d) => d.startsWith(`testgap-coverage-${cli.pid}-`) && fs.existsSync(path.join(os.tmpdir(), d, 'spinning')));
+    await until(spinning, 60_000, 'the test to start spinning');
+    assert.ok(processesIn(p.root).length >= 2, 'a host and a worker');
+    cli.kill('SIGKILL');
+    await until(() => processesIn(p.root).length === 0, 10_000, `no process left: ${processesIn(p.root).join('; ')}`);
+  } finally {
+    cli.kill('SIGKILL');
     p.remove();
   }
 });

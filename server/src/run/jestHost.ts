@@ -14,9 +14,12 @@ import { installGuard } from './guard';
 
 const start = JSON.parse(process.argv[2]!) as HostStart;
 
+// The watchdog ends the host's whole process group (the server starts it as a group leader), so the runner's workers
+// go with it even when one of them is stuck in a loop.
 new Worker(
   `const { workerData } = require('node:worker_threads');
-   setInterval(() => { if (process.ppid !== workerData.ppid) process.kill(workerData.pid, 'SIGKILL'); }, 250);`,
+   const end = () => { try { process.kill(-workerData.pid, 'SIGKILL'); } catch { process.kill(workerData.pid, 'SIGKILL'); } };
+   setInterval(() => { if (process.ppid !== workerData.ppid) end(); }, 250);`,
   { eval: true, workerData: { ppid: process.ppid, pid: process.pid } },
 ).unref();
 
@@ -132,4 +135,11 @@ process.on('message', (m: HostRequest) => {
     send({ type: 'done', id: m.id });
   });
 });
-process.on('disconnect', () => process.exit(1));
+// The server is gone (its channel closed): the runner's workers go with this host.
+process.on('disconnect', () => {
+  try {
+    process.kill(-process.pid, 'SIGKILL');
+  } catch {
+    process.exit(1);
+  }
+});

@@ -18,11 +18,42 @@ import { installNetworkGuard, installWriteGuard } from './guard';
 
 const start = JSON.parse(process.argv[2]!) as HostStart;
 
-new Worker(
-  `const { workerData } = require('node:worker_threads');
-   setInterval(() => { if (process.ppid !== workerData.ppid) process.kill(workerData.pid, 'SIGKILL'); }, 250);`,
-  { eval: true, workerData: { ppid: process.ppid, pid: process.pid } },
-).unref();
+// The watchdog ends the host's whole process group (the server starts it as a group leader), so the runner's workers
+// go with it even when one of them is stuck in a loop. On Linux it also holds the workers to the memory limit, by their
+// resident memory read from /proc: a V8 heap flag on each worker would cost every run a tenth of its time (any V8
+// flag in NODE_OPTIONS makes Node start without its startup snapshot), and resident memory counts buffers too.
+const memoryByProc = process.platform === 'linux';
+const RSS_SLACK_MB = 256;
+const watchdog = new Worker(
+  `const { workerData, parentPort } = require('node:worker_threads');
+   const fs = require('node:fs');
+   const end = () => { try { process.kill(-workerData.pid, 'SIGKILL'); } catch { process.kill(workerData.pid, 'SIGKILL'); } };
+   const children = () => {
+     const out = [];
+     for (const t of fs.readdirSync('/proc/' + workerData.pid + '/task')) {
+       out.push(...fs.readFileSync('/proc/' + workerData.pid + '/task/' + t + '/children', 'utf8').split(' ').filter(Boolean).map(Number));
+     }
+     return out;
+   };
+   setInterval(() => {
+     if (process.ppid !== workerData.ppid) end();
+     if (!workerData.limitBytes) return;
+     try {
+       for (const pid of children()) {
+         const rss = Number(fs.readFileSync('/proc/' + pid + '/statm', 'utf8').split(' ')[1]) * 4096;
+         if (rss > workerData.limitBytes) {
+           process.kill(pid, 'SIGKILL');
+           parentPort.postMessage({ pid, mb: Math.round(rss / 1048576) });
+         }
+       }
+     } catch {}
+   }, 100);`,
+  { eval: true, workerData: { ppid: process.ppid, pid: process.pid, limitBytes: memoryByProc ? (start.memoryMb + RSS_SLACK_MB) * 2 ** 20 : 0 } },
+);
+watchdog.unref();
+/** Workers the watchdog killed for their memory since the last run started. */
+const overMemory: { pid: number; mb: number }[] = [];
+watchdog.on('message', (m: { pid: number; mb: number }) => overMemory.push(m));
 
 const importModule = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
 
@@ -69,9 +100,9 @@ async function boot(): Promise<Vitest> {
   const bundledConfig = (file: string) => path.dirname(file) === configDir && /\.timestamp-\d+-[0-9a-f]+\.mjs$/.test(file);
   installWriteGuard([start.tmpDir, ...caches, ...start.allowWrite], bundledConfig);
   if (!start.allowNetwork) installNetworkGuard();
-  // What vitest's workers inherit: the guard and the memory limit.
+  // What vitest's workers inherit: the guard (and, where /proc cannot tell their memory, a heap limit).
   process.env.TESTGAP_GUARD = JSON.stringify({ writable: [start.tmpDir, ...start.allowWrite], allowNetwork: start.allowNetwork });
-  process.env.NODE_OPTIONS = `--require ${JSON.stringify(path.join(__dirname, 'workerGuard.js'))} --max-old-space-size=${start.memoryMb}`;
+  process.env.NODE_OPTIONS = `--require ${JSON.stringify(path.join(__dirname, 'workerGuard.js'))}${memoryByProc ? '' : ` --max-old-space-size=${start.memoryMb}`}`;
   process.chdir(start.root);
   const vitest = await api.createVitest(
     'test',
@@ -121,6 +152,7 @@ function messageOf(e: ErrorLike | undefined): string | undefined {
 
 async function runOne(vitest: Vitest, file: string): Promise<HostRun> {
   const started = Date.now();
+  overMemory.length = 0;
   // vitest cleans its own folder on each run (`cleanOnRerun`); the report of the last run must not be read for this one.
   fs.rmSync(path.join(coverageDir, 'coverage-final.json'), { force: true });
   const result = await vitest.runTestSpecifications([projectOf(vitest, file).createSpecification(file)], false);
@@ -140,6 +172,12 @@ async function runOne(vitest: Vitest, file: string): Promise<HostRun> {
   const state = module?.state() ?? 'failed';
   const passed = (state === 'passed' || state === 'skipped') && failures.length === 0 && moduleErrors.length === 0 && unhandled.length === 0;
   const loaded = Object.keys(module?.diagnostic().importDurations ?? {}).filter((f) => path.isAbsolute(f));
+  // The watchdog's memory kill comes first: vitest itself only sees a worker that went away.
+  const killed = overMemory[0];
+  if (killed) {
+    const message = `used ${killed.mb} MB of memory, more than the limit (memoryMb ${start.memoryMb} + ${RSS_SLACK_MB} MB for the runner), and was stopped`;
+    return { testFile: file, status: 'crashed', durationMs: Date.now() - started, tests: counts, coverage: {}, loaded: [file, ...loaded], message };
+  }
   const message = passed
     ? undefined
     : failures.length
@@ -175,4 +213,11 @@ boot().then(
     process.exit(1);
   },
 );
-process.on('disconnect', () => process.exit(1));
+// The server is gone (its channel closed): the runner's workers go with this host.
+process.on('disconnect', () => {
+  try {
+    process.kill(-process.pid, 'SIGKILL');
+  } catch {
+    process.exit(1);
+  }
+});
