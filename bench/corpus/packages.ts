@@ -68,3 +68,24 @@ export const SMOKE: CorpusPackage = {
   api: ['lib/*.js'],
   source: ['index.js', 'lib/*.js'],
 };
+
+/**
+ * The modern corpus (issue 15): ES-module-only packages (`"type": "module"`, `export` syntax, no CommonJS build), as
+ * current npm packages are written; chosen for a spread of shapes (functions over strings and numbers, object
+ * mappers, classes with state, byte arrays) and none measured before. The latest release each registry major runs on
+ * Node 20 with.
+ */
+export const MODERN: CorpusPackage[] = [
+  { name: 'camelcase', version: '8.0.0', pin: 'npm', how: 'latest release', api: ['index.js'] },
+  { name: 'decamelize', version: '6.0.1', pin: 'npm', how: 'latest release', api: ['index.js'] },
+  { name: 'pretty-bytes', version: '7.2.0', pin: 'npm', how: 'latest release', api: ['index.js'] },
+  { name: 'pretty-ms', version: '9.3.1', pin: 'npm', how: 'latest 9.x (10 was published after this corpus was chosen)', api: ['index.js'] },
+  { name: 'map-obj', version: '5.0.2', pin: 'npm', how: 'latest release', api: ['index.js'] },
+  { name: 'filter-obj', version: '6.1.0', pin: 'npm', how: 'latest release', api: ['index.js'] },
+  { name: 'quick-lru', version: '7.3.0', pin: 'npm', how: 'latest release', api: ['index.js'] },
+  { name: 'yocto-queue', version: '1.2.2', pin: 'npm', how: 'latest release', api: ['index.js'] },
+  { name: 'dot-prop', version: '9.0.0', pin: 'npm', how: 'latest release', api: ['index.js'] },
+  { name: 'strip-indent', version: '4.1.1', pin: 'npm', how: 'latest release', api: ['index.js'] },
+  { name: 'uint8array-extras', version: '1.6.0', pin: 'npm', how: 'latest release', api: ['index.js'] },
+  { name: 'change-case', version: '5.4.4', pin: 'npm', how: 'latest release', api: ['dist/index.js'], source: ['dist/index.js'] },
+];

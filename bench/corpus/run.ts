@@ -9,6 +9,7 @@
 //   node out/bench/corpus/run.js                  every package (long: progress on stderr)
 //   node out/bench/corpus/run.js --only plural,uneval
 //   node out/bench/corpus/run.js --smoke          the bundled fixture package only, no registry needed (npm test)
+//   node out/bench/corpus/run.js --corpus modern  the ES-module corpus (packages.ts, MODERN) instead of TestPilot's
 //
 // Exit code 1 when an emitted test failed in any rerun, or a package could not be set up or measured.
 import { spawn } from 'node:child_process';
@@ -16,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { GenerateJson } from '../../server/src/cli/generate';
 import { machine } from '../stats';
-import { CORPUS, EXCLUDED, SMOKE, TESTPILOT, type CorpusPackage } from './packages';
+import { CORPUS, EXCLUDED, MODERN, SMOKE, TESTPILOT, type CorpusPackage } from './packages';
 
 const REPO = path.resolve(__dirname, '../../..');
 // The testgap built alongside this script (out/ normally).
@@ -25,6 +26,8 @@ const UVU = path.join(REPO, 'node_modules/uvu/bin.js');
 const C8 = path.join(REPO, 'node_modules/c8/bin/c8.js');
 
 interface Options {
+  /** Which corpus: TestPilot's (default) or the modern ES-module one. */
+  corpus: 'testpilot' | 'modern';
   only?: Set<string>;
   smoke: boolean;
   reruns: number;
@@ -67,20 +70,23 @@ export interface PackageResult {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { smoke: false, reruns: 5, jobs: 1, budgetMs: 15 * 60_000, work: path.join(REPO, 'bench/tmp/corpus') };
+  const o: Options = { corpus: 'testpilot', smoke: false, reruns: 5, jobs: 1, budgetMs: 15 * 60_000, work: path.join(REPO, 'bench/tmp/corpus') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--smoke') o.smoke = true;
     else if (a === '--only') o.only = new Set(argv[++i].split(','));
+    else if (a === '--corpus') o.corpus = argv[++i] === 'modern' ? 'modern' : 'testpilot';
     else if (a === '--reruns') o.reruns = Number(argv[++i]);
     else if (a === '--jobs') o.jobs = Number(argv[++i]);
     else if (a === '--budget-minutes') o.budgetMs = Number(argv[++i]) * 60_000;
     else if (a === '--work') o.work = path.resolve(argv[++i]);
-    else throw new Error(`bench/corpus: unknown argument ${a} (use --smoke, --only a,b, --reruns N, --jobs N, --budget-minutes N, --work DIR)`);
+    else throw new Error(`bench/corpus: unknown argument ${a} (use --corpus modern, --smoke, --only a,b, --reruns N, --jobs N, --budget-minutes N, --work DIR)`);
   }
   if (o.smoke) {
     o.reruns = Math.min(o.reruns, 2);
     o.work = path.join(o.work, 'smoke');
+  } else if (o.corpus === 'modern') {
+    o.work = path.join(o.work, 'modern');
   }
   return o;
 }
@@ -332,7 +338,7 @@ export function table(results: PackageResult[]): string[] {
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
-  const chosen = o.smoke ? [SMOKE] : CORPUS.filter((p) => !o.only || o.only.has(p.name));
+  const chosen = o.smoke ? [SMOKE] : (o.corpus === 'modern' ? MODERN : CORPUS).filter((p) => !o.only || o.only.has(p.name));
   if (chosen.length === 0) throw new Error(`bench/corpus: no package named ${[...(o.only ?? [])].join(', ')}`);
   fs.mkdirSync(o.work, { recursive: true });
   const results: PackageResult[] = new Array(chosen.length);
@@ -353,9 +359,9 @@ async function main(): Promise<void> {
   };
   await Promise.all(Array.from({ length: Math.max(1, o.jobs) }, worker));
   fs.writeFileSync(path.join(o.work, 'results.json'), JSON.stringify({ date: new Date().toISOString(), machine: machine(), results }, null, 2));
-  console.log(`TestPilot corpus, ${new Date().toISOString().slice(0, 10)}; ${machine()}; reruns: ${o.reruns}`);
+  console.log(`${o.corpus === 'modern' ? 'Modern (ES-module) corpus' : 'TestPilot corpus'}, ${new Date().toISOString().slice(0, 10)}; ${machine()}; reruns: ${o.reruns}`);
   for (const line of table(results)) console.log(line);
-  if (!o.smoke && !o.only) {
+  if (!o.smoke && !o.only && o.corpus === 'testpilot') {
     console.log('');
     console.log('Excluded:');
     for (const e of EXCLUDED) console.log(`- ${e.name}: ${e.reason}`);

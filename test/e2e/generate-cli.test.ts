@@ -171,7 +171,7 @@ it('a', () => expect(a(1)).toBe(2));
     const before = p.read('test/a.test.ts');
     const r = generate(p.root, ['src/a.ts']);
     assert.is(r.code, 1);
-    assert.match(r.stderr, /testgap writes uvu tests, which this project's runner \(vitest \(not installed\), from scripts\.test: "vitest run"\) would not run, so it wrote nothing/);
+    assert.match(r.stderr, /testgap writes uvu tests, which this project's runner \(vitest 4\.1\.12, from scripts\.test: "vitest run"\) would not run, so it wrote nothing/);
     assert.is(p.read('test/a.test.ts'), before, 'the vitest file is as it was');
     assert.equal(fs.readdirSync(path.join(p.root, 'test')), ['a.test.ts']);
   } finally {

@@ -81,7 +81,9 @@ interface Vitest {
   version: string;
   projects: Project[];
   getRootProject(): Project;
-  standalone(): Promise<void>;
+  /** vitest ≥ 3.2; before that, `init`. */
+  standalone?(): Promise<void>;
+  init(): Promise<void>;
   invalidateFile(file: string): void;
   runTestSpecifications(specs: unknown[], allTestsRun?: boolean): Promise<{ testModules: TestModule[]; unhandledErrors: unknown[] }>;
   close(): Promise<void>;
@@ -118,7 +120,7 @@ async function boot(): Promise<Vitest> {
     },
     { server: { watch: null } },
   );
-  await vitest.standalone();
+  await (vitest.standalone ? vitest.standalone() : vitest.init());
   return vitest;
 }
 
