@@ -74,4 +74,27 @@ test('the child runs the code the server instrumented, and then loads no TypeScr
   }
 });
 
+test('a result that depends on how fast the call ran is not stable (quick-lru\'s maxAge: 1), one that does not is', async () => {
+  const root = project({
+    'ttl.js': `class Cache {
+  constructor() { this.m = new Map(); }
+  set(k, v, maxAge) { this.m.set(k, [v, Date.now() + maxAge]); return this; }
+  get(k) { const e = this.m.get(k); return e && Date.now() <= e[1] ? e[0] : undefined; }
+}
+exports.fresh = (maxAge) => new Cache().set('a', 1, maxAge).get('a');
+exports.stamp = () => new Date(0).toISOString() + typeof performance.now();
+`,
+  });
+  try {
+    const run = await runCandidates({ projectRoot: root, modulePath: path.join(root, 'ttl.js'), exportName: 'fresh', candidates: ['[1]', '[3600000]'], instrument: false }, limits);
+    assert.equal(returned(run.results[0]), { t: 'number', v: 1 }, 'fresh on this machine, this time');
+    assert.is(run.results[0]!.stable, false, 'maxAge 1: a slower call would find it expired');
+    assert.is(run.results[1]!.stable, true, 'an hour: no machine is that slow');
+    const clock = await runCandidates({ projectRoot: root, modulePath: path.join(root, 'ttl.js'), exportName: 'stamp', candidates: ['[]'], instrument: false }, limits);
+    assert.is(clock.results[0]!.stable, true, 'a date built from a given time does not move');
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test.run();
