@@ -1,7 +1,7 @@
 // Runner detection and the runner's own test files, on inline fixtures of the shapes public packages have.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { detectRunner, preloadOf, readConfigObject, runnerOfScript, testFileMatcher, type RunnerDetection, type RunnerSetting } from '../../server/src/core/runner';
+import { detectRunner, preloadOf, readConfigObject, runnerOfScript, sourceFileMatcher, testFileMatcher, type RunnerDetection, type RunnerSetting } from '../../server/src/core/runner';
 import { FIXTURE_ROOT, memoryHost, parseFixture } from '../helpers/fixture';
 import { fixtureProject } from '../helpers/project';
 
@@ -287,6 +287,45 @@ export function readFileSync(): string { return ''; }
   const classes = project.knownFiles().map((f) => `${project.isTestFile(f) ? 'test' : 'source'} ${project.relative(f)}`);
   assert.equal(classes.sort(), ['source src/a.ts', 'test test/a.test.ts']);
   assert.equal(untested('src/a.ts'), ['b'], 'a helper that calls b is not a test of it');
+});
+
+test('sources: vitest coverage.include/exclude and jest collectCoverageFrom (with !) and coveragePathIgnorePatterns', () => {
+  const v = detect(`//- /package.json
+{ "devDependencies": { "vitest": "^4.1.0" } }
+//- /vitest.config.ts
+export default { test: { coverage: { include: ['src/**/*.ts'], exclude: ['src/generated/**'] } } };
+`);
+  assert.equal(v.sources, { include: ['src/**/*.ts'], exclude: ['src/generated/**'], excludeRegex: [] });
+  const isV = sourceFileMatcher(v.sources!);
+  assert.equal(['src/a.ts', 'src/generated/b.ts', 'scripts/c.ts', 'src/d.js'].filter(isV), ['src/a.ts']);
+  const j = detect(`//- /package.json
+{ "jest": { "rootDir": "pkg", "collectCoverageFrom": ["src/**/*.{js,ts}", "!src/**/*.d.ts", "!**/vendor/**"], "coveragePathIgnorePatterns": ["<rootDir>/src/legacy/"] } }
+`);
+  assert.equal(j.sources, { include: ['pkg/src/**/*.{js,ts}'], exclude: ['pkg/src/**/*.d.ts', 'pkg/**/vendor/**'], excludeRegex: ['^/pkg/src/legacy/'] });
+  const isJ = sourceFileMatcher(j.sources!);
+  assert.equal(['pkg/src/a.ts', 'pkg/src/x.d.ts', 'pkg/src/vendor/v.js', 'pkg/src/legacy/old.js', 'pkg/lib/b.js'].filter(isJ), ['pkg/src/a.ts']);
+  const none = detect(`//- /package.json
+{ "jest": { "testEnvironment": "node" } }
+`);
+  assert.is(none.sources, undefined, 'nothing named: every file that is not a test is a source');
+});
+
+test('project: what the runner\'s coverage config leaves out is not a source, and gets no finding', () => {
+  const { project, untested } = fixtureProject(`//- /package.json
+{ "devDependencies": { "vitest": "4" } }
+//- /vitest.config.ts
+export default { test: { include: ['src/**/*.test.ts'], coverage: { include: ['src/**'] } } };
+//- /src/a.ts
+export function a(): number { return 1; }
+//- /src/a.test.ts
+import { a } from './a';
+it('a', () => expect(a()).toBe(1));
+//- /scripts/release.ts
+export function release(): void {}
+`);
+  const classes = project.knownFiles().map((f) => `${project.isTestFile(f) ? 'test' : 'source'} ${project.relative(f)}`);
+  assert.equal(classes.sort(), ['source src/a.ts', 'test src/a.test.ts']);
+  assert.equal(untested('src/a.ts'), []);
 });
 
 test('project: when the runner\'s files are compiled output, the default globs find the tests', () => {

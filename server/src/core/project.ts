@@ -12,7 +12,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import { analyseFile, isAnalysablePath, parseFile, reparseFile } from './analyse';
 import type { Analysed, FileFacts, Finding, ModuleExports, Problem, Unit } from './model';
-import { describeTests, detectRunner, runnerImports, testFileMatcher, type RunnerDetection } from './runner';
+import { describeTests, detectRunner, runnerImports, sourceFileMatcher, testFileMatcher, type RunnerDetection } from './runner';
 import { DEFAULT_SETTINGS, type Settings } from './settings';
 import { detectTestLayout, expectedTestPath, makeMatcher, type TestLayout } from './testPaths';
 
@@ -77,6 +77,7 @@ export class Project {
   /** The package's test runner, and with it which files are tests and which are its setup files (core/runner.ts). */
   private detection!: RunnerDetection;
   private isSetupFile: (rel: string) => boolean = () => false;
+  private isRunnerSource: (rel: string) => boolean = () => true;
   /** The runner's configuration decides the test files (else testFilePattern does). */
   private runnerGlobs = false;
   /** testgap's default test globs, and mock and fixture folders: what the runner does not take of these is its helpers. */
@@ -132,6 +133,8 @@ export class Project {
     this.detection = detectRunner(this.host, this.root, { setting: this.settings.runner, nodeVersion: process.versions.node, ...(testImports ? { testImports } : {}) });
     const setup = new Set(this.detection.setupFiles);
     this.isSetupFile = (rel) => setup.has(rel);
+    const sources = this.detection.sources ? sourceFileMatcher(this.detection.sources) : undefined;
+    this.isRunnerSource = sources ?? (() => true);
     const userGlobs = JSON.stringify(this.settings.testFilePattern) !== JSON.stringify(DEFAULT_SETTINGS.testFilePattern);
     this.runnerGlobs = !userGlobs && !!this.detection.tests;
     if (!this.runnerGlobs) {
@@ -157,6 +160,9 @@ export class Project {
     const rel = this.relative(file);
     if (rel.startsWith('..') || path.isAbsolute(rel) || !isAnalysablePath(file) || this.isExcluded(rel) || this.isBuildOutput(file)) return false;
     if (isToolingFile(rel) || this.isSetupFile(rel)) return false;
+    // What the runner's coverage config leaves out (vitest coverage.include, jest collectCoverageFrom) is not a source;
+    // tests stay whatever it says.
+    if (!this.isRunnerSource(rel) && !this.isTest(rel)) return false;
     // Beside the runner's tests: their helpers, fixtures and mocks (test/helpers.ts, __mocks__/fs.ts) are not sources.
     return !(this.runnerGlobs && this.defaultTest(rel) && !this.isTest(rel));
   }

@@ -39,6 +39,12 @@ export interface RunnerDetection {
   /** Files the runner loads before tests (setup files): neither tests nor sources. */
   setupFiles: string[];
   /**
+   * Which files are sources, as the runner's coverage config says (vitest `test.coverage.include`/`exclude`, jest
+   * `collectCoverageFrom` and `coveragePathIgnorePatterns`): globs relative to the package root and regular
+   * expressions against `/` + that path. Undefined when the config names none: every file that is not a test is.
+   */
+  sources?: { include: string[]; exclude: string[]; excludeRegex: string[] };
+  /**
    * Modules the test script loads into Node before the tests, as written there: `--import tsx`, `--loader ts-node/esm`
    * (`import`), `-r ts-node/register` (`require`); a script run by `tsx` imports `tsx`. Tests are run with them.
    */
@@ -265,6 +271,21 @@ function vitestFiles(d: RunnerDetection, read: (rel: string) => string | undefin
       const typecheck = t.typecheck && typeof t.typecheck === 'object' ? (t.typecheck as Record<string, unknown>) : undefined;
       if (typecheck?.enabled === true) typecheckInclude = isStrings(typecheck.include) ? typecheck.include : VITEST_TYPECHECK_INCLUDE;
       d.setupFiles = strings(t.setupFiles).map(stripDot);
+      const coverage = t.coverage && typeof t.coverage === 'object' ? (t.coverage as Record<string, unknown>) : undefined;
+      if (coverage && (coverage.include !== undefined || coverage.exclude !== undefined)) {
+        const listed = (key: string) => {
+          const v = coverage[key];
+          if (v === undefined) return [];
+          if (v === UNKNOWN || !isStrings(v)) {
+            d.unread.push(`${configFile}: test.coverage.${key} is not a list of literal strings; testgap does not narrow the sources by it`);
+            return [];
+          }
+          return v.map((x) => (x === CONFIG_DEFAULTS_EXCLUDE ? VITEST_EXCLUDE : [x])).flat().map(stripDot);
+        };
+        const include = listed('include');
+        const exclude = listed('exclude');
+        if (include.length > 0 || exclude.length > 0) d.sources = { include, exclude, excludeRegex: [] };
+      }
       if (t.projects !== undefined || t.workspace !== undefined) d.unread.push(`${configFile}: vitest projects are not read yet; testgap uses the root config's test files`);
     }
   }
@@ -320,6 +341,18 @@ function jestFiles(d: RunnerDetection, read: (rel: string) => string | undefined
     excludeRegex: [`^(?!.*\\.(?:${extensions.map(escapeRegex).join('|')})$)`, ...ignore],
   };
   d.setupFiles = [...list('setupFiles', []), ...list('setupFilesAfterEnv', [])].map(rootDir);
+  // collectCoverageFrom's globs are relative to rootDir; a `!` negates one. coveragePathIgnorePatterns are regexes
+  // against the absolute path (its default, /node_modules/, the project never holds).
+  const collect = list('collectCoverageFrom', []);
+  const ignored = list('coveragePathIgnorePatterns', []).map((p) => p.replace(/<rootDir>\/?/g, `^/${base === '' ? '' : `${escapeRegex(base)}/`}`));
+  if (collect.length > 0 || ignored.length > 0) {
+    const fromRoot = (g: string) => (base === '' ? stripDot(g) : `${base}/${stripDot(g)}`);
+    d.sources = {
+      include: collect.filter((g) => !g.startsWith('!')).map(fromRoot),
+      exclude: collect.filter((g) => g.startsWith('!')).map((g) => fromRoot(g.slice(1))),
+      excludeRegex: ignored,
+    };
+  }
 }
 
 function mochaFiles(d: RunnerDetection, read: (rel: string) => string | undefined, pkg: PackageJson, script: string | undefined): void {
@@ -396,6 +429,20 @@ function uvuFiles(d: RunnerDetection, script: string): void {
 }
 
 /** Whether a path (relative to the package root, `/` separators) is one of the runner's test files. */
+/** Whether a file (relative to the package root) is a source by the runner's coverage config. */
+export function sourceFileMatcher(sources: NonNullable<RunnerDetection['sources']>): (rel: string) => boolean {
+  const include = sources.include.length > 0 ? picomatch(sources.include, { dot: true }) : () => true;
+  const exclude = sources.exclude.length > 0 ? picomatch(sources.exclude, { dot: true }) : () => false;
+  const excludeRe = sources.excludeRegex.flatMap((r) => {
+    try {
+      return [new RegExp(r)];
+    } catch {
+      return [];
+    }
+  });
+  return (rel) => include(rel) && !exclude(rel) && !excludeRe.some((r) => r.test(`/${rel}`));
+}
+
 export function testFileMatcher(tests: NonNullable<RunnerDetection['tests']>): (rel: string) => boolean {
   const regexes = (list: string[]) =>
     list.flatMap((r) => {
