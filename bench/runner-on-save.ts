@@ -1,7 +1,7 @@
 // Coverage on save in a vitest and in a jest project: the time from didSave of one source file to the
 // `testgap/coverage` notification with its figures, with the project's runner kept warm by the server, as a ratio to
 // what a user would otherwise run for that one file: a cold `vitest run --coverage <test file>` or
-// `jest --coverage --coverageProvider=v8 <test file>`. Both are measured in the same run; the server runs in this
+// `jest --coverage <test file>`. Both are measured in the same run; the server runs in this
 // process behind a real JSON-RPC connection.
 //
 //   node out/bench/runner-on-save.js            (BENCH_FILES, BENCH_SAVES to change the sizes; BENCH_RUNNERS=vitest)
@@ -74,7 +74,7 @@ function coldRun(runner: Runner, root: string, testFile: string): number {
   const args =
     runner === 'vitest'
       ? [path.join(REPO, 'node_modules/vitest/vitest.mjs'), 'run', '--coverage', '--coverage.reporter=json', testFile]
-      : [path.join(REPO, 'node_modules/jest/bin/jest.js'), '--coverage', '--coverageProvider=v8', '--coverageReporters=json', testFile];
+      : [path.join(REPO, 'node_modules/jest/bin/jest.js'), '--coverage', '--coverageReporters=json', testFile];
   const started = performance.now();
   const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
   const elapsed = performance.now() - started;

@@ -146,7 +146,9 @@ async function prepare(p: CorpusPackage, o: Options): Promise<string> {
   // What a package publishes is often its build output (dist/, build/), which testgap skips by default in a source
   // tree; here it is the code under test. A shipped tsconfig.json describes sources that were not published (its
   // outDir would mark the shipped files as build output), so it goes too.
-  manifest.testgap = { exclude: ['**/node_modules/**'] };
+  // The generated tests are uvu's, run with uvu below; a runner the published manifest still names (memfs ships its
+  // `"jest"` config) is not installed here, and would make testgap decline to write uvu tests into a jest project.
+  manifest.testgap = { exclude: ['**/node_modules/**'], runner: 'uvu' };
   fs.rmSync(path.join(root, 'tsconfig.json'), { force: true });
   fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify(manifest, null, 2));
   if (manifest.dependencies && Object.keys(manifest.dependencies).length > 0) {

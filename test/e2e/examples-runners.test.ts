@@ -45,9 +45,9 @@ const EXAMPLES: Example[] = [
     // Money's getters are read through toMatchObject; Account.deposit and .total run through the tested Savings.
     // register and currency run only from the setup file and through Money: no test asserts anything of them.
     findings: ['src/account.ts missing-test Checking', 'src/currency.ts missing-test currency', 'src/currency.ts missing-test register'],
-    // jest counts what the test file's own modules ran: account.test.ts reaches money.ts, not currency.ts (only the
-    // setup file runs that, and jest's coverage of one test file leaves setup files out).
-    save: { file: 'src/account.ts', test: 'test/account.test.ts', loads: ['src/account.ts', 'src/money.ts'] },
+    // With jest's default coverage (babel's instrumentation) a test file's run counts every instrumented file it
+    // loaded, the setup file's currency.ts included.
+    save: { file: 'src/account.ts', test: 'test/account.test.ts', loads: ['src/account.ts', 'src/currency.ts', 'src/money.ts'] },
   },
   {
     name: 'node-test-esm',
@@ -82,10 +82,10 @@ function c8Figures(root: string, command: string[]): Figures {
   return Object.fromEntries(Object.entries(c8Summary(root, command)).filter(([k]) => k !== 'total').map(([k, v]) => [path.relative(root, k), v]));
 }
 
-/** `jest --coverage --coverageProvider=v8` as the project runs it (its config), with a json-summary report. */
+/** `jest --coverage` as the project runs it (its config, its coverage provider), with a json-summary report. */
 function jestFigures(root: string): Figures {
   const dir = path.join(root, '.jest-report');
-  const r = spawnSync(process.execPath, [path.join(REPO, 'node_modules/jest/bin/jest.js'), '--coverage', '--coverageProvider=v8', '--coverageReporters=json-summary', `--coverageDirectory=${dir}`], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [path.join(REPO, 'node_modules/jest/bin/jest.js'), '--coverage', '--coverageReporters=json-summary', `--coverageDirectory=${dir}`], { cwd: root, encoding: 'utf8' });
   assert.is(r.status, 0, r.stdout + r.stderr);
   const summary = JSON.parse(fs.readFileSync(path.join(dir, 'coverage-summary.json'), 'utf8')) as Figures;
   return Object.fromEntries(Object.entries(summary).filter(([k]) => k !== 'total').map(([k, v]) => [path.relative(root, k), v]));

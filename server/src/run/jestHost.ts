@@ -1,7 +1,8 @@
 // Entry of the jest host: a child process that runs a project's test files with the project's own jest (`runCLI`
 // from its @jest/core, with its config: setup files, transforms, moduleNameMapper, testEnvironment), one file per
 // call, in band, with jest's v8 coverage. Jest test files need jest's globals, module registry and transforms, so only
-// jest can run them; its coverage map is what `jest --coverage --coverageProvider=v8` reports. The process is kept:
+// jest can run them; its coverage map, with the project's own `coverageProvider` (jest's default is babel's
+// instrumentation), is what `jest --coverage` reports. The process is kept:
 // jest's transform cache (in the host's folder) and the loaded jest itself make each later call cheaper.
 //
 // The tests run in this process (in band), so the whole guard goes in before the first one: writes only in the host's
@@ -88,7 +89,6 @@ async function runOne(runCLI: RunCli, file: string): Promise<HostRun> {
     watchman: false,
     cacheDirectory: path.join(start.tmpDir, 'cache'),
     coverage: true,
-    coverageProvider: 'v8',
     coverageReporters: [],
     // Only what the file loaded: sources no test loads are counted by the caller, once, not on every call.
     collectCoverageFrom: [],

@@ -131,7 +131,7 @@ export function jestHost(project: Project): Omit<HostOptions, 'limits'> | string
   const entry = jest && resolveFrom(path.dirname(jest), '@jest/core');
   if (!jest || !entry) return `the tests of ${project.root} run with jest (${d.evidence}), which is not installed, so testgap measures no coverage here: install the project's dependencies (npm install)`;
   const version = packageVersion(jest, 'jest') ?? d.version ?? '';
-  if (Number(/^(\d+)/.exec(version)?.[1] ?? 0) < 27) return `the tests of ${project.root} run with jest ${version}; testgap drives jest 27 to 30, so it measures no coverage here (npm i -D jest@^30)`;
+  if (Number(/^(\d+)/.exec(version)?.[1] ?? 0) < 25) return `the tests of ${project.root} run with jest ${version}; testgap drives jest 25 to 30, so it measures no coverage here (npm i -D jest@^30)`;
   const config = d.configFile && !d.configFile.includes('#') ? path.resolve(project.root, d.configFile) : undefined;
   // Native ES modules in jest need this flag on the process that runs the tests (`node --experimental-vm-modules …jest`).
   const script = JSON.stringify(readJson(path.join(project.root, 'package.json'))?.scripts ?? {});
