@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PUSH_CLIENT, TestClient } from '../test/helpers/lspClient';
 import { writeFiles } from './generate';
+import { saveLoop } from './saves';
 import { machine, ms, percentile } from './stats';
 
 const FILES = Number(process.env.BENCH_FILES ?? 60);
@@ -73,37 +74,14 @@ async function main(): Promise<void> {
   // The first save measures everything (the server has no map from tests to sources yet).
   const first = 'src/mod0.ts';
   await client.open(first, files[first]!);
-  let started = performance.now();
-  let mark = client.coverage.length;
+  const started = performance.now();
+  const mark = client.coverage.length;
   await client.save(first);
   const initial = await waitResult(mark, 'the first run');
   const firstRun = performance.now() - started;
   if (initial.tests.length !== FILES) throw new Error(`first run ran ${initial.tests.length} test files`);
 
-  const onSave: number[] = [];
-  const ranPerSave: number[] = [];
-  const settled = client.session!.coverage.settled;
-  for (let s = 0; s < SAVES + 2; s++) {
-    const i = (s * 7) % FILES;
-    const rel = `src/mod${i}.ts`;
-    if (!client.latest(rel)) await client.open(rel, fs.readFileSync(path.join(root, rel), 'utf8'));
-    const text = source(i, s + 1);
-    await client.change(rel, [{ text }]);
-    fs.writeFileSync(path.join(root, rel), text);
-    mark = client.coverage.length;
-    const before = settled.length;
-    started = performance.now();
-    await client.save(rel);
-    const n = await waitResult(mark, `save ${s}`);
-    const elapsed = performance.now() - started;
-    const file = n.files.find((f) => f.uri === client.uri(rel));
-    if (!file || file.lines.covered === 0) throw new Error(`save ${s}: no figures for ${rel}`);
-    if (s >= 2) {
-      // The first two are warm-up (the JIT, the transpile cache).
-      onSave.push(elapsed);
-      ranPerSave.push(settled.slice(before).reduce((k, r) => k + r.tests.length, 0));
-    }
-  }
+  const { onSave, ranPerSave } = await saveLoop(client, { root, files: FILES, saves: SAVES, rel: (i) => `src/mod${i}.ts`, text: source });
   const rss = process.memoryUsage().rss;
   await client.stop();
   fs.rmSync(root, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PUSH_CLIENT, TestClient } from '../test/helpers/lspClient';
 import { writeFiles } from './generate';
+import { saveLoop } from './saves';
 import { machine, ms, percentile } from './stats';
 
 const FILES = Number(process.env.BENCH_FILES ?? 20);
@@ -98,38 +99,24 @@ async function bench(runner: Runner): Promise<string[]> {
   const waitResult = (mark: number, what: string) => client.waitFor(what, () => client.coverage.slice(mark).find((n) => !n.stale), 300_000);
   const first = 'src/mod0.js';
   await client.open(first, files[first]!, 'javascript');
-  let started = performance.now();
-  let mark = client.coverage.length;
+  const started = performance.now();
+  const mark = client.coverage.length;
   await client.save(first);
   const initial = await waitResult(mark, 'the first run');
   const firstRun = performance.now() - started;
   if (initial.tests.length !== FILES || initial.tests.some((t) => t.status !== 'passed')) throw new Error(`first run: ${JSON.stringify(initial.tests)}`);
 
-  const onSave: number[] = [];
-  const ranPerSave: number[] = [];
-  const settled = client.session!.coverage.settled;
-  for (let s = 0; s < SAVES + 2; s++) {
-    const i = (s * 7) % FILES;
-    const rel = `src/mod${i}.js`;
-    if (!client.latest(rel)) await client.open(rel, fs.readFileSync(path.join(root, rel), 'utf8'), 'javascript');
-    const text = source(runner, i, s + 1);
-    await client.change(rel, [{ text }]);
-    fs.writeFileSync(path.join(root, rel), text);
-    mark = client.coverage.length;
-    const before = settled.length;
-    started = performance.now();
-    await client.save(rel);
-    const n = await waitResult(mark, `save ${s}`);
-    const elapsed = performance.now() - started;
-    const file = n.files.find((f) => f.uri === client.uri(rel));
-    if (!file || file.lines.covered === 0) throw new Error(`save ${s}: no figures for ${rel}`);
-    if (s >= 2) {
-      // The first two are warm-up.
+  const { onSave, ranPerSave } = await saveLoop(client, {
+    root,
+    files: FILES,
+    saves: SAVES,
+    rel: (i) => `src/mod${i}.js`,
+    text: (i, s) => source(runner, i, s),
+    languageId: 'javascript',
+    onSave: (s, i, elapsed, n) => {
       if (process.env.BENCH_DEBUG) process.stderr.write(`save ${s}: ${elapsed.toFixed(0)} ms, in the runner ${n.tests.find((t) => t.uri.endsWith(`/mod${i}.test.js`))?.durationMs} ms\n`);
-      onSave.push(elapsed);
-      ranPerSave.push(settled.slice(before).reduce((k, r) => k + r.tests.length, 0));
-    }
-  }
+    },
+  });
   await client.stop();
   fs.rmSync(root, { recursive: true, force: true });
 

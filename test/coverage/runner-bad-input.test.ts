@@ -48,16 +48,19 @@ export function sum(a: number, b: number): number {
 }
 `;
 
+/** A vitest test of sum.ts, and sum.ts. */
+const SUM_TEST = `//- /test/sum.test.ts
+import { expect, it } from 'vitest';
+import { sum } from '../src/sum';
+it('sums', () => expect(sum(1, 2)).toBe(3));
+${SOURCE}`;
+
 test('a vitest 5 project on Node 20: one message naming the Node it needs, no figures, nothing started', () => {
   const p = tempProject(`//- /package.json
 { "name": "v5", "type": "module", "scripts": { "test": "vitest run" }, "devDependencies": { "vitest": "^5.1.0" } }
 //- /node_modules/vitest/package.json
 { "name": "vitest", "version": "5.1.2", "engines": { "node": "^22.12.0 || ^24.0.0 || >=26.0.0" } }
-//- /test/sum.test.ts
-import { expect, it } from 'vitest';
-import { sum } from '../src/sum';
-it('sums', () => expect(sum(1, 2)).toBe(3));
-${SOURCE}`);
+${SUM_TEST}`);
   try {
     const cov = cli(p.root, ['coverage', '--json']);
     assert.is(cov.code, 1);
@@ -139,11 +142,7 @@ test('a runner that hangs while starting: stopped after coverageTimeoutMs, one m
 //- /vitest.config.mjs
 await new Promise(() => setInterval(() => {}, 1000));
 export default {};
-//- /test/sum.test.ts
-import { expect, it } from 'vitest';
-import { sum } from '../src/sum';
-it('sums', () => expect(sum(1, 2)).toBe(3));
-${SOURCE}`);
+${SUM_TEST}`);
   linkTestTools(p.root);
   try {
     const cov = cli(p.root, ['coverage', '--json']);
@@ -156,64 +155,51 @@ ${SOURCE}`);
   }
 });
 
-test('vitest: a test file that never ends is stopped at coverageTimeoutMs with its workers; the next file runs in a new vitest', () => {
-  const p = tempProject(`//- /package.json
-{ "name": "hang-test", "type": "module", "scripts": { "test": "vitest run" }, "testgap": { "coverageTimeoutMs": 5000 } }
-//- /vitest.config.mjs
-export default { test: { include: ['test/**/*.test.ts'] } };
-//- /test/a-spin.test.ts
-import { it } from 'vitest';
-it('spins', () => { for (;;) {} });
-//- /test/sum.test.ts
-import { expect, it } from 'vitest';
-import { sum } from '../src/sum';
-it('sums', () => expect(sum(1, 2)).toBe(3));
-${SOURCE}`);
-  linkTestTools(p.root);
-  try {
-    const cov = cli(p.root, ['coverage', '--json']);
-    assert.is(cov.code, 1);
-    const json = JSON.parse(cov.stdout) as CoverageJson;
-    const status = Object.fromEntries(json.tests.map((t) => [t.path, t]));
-    assert.is(status['test/a-spin.test.ts']?.status, 'timeout', JSON.stringify(json.tests));
-    assert.match(status['test/a-spin.test.ts']?.message ?? '', /did not finish within 5000 ms/);
-    assert.is(status['test/sum.test.ts']?.status, 'passed');
-    assert.is(json.files.find((f) => f.path === 'src/sum.ts')?.functions.pct, 100);
-    assert.equal(processesIn(p.root), []);
-  } finally {
-    p.remove();
-  }
-});
+const STOPPED = [
+  {
+    what: 'a test file that never ends is stopped at coverageTimeoutMs with its workers',
+    settings: '{ "coverageTimeoutMs": 5000 }',
+    file: 'test/a-spin.test.ts',
+    body: "it('spins', () => { for (;;) {} });",
+    status: 'timeout',
+    message: /did not finish within 5000 ms/,
+  },
+  {
+    what: 'a test file that eats memory is stopped at the limit and says so',
+    settings: '{ "memoryMb": 64 }',
+    file: 'test/a-hog.test.ts',
+    body: "it('hogs', () => {\n  const kept: Buffer[] = [];\n  for (;;) kept.push(Buffer.alloc(16 * 2 ** 20, 1));\n});",
+    status: 'crashed',
+    message: /^used \d+ MB of memory, more than the limit \(memoryMb 64 \+ 256 MB for the runner\)/,
+  },
+];
 
-test('vitest: a test file that eats memory is stopped at the limit, says so, and the other file still runs', () => {
-  const p = tempProject(`//- /package.json
-{ "name": "memory", "type": "module", "scripts": { "test": "vitest run" }, "testgap": { "memoryMb": 64 } }
+for (const c of STOPPED) {
+  test(`vitest: ${c.what}; the next file runs in a new vitest`, () => {
+    const p = tempProject(`//- /package.json
+{ "name": "stopped", "type": "module", "scripts": { "test": "vitest run" }, "testgap": ${c.settings} }
 //- /vitest.config.mjs
 export default { test: { include: ['test/**/*.test.ts'] } };
-//- /test/a-hog.test.ts
+//- /${c.file}
 import { it } from 'vitest';
-it('hogs', () => {
-  const kept: Buffer[] = [];
-  for (;;) kept.push(Buffer.alloc(16 * 2 ** 20, 1));
-});
-//- /test/sum.test.ts
-import { expect, it } from 'vitest';
-import { sum } from '../src/sum';
-it('sums', () => expect(sum(1, 2)).toBe(3));
-${SOURCE}`);
-  linkTestTools(p.root);
-  try {
-    const cov = cli(p.root, ['coverage', '--json']);
-    const json = JSON.parse(cov.stdout) as CoverageJson;
-    const status = Object.fromEntries(json.tests.map((t) => [t.path, t]));
-    assert.is(status['test/a-hog.test.ts']?.status, 'crashed', JSON.stringify(json.tests));
-    assert.match(status['test/a-hog.test.ts']?.message ?? '', /^used \d+ MB of memory, more than the limit \(memoryMb 64 \+ 256 MB for the runner\)/);
-    assert.is(status['test/sum.test.ts']?.status, 'passed');
-    assert.equal(processesIn(p.root), []);
-  } finally {
-    p.remove();
-  }
-});
+${c.body}
+${SUM_TEST}`);
+    linkTestTools(p.root);
+    try {
+      const cov = cli(p.root, ['coverage', '--json']);
+      assert.is(cov.code, 1);
+      const json = JSON.parse(cov.stdout) as CoverageJson;
+      const status = Object.fromEntries(json.tests.map((t) => [t.path, t]));
+      assert.is(status[c.file]?.status, c.status, JSON.stringify(json.tests));
+      assert.match(status[c.file]?.message ?? '', c.message);
+      assert.is(status['test/sum.test.ts']?.status, 'passed');
+      assert.is(json.files.find((f) => f.path === 'src/sum.ts')?.functions.pct, 100);
+      assert.equal(processesIn(p.root), []);
+    } finally {
+      p.remove();
+    }
+  });
+}
 
 test('vitest: when the process that started it is killed, the host and a worker stuck in a loop end too', async () => {
   const p = tempProject(`//- /package.json
