@@ -9,16 +9,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentEdit, TextEdit } from 'vscode-languageserver/node';
-import {
-  applyInsertions,
-  emitSections,
-  mergeIntoExisting,
-  scanExistingTestFile,
-  type EmitInput,
-  type Emitted,
-  type Insertion,
-  type UnitSection,
-} from '../../server/src/core/emit';
+import { emitSections, type EmitInput, type Emitted, type UnitSection } from '../../server/src/core/emit';
+import { applyInsertions, mergeIntoExisting, scanExistingTestFile, type Insertion } from '../../server/src/core/existingTestFile';
 import type { Unit } from '../../server/src/core/model';
 import type { PropertyCase } from '../../server/src/core/properties';
 import type { Case } from '../../server/src/core/select';

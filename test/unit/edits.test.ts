@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { applyInsertions } from '../../server/src/core/emit';
+import { applyInsertions } from '../../server/src/core/existingTestFile';
 import { devDependencyInsertions } from '../../server/src/lsp/edits';
 
 const add = (json: string, names: string[]) => applyInsertions(json, devDependencyInsertions(json, names)!);

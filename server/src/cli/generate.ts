@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Project } from '../core/project';
-import { applyInsertions } from '../core/emit';
+import { applyInsertions } from '../core/existingTestFile';
 import { nodeFileHost } from '../io/nodeHost';
 import { WriteRefused, writeFileAtomic } from '../io/writeFile';
 import { generateTests, type GenerateResult, type UnitReport } from '../run/generate';

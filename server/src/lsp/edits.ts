@@ -2,7 +2,7 @@
 // rewritten, and the edit is pinned to the version of the open document it was computed for.
 import ts from 'typescript';
 import type { CreateFile, TextDocumentEdit, TextEdit, WorkspaceEdit } from 'vscode-languageserver/node';
-import type { Insertion } from '../core/emit';
+import type { Insertion } from '../core/existingTestFile';
 import { LineIndex } from '../core/text';
 import type { ClientCaps } from './capabilities';
 

@@ -10,22 +10,8 @@ import { keepsStableCases, selectCases, type Case, type Selection, type Suspecte
 import { calleeRegions, percent, proposeInputs, uncoveredReason, unitBlocks, unitRegion, type BlockInfo, type UncoveredReason } from '../core/search';
 import { sandboxRefusal } from '../core/outcome';
 import type { Settings } from '../core/settings';
-import {
-  applyInsertions,
-  emitNewFile,
-  emitSections,
-  helperNames,
-  identifierFrom,
-  mergeIntoExisting,
-  scanExistingTestFile,
-  type EmitInput,
-  type EmitStyle,
-  type ImportNeed,
-  type Insertion,
-  RESERVED_WORDS,
-  type ReexportSuite,
-  type UnitSection,
-} from '../core/emit';
+import { emitNewFile, emitSections, helperNames, identifierFrom, type EmitInput, type EmitStyle, type ImportNeed, RESERVED_WORDS, type ReexportSuite, type UnitSection } from '../core/emit';
+import { applyInsertions, mergeIntoExisting, scanExistingTestFile, type Insertion } from '../core/existingTestFile';
 import { parseFile, relativeSpecifiers } from '../core/analyse';
 import { mayReexport, reexportMarker } from '../core/reexports';
 import { transpileForSandbox } from './instrument';

@@ -1,0 +1,131 @@
+// Adding generated sections to a test file that exists: what it already holds (testgap's unit markers, its top-level
+// bindings, where its imports end), and insert-only edits that put new imports after its imports and new sections
+// at its end. Nothing of the file is ever replaced; its line breaks are kept.
+import ts from 'typescript';
+import type { Emitted } from './emit';
+
+export interface Insertion {
+  offset: number;
+  text: string;
+}
+
+/** What an existing test file already has: the units with a testgap section, and its top-level bindings. */
+export function scanExistingTestFile(text: string, fileName: string): { unitIds: Set<string>; bindings: Map<string, string>; importEnd: number } {
+  const unitIds = new Set<string>();
+  // Unit ids hold the file's path, which may contain spaces: the id is the rest of the marker line.
+  for (const m of text.matchAll(/^\uFEFF?\/\/ testgap: (.+?)[ \t]*$/gm)) unitIds.add(m[1]);
+  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
+  const bindings = new Map<string, string>();
+  let importEnd = 0;
+  for (const st of sf.statements) {
+    const isImportLike =
+      ts.isImportDeclaration(st) ||
+      (ts.isVariableStatement(st) && st.declarationList.declarations.some((d) => d.initializer && ts.isCallExpression(d.initializer) && d.initializer.expression.getText(sf) === 'require'));
+    if (ts.isImportDeclaration(st) && st.importClause && ts.isStringLiteral(st.moduleSpecifier)) {
+      const spec = st.moduleSpecifier.text;
+      const c = st.importClause;
+      if (c.name) bindings.set(c.name.text, `${spec}#default`);
+      if (c.namedBindings && ts.isNamespaceImport(c.namedBindings)) bindings.set(c.namedBindings.name.text, `${spec}#*`);
+      if (c.namedBindings && ts.isNamedImports(c.namedBindings)) {
+        for (const e of c.namedBindings.elements) bindings.set(e.name.text, `${spec}#${(e.propertyName ?? e.name).text}`);
+      }
+    } else if (ts.isVariableStatement(st)) {
+      for (const d of st.declarationList.declarations) {
+        const init = d.initializer;
+        const spec = init && ts.isCallExpression(init) && init.expression.getText(sf) === 'require' && init.arguments[0] && ts.isStringLiteral(init.arguments[0]) ? init.arguments[0].text : undefined;
+        if (ts.isIdentifier(d.name)) bindings.set(d.name.text, spec !== undefined ? `${spec}#*` : '');
+        else if (ts.isObjectBindingPattern(d.name)) {
+          for (const e of d.name.elements) if (ts.isIdentifier(e.name)) bindings.set(e.name.text, spec !== undefined ? `${spec}#${(e.propertyName ?? e.name).getText(sf)}` : '');
+        }
+      }
+    } else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name) {
+      bindings.set(st.name.text, '');
+    }
+    if (isImportLike) importEnd = st.getEnd();
+  }
+  return { unitIds, bindings, importEnd };
+}
+
+/** The line break a file uses (its first one), so inserted lines match it. */
+export function lineBreakOf(text: string): '\n' | '\r\n' {
+  const m = /\r\n|\n|\r/.exec(text);
+  return m?.[0] === '\r\n' ? '\r\n' : '\n';
+}
+
+/**
+ * Where imports go in a file that has none: after a BOM, a `#!` line, the leading comments (license headers,
+ * `// @ts-nocheck` and other pragmas only count before the first statement) and the directive prologue
+ * (`'use strict'` only works there). `atLineStart`: the offset begins a line.
+ */
+function topOfFile(text: string, sf: ts.SourceFile): { offset: number; atLineStart: boolean } {
+  let offset = text.startsWith('\uFEFF') ? 1 : 0;
+  const shebang = /^#![^\r\n]*(\r\n|\r|\n)?/.exec(text.slice(offset));
+  if (shebang) offset += shebang[0].length;
+  for (const c of ts.getLeadingCommentRanges(text, offset) ?? []) offset = c.end;
+  for (const st of sf.statements) {
+    if (!ts.isExpressionStatement(st) || !ts.isStringLiteral(st.expression) || st.getStart(sf) < offset) break;
+    offset = st.getEnd();
+  }
+  const before = text.charCodeAt(offset - 1);
+  return { offset, atLineStart: offset === 0 || before === 10 || before === 13 || (offset === 1 && before === 0xfeff) };
+}
+
+/**
+ * Insertions that add `emitted` to an existing file: import lines it lacks after the last import (or at the top),
+ * and the body at the end. Imports whose binding the file already has with the same meaning are skipped. Inserted
+ * lines end the way the file's lines do (CRLF stays CRLF); nothing of the file is replaced.
+ */
+export function mergeIntoExisting(existing: string, fileName: string, emitted: Emitted): Insertion[] {
+  // `emitted` must come from emitSections(…, scanExistingTestFile(existing).bindings) so its names do not clash.
+  const { bindings, importEnd } = scanExistingTestFile(existing, fileName);
+  const eol = lineBreakOf(existing);
+  const lines = (text: string) => (eol === '\n' ? text : text.replace(/\r?\n/g, eol));
+  const missing = emitted.importLines.filter((line) => !importAlreadyThere(line, bindings, fileName));
+  const insertions: Insertion[] = [];
+  if (missing.length > 0) {
+    const imports = missing.join('\n');
+    if (importEnd > 0) insertions.push({ offset: importEnd, text: lines(`\n${imports}`) });
+    else {
+      const top = topOfFile(existing, ts.createSourceFile(fileName, existing, ts.ScriptTarget.Latest, true));
+      // Mid-line (after `'use strict';` or a comment), the rest of that line stays on the last import's line: moved to
+      // a line of its own it could turn into something else (a `// testgap:` marker, say).
+      insertions.push({ offset: top.offset, text: lines(top.atLineStart ? `${imports}\n\n` : `\n${imports}`) });
+    }
+  }
+  const tail = existing.slice(-4).replace(/\r\n?/g, '\n');
+  const sep = existing.length === 0 || tail.endsWith('\n\n') ? '' : tail.endsWith('\n') ? '\n' : '\n\n';
+  insertions.push({ offset: existing.length, text: lines(`${sep}${emitted.body}`) });
+  return insertions;
+}
+
+function importAlreadyThere(line: string, bindings: Map<string, string>, fileName: string): boolean {
+  const scanned = scanExistingTestFile(line, fileName).bindings;
+  return [...scanned].every(([local, meaning]) => bindings.get(local) === meaning);
+}
+
+/** Names bound at the top level of an existing file (to avoid clashes). */
+export function boundNames(text: string, fileName: string): Set<string> {
+  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
+  const names = new Set<string>();
+  for (const st of sf.statements) {
+    if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) names.add(d.name.text);
+    if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name) names.add(st.name.text);
+  }
+  for (const k of scanExistingTestFile(text, fileName).bindings.keys()) names.add(k);
+  return names;
+}
+
+/**
+ * Applies insertions the way an LSP client applies insert-only TextEdits: insertions at the same offset appear in
+ * array order (an empty file gets its imports before its sections, not after).
+ */
+export function applyInsertions(text: string, insertions: Insertion[]): string {
+  const sorted = insertions.map((i, order) => ({ ...i, order })).sort((a, b) => a.offset - b.offset || a.order - b.order);
+  let out = '';
+  let at = 0;
+  for (const i of sorted) {
+    out += text.slice(at, i.offset) + i.text;
+    at = i.offset;
+  }
+  return out + text.slice(at);
+}
