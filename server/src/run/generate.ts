@@ -1,24 +1,21 @@
 // The generation pipeline for one source file: plan → run (sandbox) → select → emit → verify (sandbox, N runs) →
 // the insertions that add the surviving tests to the test file. Nothing that failed or flipped is ever returned.
-import fs from 'node:fs';
 import path from 'node:path';
-import { FIXTURE_FILES, plannedParams, planUnit, preparingCalls } from '../core/plan';
+import { FIXTURE_FILES, planUnit, preparingCalls } from '../core/plan';
 import type { Problem, Unit } from '../core/model';
 import type { Project } from '../core/project';
 import { propertiesFor, type PropertyCase } from '../core/properties';
-import { keepsStableCases, selectCases, type Case, type Selection, type SuspectedBug } from '../core/select';
-import { calleeRegions, percent, proposeInputs, uncoveredReason, unitBlocks, unitRegion, type BlockInfo, type UncoveredReason } from '../core/search';
-import { sandboxRefusal } from '../core/outcome';
+import { keepsStableCases, selectCases, type Case, type SuspectedBug } from '../core/select';
+import { calleeRegions, percent, uncoveredReason, unitBlocks, unitRegion, type BlockInfo, type UncoveredReason } from '../core/search';
 import type { Settings } from '../core/settings';
-import { emitNewFile, emitSections, helperNames, identifierFrom, type EmitInput, type EmitStyle, type ImportNeed, RESERVED_WORDS, type ReexportSuite, type UnitSection } from '../core/emit';
+import { emitNewFile, emitSections, helperNames, identifierFrom, type EmitInput, type ImportNeed, type UnitSection } from '../core/emit';
 import { applyInsertions, mergeIntoExisting, scanExistingTestFile, type Insertion } from '../core/existingTestFile';
-import { parseFile, relativeSpecifiers } from '../core/analyse';
-import { mayReexport, reexportMarker } from '../core/reexports';
-import { transpileForSandbox } from './instrument';
-import { TranspileCache } from './transpileCache';
-import { limitsFor, MAX_HANGS_PER_JOB, probeReexports, runCandidates, type CandidateResult, type Limits } from './sandbox';
+import { reexportMarker } from '../core/reexports';
+import { blockFacts, childCode, hangs, importClosure, searchInputs, sourceBlocks } from './inputSearch';
+import { verifiedReexports } from './reexportSuite';
+import { limitsFor, MAX_HANGS_PER_JOB, runCandidates, type CandidateResult } from './sandbox';
 import { foreignDialect } from '../core/runner';
-import { resolveEsm } from './esmResolve';
+import { esmLibraries, missingDependencies, moduleSpecifier, targetFor, testStyle, type Target } from './testFileShape';
 import { runTestText } from './verify';
 
 export type Variant = 'all' | 'table' | 'properties';
@@ -103,91 +100,6 @@ export interface GenerateResult {
   blockCoverage: FileBlockCoverage;
   /** The entry module's re-exports that were checked and written: values, and the modules they come from. */
   reexports?: { values: number; modules: number };
-}
-
-/** At most this many rounds of searched inputs per unit, each of at most SEARCH_BATCH inputs. */
-export const SEARCH_ROUNDS = 5;
-export const SEARCH_BATCH = 40;
-/** Rounds spent only on the blocks of helpers a unit calls, once its own blocks met the target. */
-export const HELPER_SEARCH_ROUNDS = 2;
-
-const IDENT = /^[A-Za-z_$][\w$]*$/;
-/**
- * Export names that cannot be a local binding (reserved words: `exports.delete`), or that make a call read as
- * something else: TypeScript's transpiler turns `assert.equal(async(...args), expected)` into an arrow function head
- * (RSVP exports `async`). They are imported under another name.
- */
-const NOT_A_BINDING = new Set(RESERVED_WORDS);
-
-function readJson(file: string): Record<string, unknown> | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-export function testStyle(testFile: string, projectRoot: string, existingText?: string): EmitStyle {
-  const ext = path.extname(testFile);
-  const ts = /\.[cm]?tsx?$/.test(testFile);
-  if (ext === '.mjs' || ext === '.mts') return { ts, esm: true };
-  if (ext === '.cjs' || ext === '.cts') return { ts, esm: false };
-  if (ts) return { ts, esm: true };
-  const type = readJson(path.join(projectRoot, 'package.json'))?.type;
-  return { ts, esm: type === 'module' || /^\s*import\s/m.test(existingText ?? '') };
-}
-
-function moduleSpecifier(testFile: string, sourceFile: string, style: EmitStyle, projectRoot: string): string {
-  let rel = path.relative(path.dirname(testFile), sourceFile).split(path.sep).join('/');
-  if (!rel.startsWith('.')) rel = `./${rel}`;
-  const typeModule = readJson(path.join(projectRoot, 'package.json'))?.type === 'module';
-  if (/\.tsx?$/.test(rel)) return typeModule ? rel.replace(/\.tsx?$/, '.js') : rel.replace(/\.tsx?$/, '');
-  if (/\.[mc]ts$/.test(rel)) return rel.replace(/\.([mc])ts$/, '.$1js');
-  if (!style.esm && rel.endsWith('.js')) return rel.slice(0, -3);
-  return rel;
-}
-
-/** Dependencies the emitted file needs that the project neither declares nor can resolve. */
-export function missingDependencies(projectRoot: string, needs: string[]): string[] {
-  const pkg = readJson(path.join(projectRoot, 'package.json')) ?? {};
-  const declared = { ...(pkg.dependencies as object), ...(pkg.devDependencies as object) } as Record<string, string>;
-  return needs.filter((name) => {
-    if (declared[name]) return false;
-    for (let dir = projectRoot; ; dir = path.dirname(dir)) {
-      if (fs.existsSync(path.join(dir, 'node_modules', name, 'package.json'))) return false;
-      if (dir === path.dirname(dir)) return true;
-    }
-  });
-}
-
-interface Target {
-  unit: Unit;
-  /** The unit or its class, as the module exports it. */
-  exported: Unit;
-  exportName: string;
-  binding: string;
-  importKind: ImportNeed['kind'];
-  /** The test file already binds the unit's export under `binding`. */
-  alreadyImported?: boolean;
-}
-
-/**
- * How the test file refers to `unit`'s export. `existing` maps the test file's current top-level bindings to the unit
- * they import (or '' for anything else): a binding already there for the same unit is reused (no import), and a
- * name taken by something else gets a suffix.
- */
-function targetFor(unit: Unit, byId: Map<string, Unit>, style: EmitStyle, file: string, existing: Map<string, string>): Target | undefined {
-  const exported = unit.parent ? byId.get(unit.parent) : unit;
-  if (!exported || exported.exportNames.length === 0) return undefined;
-  const exportName = exported.exportNames.find((n) => n !== 'default' && n !== 'export=') ?? exported.exportNames[0];
-  const named = exportName !== 'default' && exportName !== 'export=';
-  let binding = named && IDENT.test(exportName) ? exportName : identifierFrom(exported.name === 'default export' || exported.name === 'module.exports' ? path.basename(file).replace(/\..*$/, '') : exported.name, 'subject');
-  const reused = [...existing].find(([, id]) => id === exported.id)?.[0];
-  if (reused) return { unit, exported, exportName, binding: reused, importKind: 'named', alreadyImported: true };
-  if (NOT_A_BINDING.has(binding)) binding += '_';
-  while (existing.has(binding)) binding += '_';
-  const importKind: ImportNeed['kind'] = named ? 'named' : exportName === 'default' ? 'default' : style.esm ? 'default' : 'whole';
-  return { unit, exported, exportName, binding, importKind };
 }
 
 export async function generateTests(req: GenerateRequest): Promise<GenerateResult> {
@@ -554,231 +466,8 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
   };
 }
 
-/** The test libraries an ES-module verification file imports, as file URLs: the project's copies, else testgap's. */
-function esmLibraries(root: string): Record<string, string> {
-  const own = path.resolve(__dirname, '../../../..');
-  const out: Record<string, string> = {};
-  for (const name of ['uvu', 'uvu/assert', 'fast-check']) {
-    const url = resolveEsm(name, [root, own]);
-    if (url) out[name] = url;
-  }
-  return out;
-}
-
 /** Adds a reason to a unit's `not-executable` report (reasons are distinct, in the order met). */
 function noteNotExecutable(report: UnitReport, why: string): void {
   const known = report.notExecutable?.split('; ') ?? [];
   if (!known.includes(why)) report.notExecutable = [...known, why].join('; ');
-}
-
-interface ReexportRequest {
-  project: Project;
-  file: string;
-  marker: string;
-  style: EmitStyle;
-  testFile: string;
-  limits: Limits;
-  verifyRuns: number;
-  signal?: AbortSignal;
-  /** How the verification file imports a module (by absolute path). */
-  specifierFor: (file: string) => string;
-  progress?: (message: string, fraction: number) => void;
-}
-
-/**
- * The re-exports of an entry module that hold in the sandbox and in every verification run (checks are in absolute
- * paths), or undefined when it has none. A module whose test fails is dropped, and the rest run again.
- */
-async function verifiedReexports(r: ReexportRequest): Promise<{ suite: ReexportSuite; runs: number } | undefined> {
-  let source: string;
-  try {
-    source = fs.readFileSync(r.file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const specifiers = relativeSpecifiers(parseFile(r.file, source));
-  if (!mayReexport(r.project.facts(r.file), specifiers)) return undefined;
-  r.progress?.('checking what the module re-exports', 0.95);
-  const probe = await probeReexports(r.project.root, r.file, specifiers, r.limits, r.signal);
-  if (probe.loadError || probe.checks.length === 0) return undefined;
-  const label = r.project.relative(r.file);
-  // An ESM test file reaches a whole module through default-import interop, which is `.default` for transpiled ESM:
-  // such a check could compare undefined with undefined. Only values reached by name are checked there.
-  let checks = probe.checks
-    .filter((c) => !r.style.esm || (c.entryKey !== null && c.moduleKey !== null))
-    .map((c) => ({ ...c, moduleLabel: r.project.relative(c.module) }));
-  let runs = 0;
-  for (let round = 0; round < 3 && checks.length > 0 && !r.signal?.aborted; round++) {
-    const input: EmitInput = {
-      style: r.style,
-      sourceLabel: label,
-      sections: [],
-      imports: [],
-      mode: 'verify',
-      reexports: { id: r.marker, label, entry: r.specifierFor(r.file), checks: checks.map((c) => ({ ...c, module: r.specifierFor(c.module) })) },
-    };
-    const emitted = emitSections(input);
-    const text = `${emitted.importLines.join('\n')}\n\n${emitted.body}`;
-    const failedModules = new Set<string>();
-    const times = round === 0 ? r.verifyRuns : 1;
-    for (let k = 0; k < times; k++) {
-      const result = await runTestText(text, path.extname(r.testFile), r.project.root, r.limits, r.signal);
-      runs++;
-      if (result.broken) return undefined;
-      for (const n of emitted.names) if (n.reexports !== undefined && result.failed.has(n.name)) failedModules.add(n.reexports);
-    }
-    if (failedModules.size === 0) return { suite: { id: r.marker, label, entry: r.file, checks }, runs };
-    checks = checks.filter((c) => !failedModules.has(r.specifierFor(c.module)));
-  }
-  return undefined;
-}
-
-/** The project files `file` loads, following relative imports (at most MAX_CLOSURE of them). */
-const MAX_CLOSURE = 500;
-function importClosure(project: Project, file: string): string[] {
-  const seen = new Set([file]);
-  const queue = [file];
-  while (queue.length > 0 && seen.size < MAX_CLOSURE) {
-    const f = queue.shift()!;
-    let text: string;
-    try {
-      text = fs.readFileSync(f, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const specifier of relativeSpecifiers(parseFile(f, text))) {
-      const target = project.resolveImport(f, specifier);
-      if (target && !seen.has(target) && project.contains(target)) {
-        seen.add(target);
-        queue.push(target);
-      }
-    }
-  }
-  return [...seen];
-}
-
-/**
- * The code sandbox children run, made once here: the module as instrumented, and the files it loads transpiled, so a
- * child does not load TypeScript (0.4 s) and transpile them again; a unit is run in many children.
- */
-const childCode = new TranspileCache();
-
-/** The block counters the sandbox puts in `file` (same source, same ids), with the source they were made from. */
-function sourceBlocks(file: string): { source: string; code: string; blocks: number; map: (BlockInfo | undefined)[] } | undefined {
-  try {
-    const source = fs.readFileSync(file, 'utf8');
-    const t = transpileForSandbox(file, source, true);
-    return { source, code: t.code, blocks: t.blocks, map: t.map ?? [] };
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * What the runs say about one block: reached at all, only by unstable inputs (or by any input of a unit whose results
- * differ between calls, which gets no value assertions), only by inputs the sandbox refused.
- */
-function blockFacts(id: number, results: (CandidateResult | undefined)[], unitNondeterministic: boolean) {
-  const reaching = results.filter((r): r is CandidateResult => !!r && r.hits.includes(id));
-  const refused = (r: CandidateResult) => (r.outcome.kind === 'throw' || r.outcome.kind === 'reject') && !!sandboxRefusal(r.outcome.error);
-  return {
-    reached: reaching.length > 0,
-    reachedOnlyUnstable: (reaching.length > 0 && unitNondeterministic) || (reaching.some((r) => !r.stable) && !reaching.some((r) => r.stable)),
-    reachedOnlyRefused: reaching.length > 0 && reaching.every(refused),
-  };
-}
-
-/** Whether a searched input's result can become a case: it ran to an outcome, the same twice, without the sandbox in it. */
-function usable(r: CandidateResult | undefined): boolean {
-  if (!r || !r.stable || r.local) return false;
-  const o = r.outcome;
-  if (o.kind === 'return' || o.kind === 'resolve') return true;
-  return (o.kind === 'throw' || o.kind === 'reject') && !sandboxRefusal(o.error);
-}
-
-interface SearchRequest {
-  /** The unit's plan; inputs the search found useful are appended to its candidates. */
-  plan: ReturnType<typeof planUnit>;
-  /** Results of the planned candidates (index = candidate). */
-  planned: (CandidateResult | undefined)[];
-  displayName: string;
-  /** The unit's own blocks; undefined when unknown (then there is no search and no coverage report). */
-  own: BlockInfo[] | undefined;
-  /** Blocks of the same file's functions the unit calls: searched for too, not reported as the unit's. */
-  helpers: BlockInfo[];
-  target: number;
-  typed: boolean;
-  enabled: boolean;
-  run: (candidates: string[]) => Promise<{ results: CandidateResult[]; loadError?: unknown }>;
-  signal?: AbortSignal;
-  progress: (round: number) => void;
-}
-
-/** How many of these calls were stopped by the watchdog. */
-function hangs(results: readonly (CandidateResult | undefined)[]): number {
-  return results.filter((r) => r?.outcome.kind === 'timeout').length;
-}
-
-/**
- * Coverage-guided search: while the selected cases reach less than `target` % of the unit's blocks, run inputs
- * proposed for the missed blocks (core/search.ts), at most SEARCH_ROUNDS rounds, and stop early when a round finds
- * no new block and no untried idea is left. An input joins the plan only when it reached a block nothing before it
- * did and its result is one a test can state, so the search adds cases only for coverage and never makes a unit look
- * non-deterministic.
- */
-async function searchInputs(req: SearchRequest): Promise<{ selection: Selection; allResults: (CandidateResult | undefined)[]; coverage?: UnitBlockCoverage }> {
-  const { plan, own } = req;
-  const results = [...req.planned];
-  /** Everything run, kept or not: what explains the blocks left uncovered. */
-  const allResults = [...req.planned];
-  const tried = plan.candidates.map((c, k) => ({ args: c.args, hits: results[k]?.hits ?? [], usable: usable(results[k]) }));
-  let selection = selectCases(plan, results, req.displayName);
-  if (!own || own.length === 0) return { selection, allResults };
-  const ownIds = new Set(own.map((b) => b.id));
-  const targets = [...own, ...req.helpers];
-  const targetIds = new Set(targets.map((b) => b.id));
-  const coveredBy = (sel: Selection, ids = ownIds) => new Set(sel.caseHits.flat().filter((h) => ids.has(h))).size;
-  const coverage: UnitBlockCoverage = { blocks: own.length, coveredBefore: coveredBy(selection), coveredAfter: 0, rounds: 0, searched: 0, uncovered: [] };
-  // Blocks the pool's usable inputs reach: a searched input joins the pool only when it adds to them.
-  const pooled = new Set(results.filter(usable).flatMap((r) => r!.hits));
-  const coveredSet = (sel: Selection) => new Set(sel.caseHits.flat());
-  // The unit's own blocks keep the search going for up to SEARCH_ROUNDS rounds; its helpers' alone for fewer, since
-  // a module's shared internals are reached from many units and would otherwise cost every one of them every round.
-  const below = () =>
-    percent(coveredBy(selection), own.length) < req.target ||
-    (coverage.rounds < HELPER_SEARCH_ROUNDS && percent(coveredBy(selection, targetIds), targets.length) < req.target);
-  let fruitless = 0;
-  const searchable = req.enabled && hangs(req.planned) < MAX_HANGS_PER_JOB && keepsStableCases(selection) && plannedParams(plan.unit).length > 0;
-  while (searchable && coverage.rounds < SEARCH_ROUNDS && below() && !req.signal?.aborted) {
-    // Aim at what the selected cases miss (a block reached only by an input no test can state is still missed).
-    const ideas = proposeInputs({ params: plannedParams(plan.unit), constants: plan.unit.constants, typed: req.typed, blocks: targets, reached: [...coveredSet(selection)], tried });
-    if (ideas.length === 0) break;
-    const batch = ideas.slice(0, SEARCH_BATCH);
-    coverage.rounds++;
-    req.progress(coverage.rounds);
-    const ran = await req.run(batch.map((x) => x.args));
-    if (ran.loadError) break;
-    // A round that hung as often as the sandbox allows one batch to: more rounds would mostly wait on watchdogs.
-    const hungOut = hangs(ran.results) >= MAX_HANGS_PER_JOB;
-    coverage.searched += batch.length;
-    let found = 0;
-    batch.forEach((idea, k) => {
-      const r = ran.results[k];
-      allResults.push(r);
-      tried.push({ args: idea.args, hits: r?.hits ?? [], usable: usable(r) });
-      if (!usable(r)) return;
-      const fresh = r!.hits.filter((h) => !pooled.has(h));
-      if (fresh.length === 0) return;
-      if (fresh.some((h) => targetIds.has(h))) found++;
-      fresh.forEach((h) => pooled.add(h));
-      plan.candidates.push({ args: idea.args, origin: 'search' });
-      results.push(r);
-    });
-    selection = selectCases(plan, results, req.displayName);
-    fruitless = found === 0 ? fruitless + 1 : 0;
-    // Ideas come best first: two rounds in a row that reach nothing new mean the rest will not either (memfs's Volume
-    // methods on an empty volume otherwise ran all five rounds each).
-    if (hungOut || (found === 0 && ideas.length <= batch.length) || fruitless >= 2) break;
-  }
-  return { selection, allResults, coverage };
 }
