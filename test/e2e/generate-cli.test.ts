@@ -9,6 +9,8 @@ import type { GenerateJson } from '../../server/src/cli/generate';
 import { SERVER_BIN } from '../helpers/lspClient';
 import { linkTestTools, runUvu, tempProject } from '../helpers/tempProject';
 
+const REPO = path.resolve(__dirname, '../../..');
+
 
 function generate(root: string, args: string[]) {
   const r = spawnSync(process.execPath, [SERVER_BIN, 'generate', ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
@@ -155,12 +157,15 @@ import { a } from '../src/a'; a();
   }
 });
 
-test('a vitest project: nothing is written into its test files, and the message says why and what to set', () => {
+test("a vitest project: tests in vitest's dialect, appended to its file, verified by vitest, and vitest passes them", () => {
   const p = tempProject(`//- /package.json
-{ "name": "vt", "scripts": { "test": "vitest run" }, "devDependencies": { "vitest": "^4.1.0" } }
+{ "name": "vt", "type": "module", "scripts": { "test": "vitest run" }, "devDependencies": { "vitest": "^4.1.0" } }
 //- /src/a.ts
 export function a(x: number): number { return x + 1; }
-export function b(x: number): number { return x * 2; }
+export function b(x: number): number {
+  if (x < 0) throw new RangeError('negative');
+  return x * 2;
+}
 //- /test/a.test.ts
 import { expect, it } from 'vitest';
 import { a } from '../src/a';
@@ -170,10 +175,19 @@ it('a', () => expect(a(1)).toBe(2));
   try {
     const before = p.read('test/a.test.ts');
     const r = generate(p.root, ['src/a.ts']);
-    assert.is(r.code, 1);
-    assert.match(r.stderr, /testgap writes uvu tests, which this project's runner \(vitest 4\.1\.12, from scripts\.test: "vitest run"\) would not run, so it wrote nothing/);
-    assert.is(p.read('test/a.test.ts'), before, 'the vitest file is as it was');
-    assert.equal(fs.readdirSync(path.join(p.root, 'test')), ['a.test.ts']);
+    assert.is(r.code, 0, r.stderr);
+    const after = p.read('test/a.test.ts');
+    assert.ok(after.startsWith(before.split('\n').slice(0, 2).join('\n')), 'the file keeps its lines');
+    // The file has `import { expect, it } from 'vitest'`: only what it lacks is added (a second `expect` would not parse).
+    assert.match(after, /^import \{ describe \} from 'vitest';$/m);
+    assert.is(after.match(/^import .*\bexpect\b.*$/gm)?.length, 1);
+    assert.match(after, /describe\('b', \(\) => \{/);
+    assert.match(after, /const error = thrownBy\(\(\) => b\(\.\.\.args\)\) as Error;/);
+    assert.not.match(after, /uvu/);
+    assert.equal(fs.readdirSync(path.join(p.root, 'test')), ['a.test.ts'], 'no verification file left behind');
+    const run = spawnSync(process.execPath, [path.join(REPO, 'node_modules/vitest/vitest.mjs'), 'run'], { cwd: p.root, encoding: 'utf8' });
+    assert.is(run.status, 0, run.stdout + run.stderr);
+    assert.match(run.stdout.replace(/\x1b\[[0-9;]*m/g, ''), /Tests\s+[2-9]\d* passed/, 'the file\'s own test and the generated ones');
   } finally {
     p.remove();
   }

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { applyInsertions } from '../../server/src/core/existingTestFile';
+import { applyInsertions, mergeIntoExisting } from '../../server/src/core/existingTestFile';
 import { devDependencyInsertions } from '../../server/src/lsp/edits';
 
 const add = (json: string, names: string[]) => applyInsertions(json, devDependencyInsertions(json, names)!);
@@ -22,6 +22,16 @@ test('devDependencies: a package.json that is not an object is left alone', () =
   assert.is(devDependencyInsertions('[1, 2]', ['uvu']), undefined);
   assert.is(devDependencyInsertions('{ "devDependencies": "nope" }', ['uvu']), undefined);
   assert.equal(devDependencyInsertions('{}', []), []);
+});
+
+test('imports: a line whose names the file partly has adds only the others, ESM and CommonJS', () => {
+  const merge = (existing: string, importLines: string[], fileName: string) => applyInsertions(existing, mergeIntoExisting(existing, fileName, { importLines, body: '// body\n', names: [] }));
+  const esm = merge("import { expect, it } from 'vitest';\nit('x', () => expect(1).toBe(1));\n", ["import { describe, expect, it } from 'vitest';", "import fc from 'fast-check';"], 'a.test.ts');
+  assert.is(esm, "import { expect, it } from 'vitest';\nimport { describe } from 'vitest';\nimport fc from 'fast-check';\nit('x', () => expect(1).toBe(1));\n\n// body\n");
+  const cjs = merge("const { describe } = require('node:test');\n", ["const { describe, it } = require('node:test');"], 'a.test.js');
+  assert.is(cjs, "const { describe } = require('node:test');\nconst { it } = require('node:test');\n\n// body\n");
+  // All there with the same meaning: nothing; an alias counts by its local name.
+  assert.is(merge("import { suite as s } from 'uvu';\n", ["import { suite as s } from 'uvu';"], 'a.test.ts'), "import { suite as s } from 'uvu';\n\n// body\n");
 });
 
 test.run();

@@ -1,9 +1,10 @@
-// Selected cases and properties → uvu test file text.
+// Selected cases and properties → test file text, in the dialect of the project's runner: uvu, vitest, jest, node:test
+// or mocha (node:assert). One plan of tests, several ways to write it.
 //
 // Every unit gets one self-contained section: a `// testgap: <unit id>` marker (how a rerun knows what is already
-// there), its own uvu suite, parametrized tables of returns and throws, its properties, and its own `.run()` —
-// uvu copies a suite's tests when `.run()` is called, so tests appended after an existing `test.run()` would
-// otherwise never run. New sections are only ever appended and new imports only inserted: existing text is kept
+// there), its own suite (a uvu suite, or a `describe` block), parametrized tables of returns and throws, its
+// properties; a uvu suite ends with its own `.run()` — uvu copies a suite's tests when `.run()` is called, so tests
+// appended after an existing `test.run()` would otherwise never run. New sections are only ever appended and new imports only inserted: existing text is kept
 // byte for byte.
 import type { Unit } from './model';
 import { FIXTURE_FILES } from './plan';
@@ -12,12 +13,76 @@ import type { PropertyCase } from './properties';
 import type { Case, ReturnCase, ThrowCase } from './select';
 import { quote } from './values';
 
+/** The test APIs testgap writes: each runner's own. */
+export type Dialect = 'uvu' | 'vitest' | 'jest' | 'node:test' | 'mocha';
+
 export interface EmitStyle {
   /** TypeScript test file: typed tables. */
   ts: boolean;
   /** ES module syntax (`import`); false = CommonJS `require`. */
   esm: boolean;
+  /** Whose API the tests call (default: uvu). */
+  dialect?: Dialect;
+  /** jest: take `describe`, `it`, `expect`… from `@jest/globals` (as the project's tests do) instead of the globals. */
+  jestImports?: boolean;
 }
+
+/** Assertions as the dialect writes them: each returns one statement (no trailing semicolon). */
+export interface Assertions {
+  /** Deep, strict equality (uvu's `equal`, node's `deepStrictEqual`, `toStrictEqual`); `message` an expression. */
+  equal(actual: string, expected: string, message?: string): string;
+  /** `===`. */
+  is(actual: string, expected: string): string;
+  /** The expression is true; `message` is a JS string literal. */
+  ok(expression: string, message: string): string;
+  /**
+   * `fn` (a function expression) throws an Error whose class is named `errorClass` with the message `message` (both
+   * JS expressions); statements after the first start with `indent`.
+   */
+  throws(fn: string, errorClass: string, message: string, indent: string): string;
+}
+
+/** How the dialect of `style` asserts, with `assertName` the local name of its assert module (uvu, node:assert). */
+export function assertions(style: EmitStyle, assertName: string): Assertions {
+  switch (style.dialect ?? 'uvu') {
+    case 'vitest':
+    case 'jest':
+      return {
+        equal: (a, e) => `expect(${a}).toStrictEqual(${e})`,
+        is: (a, e) => `expect(${a}).toBe(${e})`,
+        ok: (x) => `expect(${x}).toBe(true)`,
+        // expect(fn).toThrow() checks a class or a part of the message, not both exactly.
+        throws: (fn, cls, msg, indent) =>
+          [`const error = thrownBy(${fn})${style.ts ? ' as Error' : ''}`, 'expect(error).toBeInstanceOf(Error)', `expect([error.constructor.name, error.message]).toStrictEqual([${cls}, ${msg}])`].join(`;\n${indent}`),
+      };
+    case 'node:test':
+    case 'mocha':
+      return {
+        equal: (a, e, m) => `${assertName}.deepStrictEqual(${a}, ${e}${m ? `, ${m}` : ''})`,
+        is: (a, e) => `${assertName}.strictEqual(${a}, ${e})`,
+        ok: (x, m) => `${assertName}.ok(${x}, ${m})`,
+        throws: (fn, cls, msg) => `${assertName}.throws(${fn}, (error${style.ts ? ': unknown' : ''}) => error instanceof Error && error.constructor.name === ${cls} && error.message === ${msg})`,
+      };
+    default:
+      return {
+        equal: (a, e, m) => `${assertName}.equal(${a}, ${e}${m ? `, ${m}` : ''})`,
+        is: (a, e) => `${assertName}.is(${a}, ${e})`,
+        ok: (x, m) => `${assertName}.ok(${x}, ${m})`,
+        throws: (fn, cls, msg) => `${assertName}.throws(${fn}, (error${style.ts ? ': unknown' : ''}) => error instanceof Error && error.constructor.name === ${cls} && error.message === ${msg})`,
+      };
+  }
+}
+
+/** vitest and jest: what a function throws, for a predicate to judge (written once per file that needs it). */
+const THROWN_BY = `/** What \`fn\` throws (undefined when it returns). */
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}`;
 
 export interface UnitSection {
   unit: Unit;
@@ -118,6 +183,13 @@ export function identifierFrom(text: string, fallback = 'unit'): string {
   return !id ? fallback : /^[0-9]/.test(id) ? `_${id}` : id;
 }
 
+/** The verify helper for a dialect: outside uvu its tests take no parameter (jest and mocha read one as `done`). */
+function verifyHelper(style: EmitStyle): string {
+  const uvu = (style.dialect ?? 'uvu') === 'uvu';
+  const text = uvu ? VERIFY_HELPER : VERIFY_HELPER.replace('async (context: any) => {', 'async () => {').replace('await body(context);', 'await body(undefined);');
+  return stripTypes(text, style);
+}
+
 function stripTypes(code: string, style: EmitStyle): string {
   if (style.ts) return code;
   return code
@@ -125,7 +197,8 @@ function stripTypes(code: string, style: EmitStyle): string {
     .replace(/\(context: any\)/g, '(context)')
     .replace(/\(error: unknown\)/g, '(error)')
     .replace(/let e: any = /g, 'let e = ')
-    .replace(/\(process as any\)/g, 'process');
+    .replace(/\(process as any\)/g, 'process')
+    .replace('function thrownBy(fn: () => unknown): unknown {', 'function thrownBy(fn) {');
 }
 
 /** Local names of the test helpers: renamed when an existing file already uses the plain ones otherwise. */
@@ -142,55 +215,67 @@ export interface HelperNames {
 function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set<string>, N: HelperNames, registry: TestName[]): string {
   const { unit, binding } = s;
   const t = input.style.ts;
+  const uvu = (input.style.dialect ?? 'uvu') === 'uvu';
+  const A = assertions(input.style, N.assert);
   let suiteVar = `${identifierFrom(unit.name.replace(/^new /, ''))}Tests`;
-  while (usedNames.has(suiteVar)) suiteVar += '_';
-  usedNames.add(suiteVar);
+  if (uvu) {
+    while (usedNames.has(suiteVar)) suiteVar += '_';
+    usedNames.add(suiteVar);
+  }
   const wrap = (name: string, fn: string) => (input.mode === 'verify' ? `__testgapCheck(${name}, ${fn})` : fn);
+  // uvu registers tests on the suite and hooks on `suite.before.each`; the others inside a `describe` block.
+  const testCall = (name: string, fn: string) => (uvu ? `${suiteVar}(${name}, ${fn});` : `it(${name}, ${fn});`);
+  const hook = (when: 'before' | 'after') => (uvu ? `${suiteVar}.${when}.each((context) => {` : `${when}Each(() => {`);
   const lines: string[] = [`// testgap: ${unit.id}`];
   const member = unit.memberName;
   const instance = unit.kind === 'method' || unit.kind === 'getter';
   const fixture = instance ? identifierFrom(binding) : undefined;
+  // The instance under test: a field of uvu's context, a variable of the describe block elsewhere.
+  const inst = uvu ? `context.${fixture}` : `${fixture}`;
   // A prepared instance: the calls that fill it run in before.each, and the suite's title says which they are.
-  const setupLines = (s.setup ?? []).map((c) => `  context.${fixture}.${c.method}(${c.args.slice(1, -1)});`);
+  const setupLines = (s.setup ?? []).map((c) => `  ${inst}.${c.method}(${c.args.slice(1, -1)});`);
   const suiteTitle = s.setup ? `${unit.name} after ${s.setup.map((c) => `${c.method}(${c.args.slice(1, -1)})`).join(', ')}` : unit.name;
-  const fields = [
-    ...(instance ? [`${fixture}: ${binding}`] : []),
-    ...(s.fixture ? ['dir: string', 'cwd: string'] : []),
-    ...(s.restoreGlobals ? ['globals: PropertyDescriptorMap'] : []),
-  ];
-  if (fields.length > 0 && t) {
+  const contextFields = [...(s.fixture ? ['dir: string', 'cwd: string'] : []), ...(s.restoreGlobals ? ['globals: PropertyDescriptorMap'] : [])];
+  const fields = [...(instance ? [`${fixture}: ${binding}`] : []), ...contextFields];
+  if (uvu && fields.length > 0 && t) {
     const type = `{ ${fields.join('; ')} }`;
     lines.push(`const ${suiteVar} = ${N.suite}<${type}>(${quote(suiteTitle)}, {} as ${type});`);
-  } else {
+  } else if (uvu) {
     lines.push(`const ${suiteVar} = ${N.suite}(${quote(suiteTitle)});`);
   }
+  const body: string[] = [];
+  if (!uvu) {
+    lines.push(`describe(${quote(suiteTitle)}, () => {`);
+    if (instance) body.push(`let ${fixture}${t ? `: ${binding}` : ''};`);
+    if (contextFields.length > 0) body.push(t ? `const context = {} as { ${contextFields.join('; ')} };` : 'const context = {};');
+  }
   if (s.fixture) {
-    lines.push(
+    body.push(
       `// Each test runs in a fresh temporary folder holding ${FIXTURE_FILES.map((f) => f.name).join(' and ')}, as when its expectations were observed.`,
-      `${suiteVar}.before.each((context) => {`,
+      hook('before'),
       '  context.cwd = process.cwd();',
       `  context.dir = ${N.fs}.mkdtempSync(${N.path}.join(${N.os}.tmpdir(), 'testgap-'));`,
       '  process.chdir(context.dir);',
       ...[...new Set(FIXTURE_FILES.map((f) => f.name.split('/').slice(0, -1).join('/')).filter(Boolean))].map((d) => `  ${N.fs}.mkdirSync(${quote(d)}, { recursive: true });`),
       ...FIXTURE_FILES.map((f) => `  ${N.fs}.writeFileSync(${quote(f.name)}, ${quote(f.text)});`),
-      ...(instance ? [`  context.${fixture} = new ${binding}(${s.ctorArgs!.slice(1, -1)});`, ...setupLines] : []),
+      ...(instance ? [`  ${inst} = new ${binding}(${s.ctorArgs!.slice(1, -1)});`, ...setupLines] : []),
       '});',
-      `${suiteVar}.after.each((context) => {`,
+      hook('after'),
       '  process.chdir(context.cwd);',
       `  ${N.fs}.rmSync(context.dir, { recursive: true, force: true });`,
       '});',
     );
   } else if (instance) {
-    lines.push(`${suiteVar}.before.each((context) => {`, `  context.${fixture} = new ${binding}(${s.ctorArgs!.slice(1, -1)});`, ...setupLines, '});');
+    body.push(hook('before'), `  ${inst} = new ${binding}(${s.ctorArgs!.slice(1, -1)});`, ...setupLines, '});');
   }
   if (s.restoreGlobals) {
     const any = t ? ' as Record<string | symbol, unknown>' : '';
-    lines.push(
+    body.push(
       `// ${unit.name} changes globals: each test puts the global object back as it found it.`,
-      `${suiteVar}.before.each((context) => {`,
+      hook('before'),
       '  context.globals = Object.getOwnPropertyDescriptors(globalThis);',
       '});',
-      `${suiteVar}.after.each((context) => {`,
+      hook('after'),
       `  for (const key of Reflect.ownKeys(globalThis)) if (!(key in context.globals)) delete (globalThis${any})[key];`,
       '  for (const key of Reflect.ownKeys(context.globals)) {',
       '    try {',
@@ -215,7 +300,8 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
   const returnsVerb = s.callback ? 'calls back with' : 'returns';
   const paramsType = unit.kind === 'method' ? `Parameters<${binding}[${quote(member!)}]>` : unit.kind === 'class' || unit.kind === 'constructor' ? `ConstructorParameters<typeof ${binding}>` : `Parameters<typeof ${target}>`;
   const returnType = unit.kind === 'method' ? `ReturnType<${binding}[${quote(member!)}]>` : `ReturnType<typeof ${target}>`;
-  const testArgs = instance ? `({ ${fixture} })` : '()';
+  // uvu hands each test its context; elsewhere the instance is the describe block's variable.
+  const testArgs = instance && uvu ? `({ ${fixture} })` : '()';
   const names = new Set<string>();
   const unique = (name: string, ref: { case?: number; property?: number }) => {
     let n = name;
@@ -231,93 +317,106 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
   const throws = s.cases.filter((c): c is ThrowCase => c.kind === 'throws');
   const asyncKw = (cs: Case[]) => (cs.some((c) => c.async) ? 'async ' : '');
   const awaitKw = (c: Case[]) => (c.some((x) => x.async) ? 'await ' : '');
+  const tablePrefix = uvu ? suiteVar.replace(/Tests(_*)$/, '$1') : identifierFrom(unit.name.replace(/^new /, ''));
   const table = (name: string, type: string, rows: string[]) => {
-    lines.push('', `const ${name}${t ? `: ${type}[]` : ''} = [`, ...rows.map((r) => `  ${r},`), '];');
+    body.push('', `const ${name}${t ? `: ${type}[]` : ''} = [`, ...rows.map((r) => `  ${r},`), '];');
   };
 
   if (unit.kind === 'getter') {
     for (const c of s.cases) {
       const n = quote(unique(c.kind === 'returns' ? `${unit.name} is ${c.resultText}` : `${unit.name} throws ${c.errorClass}`, caseIndex(c)));
       if (c.kind === 'returns') {
-        lines.push('', `${suiteVar}(${n}, ${wrap(n, `${testArgs} => {\n  ${N.assert}.equal(${fixture}.${member}, ${c.expected});\n}`)});`);
+        body.push('', testCall(n, wrap(n, `${testArgs} => {\n  ${A.equal(`${fixture}.${member}`, c.expected)};\n}`)));
         continue;
       }
       // A getter that throws on this instance (js-sdsl's `front` of an empty container).
       const matches = `error instanceof Error && error.constructor.name === ${quote(c.errorClass)} && error.message === ${quote(c.message)}`;
-      const body = c.async
-        ? `async ${testArgs} => {\n  const error${t ? ': unknown' : ''} = await Promise.resolve()\n    .then(() => ${fixture}.${member})\n    .then(() => undefined, (e${t ? ': unknown' : ''}) => e);\n  ${N.assert}.ok(${matches}, ${quote(`expected ${c.errorClass}: ${c.message}`)});\n}`
-        : `${testArgs} => {\n  ${N.assert}.throws(() => ${fixture}.${member}, (error${t ? ': unknown' : ''}) => ${matches});\n}`;
-      lines.push('', `${suiteVar}(${n}, ${wrap(n, body)});`);
+      const fn = c.async
+        ? `async ${testArgs} => {\n  const error${t ? ': unknown' : ''} = await Promise.resolve()\n    .then(() => ${fixture}.${member})\n    .then(() => undefined, (e${t ? ': unknown' : ''}) => e);\n  ${A.ok(matches, quote(`expected ${c.errorClass}: ${c.message}`))};\n}`
+        : `${testArgs} => {\n  ${A.throws(`() => ${fixture}.${member}`, quote(c.errorClass), quote(c.message), '  ')};\n}`;
+      body.push('', testCall(n, wrap(n, fn)));
     }
   } else {
     if (plainReturns.length > 0) {
-      const tableName = `${suiteVar.replace(/Tests(_*)$/, '$1')}Returns`;
+      const tableName = `${tablePrefix}Returns`;
       const expectedType = plainReturns.some((c) => c.async) ? `Awaited<${returnType}>` : returnType;
       table(
         tableName,
         `[name: string, args: ${paramsType}, expected: ${expectedType}]`,
         plainReturns.map((c) => `[${quote(unique(`${c.callText} ${returnsVerb} ${c.resultText}`, caseIndex(c)))}, ${c.args}, ${c.expected}]`),
       );
-      lines.push(
+      body.push(
         `for (const [name, args, expected] of ${tableName}) {`,
-        `  ${suiteVar}(name, ${wrap('name', `${asyncKw(plainReturns)}${testArgs} => {\n    ${N.assert}.equal(${awaitKw(plainReturns)}${call('args')}, expected);\n  }`)});`,
+        `  ${testCall('name', wrap('name', `${asyncKw(plainReturns)}${testArgs} => {\n    ${A.equal(`${awaitKw(plainReturns)}${call('args')}`, 'expected')};\n  }`))}`,
         '}',
       );
     }
     if (instanceReturns.length > 0) {
-      const tableName = `${suiteVar.replace(/Tests(_*)$/, '$1')}Instances`;
+      const tableName = `${tablePrefix}Instances`;
       // Some instance had properties with no literal form: each written property is checked on its own.
       const instanceCheck = instanceReturns.some((c) => c.partial)
-        ? `for (const [key, value] of Object.entries(properties)) ${N.assert}.equal((result${t ? ' as unknown as Record<string, unknown>' : ''})[key], value, key);`
-        : `${N.assert}.equal({ ...result }, properties);`;
+        ? `for (const [key, value] of Object.entries(properties)) ${A.equal(`(result${t ? ' as unknown as Record<string, unknown>' : ''})[key]`, 'value', 'key')};`
+        : `${A.equal('{ ...result }', 'properties')};`;
       table(
         tableName,
         `[name: string, args: ${paramsType}, className: string, properties: Record<string, unknown>]`,
-        instanceReturns.map((c) => `[${quote(unique(`${c.callText} returns a ${c.instanceOf}`, caseIndex(c)))}, ${c.args}, ${quote(c.instanceOf!)}, ${c.expected}]`),
+        instanceReturns.map((c) => `[${quote(unique(`${c.callText} returns ${article(c.instanceOf!)} ${c.instanceOf}`, caseIndex(c)))}, ${c.args}, ${quote(c.instanceOf!)}, ${c.expected}]`),
       );
-      lines.push(
+      body.push(
         `for (const [name, args, className, properties] of ${tableName}) {`,
-        `  ${suiteVar}(name, ${wrap('name', `${asyncKw(instanceReturns)}${testArgs} => {\n    const result = ${awaitKw(instanceReturns)}${call('args')};\n    ${N.assert}.is(result.constructor.name, className);\n    ${instanceCheck}\n  }`)});`,
+        `  ${testCall('name', wrap('name', `${asyncKw(instanceReturns)}${testArgs} => {\n    const result = ${awaitKw(instanceReturns)}${call('args')};\n    ${A.is('result.constructor.name', 'className')};\n    ${instanceCheck}\n  }`))}`,
         '}',
       );
     }
     if (throws.length > 0) {
-      const tableName = `${suiteVar.replace(/Tests(_*)$/, '$1')}Throws`;
+      const tableName = `${tablePrefix}Throws`;
       table(
         tableName,
         `[name: string, args: ${paramsType}, errorClass: string, message: string]`,
         throws.map((c) => `[${quote(unique(`${c.callText} ${s.callback && c.async ? 'calls back with' : c.async ? 'rejects with' : 'throws'} ${c.errorClass}`, caseIndex(c)))}, ${c.args}, ${quote(c.errorClass)}, ${quote(c.message)}]`),
       );
-      const matches = `(error${t ? ': unknown' : ''}) => error instanceof Error && error.constructor.name === errorClass && error.message === message`;
       const syncThrows = throws.filter((c) => !c.async);
-      const body = syncThrows.length === throws.length
-        ? `${testArgs} => {\n    ${N.assert}.throws(() => ${call('args')}, ${matches});\n  }`
-        : `async ${testArgs} => {\n    const error${t ? ': unknown' : ''} = await Promise.resolve()\n      .then(() => ${call('args')})\n      .then(() => undefined, (e${t ? ': unknown' : ''}) => e);\n    ${N.assert}.ok(error instanceof Error && error.constructor.name === errorClass && error.message === message, \`expected \${errorClass}: \${message}\`);\n  }`;
-      lines.push(`for (const [name, args, errorClass, message] of ${tableName}) {`, `  ${suiteVar}(name, ${wrap('name', body)});`, '}');
+      const fn = syncThrows.length === throws.length
+        ? `${testArgs} => {\n    ${A.throws(`() => ${call('args')}`, 'errorClass', 'message', '    ')};\n  }`
+        : `async ${testArgs} => {\n    const error${t ? ': unknown' : ''} = await Promise.resolve()\n      .then(() => ${call('args')})\n      .then(() => undefined, (e${t ? ': unknown' : ''}) => e);\n    ${A.ok('error instanceof Error && error.constructor.name === errorClass && error.message === message', '`expected ${errorClass}: ${message}`')};\n  }`;
+      body.push(`for (const [name, args, errorClass, message] of ${tableName}) {`, `  ${testCall('name', wrap('name', fn))}`, '}');
     }
   }
   for (const [pi, p] of s.properties.entries()) {
     const n = quote(unique(p.name, { property: pi }));
-    lines.push('', `${suiteVar}(${n}, ${wrap(n, `() => {\n  ${p.body}\n}`)});`);
+    body.push('', testCall(n, wrap(n, `() => {\n  ${p.body}\n}`)));
   }
-  lines.push('', `${suiteVar}.run();`);
+  if (uvu) {
+    lines.push(...body, '', `${suiteVar}.run();`);
+  } else {
+    // The describe block's contents, indented one level (every line is code: values are written as one-line literals).
+    while (body[0] === '') body.shift();
+    const indented = body.join('\n').split('\n').map((l) => (l ? `  ${l}` : l));
+    lines.push(...indented, '});');
+  }
   return lines.join('\n');
+}
+
+/** "a" or "an", for a class name read aloud (`an Object`, `a Map`). */
+function article(name: string): string {
+  return /^[AEIOU]/.test(name) ? 'an' : 'a';
 }
 
 /**
  * `existing`: top-level bindings of the file the sections go into (name → `module#export`, '' for local ones), so
  * helpers that would clash get other names.
  */
-export function helperNames(existing: Map<string, string> = new Map()): HelperNames {
+export function helperNames(existing: Map<string, string> = new Map(), dialect: Dialect = 'uvu'): HelperNames {
   const pick = (plain: string, meaning: string, alt: string) => {
-    if (!existing.has(plain) || existing.get(plain) === meaning) return plain;
+    const meanings = meaning.endsWith('#default') ? [meaning, meaning.replace(/#default$/, '#*')] : [meaning];
+    if (!existing.has(plain) || meanings.includes(existing.get(plain)!)) return plain;
     let name = alt;
     while (existing.has(name) && existing.get(name) !== meaning) name += '_';
     return name;
   };
   return {
     suite: pick('suite', 'uvu#suite', 'uvuSuite'),
-    assert: pick('assert', 'uvu/assert#*', 'uvuAssert'),
+    assert: dialect === 'node:test' || dialect === 'mocha' ? pick('assert', 'node:assert/strict#default', 'nodeAssert') : pick('assert', 'uvu/assert#*', 'uvuAssert'),
     fc: pick('fc', 'fast-check#default', 'fastCheck'),
     fs: pick('fs', 'node:fs#default', 'nodeFs'),
     os: pick('os', 'node:os#default', 'nodeOs'),
@@ -358,10 +457,15 @@ function reexportSection(r: ReexportSuite, input: EmitInput, usedNames: Set<stri
     imports.push({ specifier, kind: esm ? (kind === 'whole' ? 'default' : 'namespace') : 'namespace', exportName: '*', local: name });
     return name;
   };
+  const uvu = (input.style.dialect ?? 'uvu') === 'uvu';
+  const A = assertions(input.style, N.assert);
   let suiteVar = 'reexportsTests';
-  while (usedNames.has(suiteVar)) suiteVar += '_';
-  usedNames.add(suiteVar);
-  const lines = [`// testgap: ${r.id}`, `const ${suiteVar} = ${N.suite}(${quote(`${r.label} re-exports`)});`];
+  if (uvu) {
+    while (usedNames.has(suiteVar)) suiteVar += '_';
+    usedNames.add(suiteVar);
+  }
+  const title = quote(`${r.label} re-exports`);
+  const lines = [`// testgap: ${r.id}`, uvu ? `const ${suiteVar} = ${N.suite}(${title});` : `describe(${title}, () => {`];
   const names = new Set<string>();
   for (const [specifier, checks] of checksByModule(r.checks)) {
     const label = checks[0].moduleLabel;
@@ -373,18 +477,19 @@ function reexportSection(r: ReexportSuite, input: EmitInput, usedNames: Set<stri
     const asserts = checks.map((c) => {
       const entry = c.entryKey === null ? local(r.entry, r.label, 'whole') : `${local(r.entry, r.label, 'namespace')}${member(c.entryKey)}`;
       const value = c.moduleKey === null ? local(specifier, label, 'whole') : `${local(specifier, label, 'namespace')}${member(c.moduleKey)}`;
-      return `  ${N.assert}.is(${entry}, ${value});`;
+      return `  ${A.is(entry, value)};`;
     });
     const fn = `() => {\n${asserts.join('\n')}\n}`;
-    lines.push('', `${suiteVar}(${quote(name)}, ${input.mode === 'verify' ? `__testgapCheck(${quote(name)}, ${fn})` : fn});`);
+    const test = `(${quote(name)}, ${input.mode === 'verify' ? `__testgapCheck(${quote(name)}, ${fn})` : fn});`;
+    lines.push('', ...(uvu ? [`${suiteVar}${test}`] : `it${test}`.split('\n').map((l) => `  ${l}`)));
   }
-  lines.push('', `${suiteVar}.run();`);
+  lines.push('', uvu ? `${suiteVar}.run();` : '});');
   return { text: lines.join('\n'), imports };
 }
 
 export function emitSections(input: EmitInput, existing: Map<string, string> = new Map()): Emitted {
   const { style } = input;
-  const N = helperNames(existing);
+  const N = helperNames(existing, style.dialect);
   const used = new Set([...existing.keys(), ...input.imports.map((i) => i.local)]);
   const names: TestName[] = [];
   const sections = input.sections.map((s, i) => section(s, i, input, used, N, names));
@@ -402,15 +507,25 @@ export function emitSections(input: EmitInput, existing: Map<string, string> = n
   for (const i of input.imports) bySpecifier.set(i.specifier, [...(bySpecifier.get(i.specifier) ?? []), i]);
   const esm = style.esm;
   const lib = (name: string) => quote(input.libraries?.[name] ?? name);
-  if (esm) {
-    lines.push(`import { ${as('suite', N.suite, true)} } from ${lib('uvu')};`, `import * as ${N.assert} from ${lib('uvu/assert')};`);
-    if (needsFc) lines.push(`import ${N.fc} from ${lib('fast-check')};`);
-    if (needsFs) lines.push(`import ${N.fs} from 'node:fs';`, `import ${N.os} from 'node:os';`, `import ${N.path} from 'node:path';`);
+  const named = (names: string[], from: string) => (esm ? `import { ${names.join(', ')} } from ${from};` : `const { ${names.join(', ')} } = require(${from});`);
+  const whole = (local: string, from: string, star: boolean) => (esm ? `import ${star ? '* as ' : ''}${local} from ${from};` : `const ${local} = require(${from});`);
+  const dialect = style.dialect ?? 'uvu';
+  const body = sections.join('\n\n');
+  // The runner's API: only what the sections call (a hook is imported where a section uses one).
+  const api = ['afterEach', 'beforeEach', 'describe', ...(dialect === 'vitest' || dialect === 'jest' ? ['expect'] : []), 'it'].filter((f) => new RegExp(`(^|\\n)\\s*${f}\\(`).test(body) || (f === 'expect' && body.includes('expect(')));
+  if (dialect === 'uvu') {
+    lines.push(named([as('suite', N.suite, esm)], lib('uvu')), whole(N.assert, lib('uvu/assert'), true));
+  } else if (dialect === 'vitest') {
+    lines.push(named(api, lib('vitest')));
+  } else if (dialect === 'jest') {
+    if (style.jestImports) lines.push(named(api, lib('@jest/globals')));
+  } else if (dialect === 'node:test') {
+    lines.push(named(api.filter((f) => f !== 'expect'), quote('node:test')), whole(N.assert, quote('node:assert/strict'), false));
   } else {
-    lines.push(`const { ${as('suite', N.suite, false)} } = require('uvu');`, `const ${N.assert} = require('uvu/assert');`);
-    if (needsFc) lines.push(`const ${N.fc} = require('fast-check');`);
-    if (needsFs) lines.push(`const ${N.fs} = require('node:fs');`, `const ${N.os} = require('node:os');`, `const ${N.path} = require('node:path');`);
+    lines.push(whole(N.assert, quote('node:assert/strict'), false));
   }
+  if (needsFc) lines.push(whole(N.fc, lib('fast-check'), false));
+  if (needsFs) lines.push(whole(N.fs, quote('node:fs'), false), whole(N.os, quote('node:os'), false), whole(N.path, quote('node:path'), false));
   for (const [specifier, needs] of bySpecifier) {
     const named = needs.filter((i) => i.kind === 'named').map((i) => as(i.exportName, i.local, esm));
     const spec = quote(specifier);
@@ -422,8 +537,12 @@ export function emitSections(input: EmitInput, existing: Map<string, string> = n
     }
     if (named.length > 0) lines.push(esm ? `import { ${named.join(', ')} } from ${spec};` : `const { ${named.join(', ')} } = require(${spec});`);
   }
-  const helper = input.mode === 'verify' ? stripTypes(VERIFY_HELPER, style) + '\n\n' : '';
-  return { importLines: lines, body: helper + sections.join('\n\n') + '\n', names };
+  const helpers = [
+    ...(input.mode === 'verify' ? [verifyHelper(style)] : []),
+    // Declared once per file: a file that already has it (an earlier run wrote it) keeps that one.
+    ...(body.includes('thrownBy(') && !existing.has('thrownBy') ? [stripTypes(THROWN_BY, style)] : []),
+  ];
+  return { importLines: lines, body: helpers.map((h) => `${h}\n\n`).join('') + body + '\n', names };
 }
 
 /** A whole new test file. */

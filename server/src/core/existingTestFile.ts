@@ -80,7 +80,7 @@ export function mergeIntoExisting(existing: string, fileName: string, emitted: E
   const { bindings, importEnd } = scanExistingTestFile(existing, fileName);
   const eol = lineBreakOf(existing);
   const lines = (text: string) => (eol === '\n' ? text : text.replace(/\r?\n/g, eol));
-  const missing = emitted.importLines.filter((line) => !importAlreadyThere(line, bindings, fileName));
+  const missing = emitted.importLines.map((line) => missingPart(line, bindings, fileName)).filter((line): line is string => line !== undefined);
   const insertions: Insertion[] = [];
   if (missing.length > 0) {
     const imports = missing.join('\n');
@@ -98,9 +98,21 @@ export function mergeIntoExisting(existing: string, fileName: string, emitted: E
   return insertions;
 }
 
-function importAlreadyThere(line: string, bindings: Map<string, string>, fileName: string): boolean {
+/**
+ * What of an import line the file still lacks: the line itself, undefined when the file binds all its names with the
+ * same meaning, or the line with only the missing names (`import { describe, expect, it } from 'vitest'` into a
+ * file that has `import { expect, it } from 'vitest'` adds `import { describe } from 'vitest'`: declaring `expect`
+ * twice would be a syntax error).
+ */
+function missingPart(line: string, bindings: Map<string, string>, fileName: string): string | undefined {
   const scanned = scanExistingTestFile(line, fileName).bindings;
-  return [...scanned].every(([local, meaning]) => bindings.get(local) === meaning);
+  const lacking = [...scanned].filter(([local, meaning]) => bindings.get(local) !== meaning);
+  if (lacking.length === 0) return undefined;
+  if (lacking.length === scanned.size) return line;
+  const named = /^(import \{ | *const \{ )(.*)( \} (?:from .*|= require\(.*\);))$/.exec(line);
+  if (!named) return line;
+  const keep = named[2]!.split(', ').filter((part) => lacking.some(([local]) => part === local || part.endsWith(` as ${local}`) || part.endsWith(`: ${local}`)));
+  return `${named[1]}${keep.join(', ')}${named[3]}`;
 }
 
 /** Names bound at the top level of an existing file (to avoid clashes). */

@@ -782,7 +782,15 @@ export class Project {
   }
 
   expectedTestFile(file: string): string {
-    return path.join(this.root, expectedTestPath(this.relative(file), this.testLayout()));
+    const layout = this.testLayout();
+    const rel = this.relative(file);
+    const preferred = expectedTestPath(rel, layout);
+    // The runner must take the file, or the tests written there never run under `npm test` (mocha's default spec is
+    // `test/*.js`, not its subfolders): the same layout without the source's folders, else beside the source.
+    if (!this.runnerGlobs || this.isTest(preferred)) return path.join(this.root, preferred);
+    const base = rel.slice(rel.lastIndexOf('/') + 1);
+    const fallbacks = [expectedTestPath(base, layout), expectedTestPath(rel, { ...layout, kind: 'colocated' })];
+    return path.join(this.root, fallbacks.find((f) => this.isTest(f)) ?? preferred);
   }
 
   /** Exported units of `file` that no test exercises. A class no test uses is one finding, not one per member. */

@@ -21,8 +21,8 @@ export interface PropertyOptions {
   seed: number;
   /** Local name the test file binds a unit to. */
   binding: (unit: Unit) => string;
-  /** Local names of uvu's assert and of fast-check in the test file. */
-  assert: string;
+  /** The dialect's deep-equality assertion (core/emit.ts assertions), and fast-check's local name. */
+  equal: (actual: string, expected: string) => string;
   fc: string;
 }
 
@@ -78,7 +78,7 @@ export function propertiesFor(unit: Unit, siblings: Unit[], o: PropertyOptions):
       out.push({
         family: 'idempotent',
         name: `${unit.name}: applying it twice changes nothing, for ${over} (property)`,
-        body: property(`{\n      const once = ${call};\n      ${o.assert}.equal(${f}(once), once);\n    }`),
+        body: property(`{\n      const once = ${call};\n      ${o.equal(`${f}(once)`, 'once')};\n    }`),
         uses: [],
       });
     }
@@ -86,7 +86,7 @@ export function propertiesFor(unit: Unit, siblings: Unit[], o: PropertyOptions):
       out.push({
         family: 'commutative',
         name: `${unit.name}: the order of its two arguments does not matter, for ${over} (property)`,
-        body: property(`{\n      ${o.assert}.equal(${f}(${names[0]}, ${names[1]}), ${f}(${names[1]}, ${names[0]}));\n    }`),
+        body: property(`{\n      ${o.equal(`${f}(${names[0]}, ${names[1]})`, `${f}(${names[1]}, ${names[0]})`)};\n    }`),
         uses: [],
       });
     }
@@ -100,7 +100,7 @@ export function propertiesFor(unit: Unit, siblings: Unit[], o: PropertyOptions):
         out.push({
           family: `roundtrip:${inverse.name}`,
           name: `${inverse.name}(${unit.name}(x)) gives x back, for ${over} (property)`,
-          body: property(`{\n      ${o.assert}.equal(${o.binding(inverse)}(${call}), ${names[0]});\n    }`),
+          body: property(`{\n      ${o.equal(`${o.binding(inverse)}(${call})`, names[0]!)};\n    }`),
           uses: [inverse],
         });
       }
@@ -116,7 +116,7 @@ export function propertiesFor(unit: Unit, siblings: Unit[], o: PropertyOptions):
           out.push({
             family: `roundtrip:${formatter.name}`,
             name: `${unit.name}(${formatter.name}(x)) gives x back, for ${describeArbitrary(fShape, v)} (property)`,
-            body: `${o.fc}.assert(${o.fc}.property(${arb.replace(/\bfc\./g, `${o.fc}.`)}, (x) => {\n      ${o.assert}.equal(${f}(${o.binding(formatter)}(x)), x);\n    }), ${options});`,
+            body: `${o.fc}.assert(${o.fc}.property(${arb.replace(/\bfc\./g, `${o.fc}.`)}, (x) => {\n      ${o.equal(`${f}(${o.binding(formatter)}(x))`, 'x')};\n    }), ${options});`,
             uses: [formatter],
           });
         }

@@ -498,13 +498,3 @@ export function runnerImports(text: string): string[] {
   return [...text.matchAll(/(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*)['"](vitest|@jest\/globals|node:test|uvu|mocha)['"]/g)].map((m) => m[1]);
 }
 
-/**
- * Why testgap must not write its (uvu) tests into this package: its runner would not run them, or would fail on them
- * (vitest and jest load every `*.test.*` file and fail on one without their suites; mocha reports a file of uvu
- * suites as passing whatever they do). node:test and uvu run a uvu file as it is. Undefined when writing is fine.
- */
-export function foreignDialect(d: RunnerDetection): string | undefined {
-  if (d.runner !== 'vitest' && d.runner !== 'jest' && d.runner !== 'mocha') return undefined;
-  if (d.source === 'default') return undefined;
-  return `testgap writes uvu tests, which this project's runner (${describeRunner(d)}) would not run, so it wrote nothing; it does not write ${d.runner}'s own dialect yet. Set "testgap.runner": "uvu" to have uvu tests written anyway`;
-}

@@ -8,15 +8,14 @@ import { propertiesFor, type PropertyCase } from '../core/properties';
 import { keepsStableCases, selectCases, type Case, type SuspectedBug } from '../core/select';
 import { calleeRegions, percent, uncoveredReason, unitBlocks, unitRegion, type BlockInfo, type UncoveredReason } from '../core/search';
 import type { Settings } from '../core/settings';
-import { emitNewFile, emitSections, helperNames, identifierFrom, type EmitInput, type ImportNeed, type UnitSection } from '../core/emit';
+import { assertions, emitNewFile, emitSections, helperNames, identifierFrom, type EmitInput, type ImportNeed, type UnitSection } from '../core/emit';
 import { applyInsertions, mergeIntoExisting, scanExistingTestFile, type Insertion } from '../core/existingTestFile';
 import { reexportMarker } from '../core/reexports';
 import { blockFacts, childCode, hangs, importClosure, searchInputs, sourceBlocks } from './inputSearch';
 import { verifiedReexports } from './reexportSuite';
 import { limitsFor, MAX_HANGS_PER_JOB, runCandidates, type CandidateResult } from './sandbox';
-import { foreignDialect } from '../core/runner';
-import { esmLibraries, missingDependencies, moduleSpecifier, targetFor, testStyle, type Target } from './testFileShape';
-import { runTestText } from './verify';
+import { dialectOf, esmLibraries, missingDependencies, moduleSpecifier, runnerLibraries, targetFor, testStyle, usesJestGlobalsImport, verifierFor, type Target } from './testFileShape';
+import { runTestText, runTestTextInRunner } from './verify';
 
 export type Variant = 'all' | 'table' | 'properties';
 
@@ -110,13 +109,14 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
   const limits = limitsFor(settings, project.root);
   const testFile = project.expectedTestFile(file);
   const existing = req.existingText;
-  // A uvu file in a vitest, jest or mocha project breaks (or fools) the project's own test run: nothing is written.
-  const foreign = foreignDialect(project.runner());
-  if (foreign) {
+  // The tests are written in the dialect of the project's runner, and verified where that runner runs them.
+  const dialect = dialectOf(project);
+  const verifier = verifierFor(project, dialect);
+  if (typeof verifier === 'string') {
     const none = { target: req.target ?? settings.coverageTargets.unit, blocks: 0, coveredBefore: 0, coveredAfter: 0, percentBefore: 100, percentAfter: 100, rounds: 0, uncovered: [] };
-    return { sourceFile: file, testFile, created: false, insertions: [], text: existing ?? '', units: [], missingDependencies: [], verifyRuns: 0, problems: [{ severity: 'error', file, message: foreign }], blockCoverage: none };
+    return { sourceFile: file, testFile, created: false, insertions: [], text: existing ?? '', units: [], missingDependencies: [], verifyRuns: 0, problems: [{ severity: 'error', file, message: verifier }], blockCoverage: none };
   }
-  const style = testStyle(testFile, project.root, existing);
+  const style = { ...testStyle(testFile, project.root, existing), dialect, ...(dialect === 'jest' && usesJestGlobalsImport(project, existing) ? { jestImports: true } : {}) };
   const scanned = existing !== undefined ? scanExistingTestFile(existing, testFile) : undefined;
   const typed = project.typedUnits(file);
   problems.push(...typed.problems.filter((p) => p.severity !== 'info'));
@@ -126,7 +126,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
   const sections: UnitSection[] = [];
   const imports = new Map<string, ImportNeed>();
   const specifierFor = (sourceFile: string, verify: boolean) => (verify ? sourceFile : moduleSpecifier(testFile, sourceFile, style, project.root));
-  const N = helperNames(scanned?.bindings);
+  const N = helperNames(scanned?.bindings, style.dialect);
   // The existing file's bindings, resolved to the units they import: `import { formatPrice } from '../src'` is the
   // same formatPrice as '../src/pricing' exports.
   const existingUnits = new Map<string, string>();
@@ -183,7 +183,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
       reports.push(report);
       // Members would need an instance, and no constructor arguments were ever seen to work.
       if (req.variant === 'table' || unit.kind !== 'function') continue;
-      const typeProperty = propertiesFor(unit, [], { numRuns: settings.propertyRuns.default, seed, binding: bindingOf, assert: N.assert, fc: N.fc }).find((p) => p.family === 'type');
+      const typeProperty = propertiesFor(unit, [], { numRuns: settings.propertyRuns.default, seed, binding: bindingOf, equal: assertions(style, N.assert).equal, fc: N.fc }).find((p) => p.family === 'type');
       if (!typeProperty) continue;
       const properties = [{ ...typeProperty, name: typeProperty.name.replace(/\(property\)$/, '(property, not run by testgap: execute is false)') }];
       sections.push({ unit, binding: t.binding, ctorArgs: undefined, cases: [], properties });
@@ -268,7 +268,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     const properties: PropertyCase[] =
       req.variant === 'table' || plan.callback || selection.refused.length > 0
         ? []
-        : propertiesFor(unit, typed.value.filter((u) => u.id !== unit.id), { numRuns: settings.propertyRuns.default, seed, binding: bindingOf, assert: N.assert, fc: N.fc });
+        : propertiesFor(unit, typed.value.filter((u) => u.id !== unit.id), { numRuns: settings.propertyRuns.default, seed, binding: bindingOf, equal: assertions(style, N.assert).equal, fc: N.fc });
     // The same inputs on an instance something was put into first: kept where they reach blocks the cases on a fresh
     // instance do not (the non-empty paths of `front()`, `get(key)`, `readFileSync(path)`).
     // Only the member's own blocks and its helpers' count: the filling calls reach their own blocks on every input.
@@ -317,8 +317,9 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
 
   // Verify: run the file N times; drop what failed; keep the first property of each family that held; then run the
   // pruned file again, until a run passes whole (or give up and write nothing).
-  // An ES-module verification file imports its test libraries by file URL (resolved once per request).
-  const libraries = /^\.m[jt]s$/.test(path.extname(testFile)) ? esmLibraries(project.root) : undefined;
+  // An ES-module verification file imports its test libraries by file URL (resolved once per request); one the runner
+  // runs in the project finds the project's own, and testgap's fast-check where the project has none (yet).
+  const libraries = verifier.host ? runnerLibraries(project.root) : /^\.m[jt]s$/.test(path.extname(testFile)) ? esmLibraries(project.root) : undefined;
   const emitInput = (verify: boolean, secs: UnitSection[]): EmitInput => ({
     style,
     sourceLabel: project.relative(file),
@@ -328,6 +329,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     ...(verify && libraries ? { libraries } : {}),
   });
   const ext = path.extname(testFile);
+  const verifyText = (text: string) => (verifier.host ? runTestTextInRunner(text, testFile, verifier.host, limits, req.signal) : runTestText(text, ext, project.root, limits, req.signal, verifier.mocha));
   let current = sections;
   let runs = 0;
   if (!settings.execute && current.length > 0) {
@@ -346,7 +348,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     const times = round === 0 ? verifyRuns : 1;
     for (let r = 0; r < times && !broken; r++) {
       req.progress?.(`verifying generated tests (run ${runs + 1})`, 0.9);
-      const result = await runTestText(text, ext, project.root, limits, req.signal);
+      const result = await verifyText(text);
       runs++;
       result.failed.forEach((n) => failed.add(n));
       result.refused.forEach((why, n) => refusedWhenVerified.set(n, why));
@@ -430,12 +432,13 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
   const marker = reexportMarker(project.relative(file));
   const reexports =
     req.unitIds === undefined && req.variant !== 'properties' && settings.execute && !scanned?.unitIds.has(marker) && !req.signal?.aborted
-      ? await verifiedReexports({ project, file, marker, style, testFile, limits, verifyRuns, signal: req.signal, specifierFor: (f) => specifierFor(f, true), progress: req.progress })
+      ? await verifiedReexports({ project, file, marker, style, limits, verifyRuns, signal: req.signal, specifierFor: (f) => specifierFor(f, true), verify: verifyText, progress: req.progress })
       : undefined;
   if (reexports) runs += reexports.runs;
   const finalReexports = reexports && { ...reexports.suite, entry: specifierFor(file, false), checks: reexports.suite.checks.map((c) => ({ ...c, module: specifierFor(c.module, false) })) };
 
-  const deps = ['uvu', ...(current.some((s) => s.properties.length > 0) ? ['fast-check'] : []), ...(style.ts ? ['tsx'] : [])];
+  // What the file needs besides the runner the project has: uvu (and tsx for TypeScript) only where uvu is the runner.
+  const deps = [...(dialect === 'uvu' ? ['uvu'] : []), ...(current.some((s) => s.properties.length > 0) ? ['fast-check'] : []), ...(dialect === 'uvu' && style.ts ? ['tsx'] : [])];
   const finalInput: EmitInput = { ...emitInput(false, current), ...(finalReexports ? { reexports: finalReexports } : {}) };
   let insertions: Insertion[] = [];
   let text = existing ?? '';

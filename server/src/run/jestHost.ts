@@ -10,7 +10,7 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FileCoverageData } from '../core/coverage';
-import type { HostReply, HostRequest, HostRun, HostStart } from './hostProtocol';
+import { verifyFailures, type HostReply, type HostRequest, type HostRun, type HostStart } from './hostProtocol';
 import { installGuard } from './guard';
 
 const start = JSON.parse(process.argv[2]!) as HostStart;
@@ -48,6 +48,11 @@ interface AggregatedResult {
 type RunCli = (argv: Record<string, unknown>, projects: string[]) => Promise<{ results: AggregatedResult }>;
 
 const send = (m: HostReply) => process.send!(m);
+const verifyLog = verifyFailures(start.tmpDir);
+const withFailures = () => {
+  const lines = verifyLog.read();
+  return lines.length > 0 ? { verifyFailures: lines } : {};
+};
 const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
 
 /** The first line of a failure and the first stack line in the project: what a user needs to find it. */
@@ -78,6 +83,7 @@ function boot(): RunCli {
 
 async function runOne(runCLI: RunCli, file: string): Promise<HostRun> {
   const started = Date.now();
+  verifyLog.reset();
   const argv = {
     _: [file],
     $0: 'jest',
@@ -108,7 +114,7 @@ async function runOne(runCLI: RunCli, file: string): Promise<HostRun> {
     : failures.length
       ? `${failures.length} ${failures.length === 1 ? 'test' : 'tests'} failed: ${failures.join('; ')}`
       : (execError ?? firstLines(result?.failureMessage) ?? (result ? 'jest reported the file as failed' : 'jest ran no test file: does its config (testMatch, roots) include it?'));
-  return { testFile: file, status: passed ? 'passed' : 'failed', durationMs: Date.now() - started, tests: counts, coverage, loaded: [...new Set([file, ...Object.keys(coverage)])], ...(message ? { message } : {}) };
+  return { testFile: file, status: passed ? 'passed' : 'failed', durationMs: Date.now() - started, tests: counts, coverage, loaded: [...new Set([file, ...Object.keys(coverage)])], ...(message ? { message } : {}), ...withFailures() };
 }
 
 let runCLI: RunCli;

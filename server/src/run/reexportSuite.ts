@@ -2,25 +2,25 @@
 // values are another module's own, probed in the sandbox, then verified as a written test file; a module whose check
 // fails is dropped and the rest run again.
 import fs from 'node:fs';
-import path from 'node:path';
 import { parseFile, relativeSpecifiers } from '../core/analyse';
 import { emitSections, type EmitInput, type EmitStyle, type ReexportSuite } from '../core/emit';
 import type { Project } from '../core/project';
 import { mayReexport } from '../core/reexports';
 import { probeReexports, type Limits } from './sandbox';
-import { runTestText } from './verify';
+import type { VerifyRun } from './verify';
 
 export interface ReexportRequest {
   project: Project;
   file: string;
   marker: string;
   style: EmitStyle;
-  testFile: string;
   limits: Limits;
   verifyRuns: number;
   signal?: AbortSignal;
   /** How the verification file imports a module (by absolute path). */
   specifierFor: (file: string) => string;
+  /** Runs the text once where the project's tests run (run/verify.ts). */
+  verify: (text: string) => Promise<VerifyRun>;
   progress?: (message: string, fraction: number) => void;
 }
 
@@ -61,7 +61,7 @@ export async function verifiedReexports(r: ReexportRequest): Promise<{ suite: Re
     const failedModules = new Set<string>();
     const times = round === 0 ? r.verifyRuns : 1;
     for (let k = 0; k < times; k++) {
-      const result = await runTestText(text, path.extname(r.testFile), r.project.root, r.limits, r.signal);
+      const result = await r.verify(text);
       runs++;
       if (result.broken) return undefined;
       for (const n of emitted.names) if (n.reexports !== undefined && result.failed.has(n.name)) failedModules.add(n.reexports);

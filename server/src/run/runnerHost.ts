@@ -147,7 +147,8 @@ function keyOf(o: HostOptions): string {
       return '-';
     }
   };
-  return JSON.stringify([o.kind, o.root, o.config ?? '', o.entry, o.limits, o.inputs.map((f) => [f, stamp(f)])]);
+  // Not the time limit: a verification run allows a whole file more time than a coverage run, in the same host.
+  return JSON.stringify([o.kind, o.root, o.config ?? '', o.entry, { ...o.limits, timeoutMs: 0 }, o.execArgv ?? [], o.inputs.map((f) => [f, stamp(f)])]);
 }
 
 /**

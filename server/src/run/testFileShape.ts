@@ -4,8 +4,11 @@
 // verification file finds those libraries.
 import fs from 'node:fs';
 import path from 'node:path';
-import { identifierFrom, RESERVED_WORDS, type EmitStyle, type ImportNeed } from '../core/emit';
+import { identifierFrom, RESERVED_WORDS, type Dialect, type EmitStyle, type ImportNeed } from '../core/emit';
 import type { Unit } from '../core/model';
+import type { Project } from '../core/project';
+import { hostOptions } from './measure';
+import type { HostOptions } from './runnerHost';
 import { resolveEsm } from './esmResolve';
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
@@ -98,3 +101,64 @@ export function esmLibraries(root: string): Record<string, string> {
   return out;
 }
 
+
+/**
+ * Whose API the generated tests call: the project's runner, when something in the project names it (a config, the
+ * test script, a dependency, the imports of its tests); uvu when nothing does (testgap's own choice of runner).
+ */
+export function dialectOf(project: Project): Dialect {
+  const d = project.runner();
+  return d.source === 'default' ? 'uvu' : d.runner;
+}
+
+/**
+ * Where a generated file is verified: vitest and jest files in the project's runner (a host: the file runs with its
+ * config, setup files and transforms), mocha files by the project's mocha in the sandbox, uvu and node:test files
+ * in the sandbox as they are. A string says why it cannot be (the runner is not installed, or cannot run here).
+ */
+export function verifierFor(project: Project, dialect: Dialect): { host?: Omit<HostOptions, 'limits'>; mocha?: string } | string {
+  if (dialect === 'vitest' || dialect === 'jest') {
+    const host = hostOptions(project);
+    if (typeof host === 'string') return `testgap writes ${dialect} tests here and runs them with the project's ${dialect} before it writes them, but ${host.replace(/^the tests of \S+ run with /, 'this project runs its tests with ')}`;
+    return host ? { host } : {};
+  }
+  if (dialect === 'mocha') {
+    let mocha: string | undefined;
+    try {
+      mocha = require.resolve('mocha', { paths: [project.root] });
+    } catch {
+      return `testgap writes mocha tests here and runs them with the project's mocha before it writes them, but mocha is not installed: install the project's dependencies (npm install)`;
+    }
+    return { mocha };
+  }
+  return {};
+}
+
+/** jest: whether the project's tests take the API from `@jest/globals` (then so do generated ones). */
+export function usesJestGlobalsImport(project: Project, existingText: string | undefined): boolean {
+  if (existingText !== undefined) return existingText.includes('@jest/globals');
+  return project
+    .knownFiles()
+    .filter((f) => project.isTestFile(f))
+    .slice(0, 20)
+    .some((f) => {
+      try {
+        return fs.readFileSync(f, 'utf8').includes('@jest/globals');
+      } catch {
+        return false;
+      }
+    });
+}
+
+/**
+ * The libraries a file verified in the project's runner imports from outside the project: fast-check, when the
+ * project has none yet (the edit adds it to devDependencies), as testgap's own copy by absolute path.
+ */
+export function runnerLibraries(root: string): Record<string, string> {
+  try {
+    require.resolve('fast-check', { paths: [root] });
+    return {};
+  } catch {
+    return { 'fast-check': require.resolve('fast-check') };
+  }
+}

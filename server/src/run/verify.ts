@@ -1,8 +1,10 @@
-// Runs generated test text in the sandbox and says which tests failed.
+// Runs generated test text and says which tests failed: uvu, node:test and mocha files in the sandbox, vitest and
+// jest files in the project's own runner (a runner host).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sandboxRefusal, type ErrorInfo } from '../core/outcome';
+import { runInHost, type HostOptions } from './runnerHost';
 import { makeTempDir, removeTempDir, sandboxArgs, sandboxEnv, trackChild, type Limits } from './sandbox';
 
 const RUNNER = path.join(__dirname, 'testRunner.js');
@@ -17,8 +19,8 @@ export interface VerifyRun {
   broken?: string;
 }
 
-/** Runs `text` (a test file with the verify helper) once. `ext`: `.ts`, `.js`, … of the file. */
-export async function runTestText(text: string, ext: string, projectRoot: string, limits: Limits, signal?: AbortSignal): Promise<VerifyRun> {
+/** Runs `text` (a test file with the verify helper) once. `ext`: `.ts`, `.js`, … of the file; `mocha`: the project's mocha. */
+export async function runTestText(text: string, ext: string, projectRoot: string, limits: Limits, signal?: AbortSignal, mocha?: string): Promise<VerifyRun> {
   const tmpDir = makeTempDir('testgap-verify-');
   try {
     const file = path.join(tmpDir, `generated.test${ext}`);
@@ -32,7 +34,7 @@ export async function runTestText(text: string, ext: string, projectRoot: string
       const child = spawn(process.execPath, [...sandboxArgs(tmpDir, limits), RUNNER, file, projectRoot], {
         cwd: tmpDir,
         // os.tmpdir() (temp-folder fixtures) must point where the sandbox may write.
-        env: sandboxEnv({ NODE_PATH: nodePath, TESTGAP_FAILURES: failures, TMPDIR: tmpDir }, limits),
+        env: sandboxEnv({ NODE_PATH: nodePath, TESTGAP_FAILURES: failures, TMPDIR: tmpDir, ...(mocha ? { TESTGAP_MOCHA: mocha } : {}) }, limits),
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       trackChild(child);
@@ -52,14 +54,7 @@ export async function runTestText(text: string, ext: string, projectRoot: string
         resolve({ code: c, signal: s, stderr, timedOut });
       });
     });
-    const failed = new Set<string>();
-    const refused = new Map<string, string>();
-    for (const line of fs.readFileSync(failures, 'utf8').split('\n').filter(Boolean)) {
-      const [name, refusal] = JSON.parse(line) as [string, (Partial<ErrorInfo> & { code: string }) | null];
-      failed.add(name);
-      const words = refusal && sandboxRefusal({ name: 'Error', className: 'Error', message: '', ...refusal });
-      if (words) refused.set(name, words);
-    }
+    const { failed, refused } = parseFailures(fs.readFileSync(failures, 'utf8').split('\n').filter(Boolean));
     if (timedOut) return { failed, refused, broken: 'the test file did not finish in time' };
     if (code !== 0 && failed.size === 0) return { failed, refused, broken: `the test file did not run (exit ${code ?? sig}): ${whyItDidNotRun(stderr)}` };
     return { failed, refused };
@@ -67,6 +62,46 @@ export async function runTestText(text: string, ext: string, projectRoot: string
     removeTempDir(tmpDir);
   }
 }
+
+/** The verify helper's lines (`[test name, refusal]`): which tests failed, and which of them the sandbox stopped. */
+function parseFailures(lines: string[]): Pick<VerifyRun, 'failed' | 'refused'> {
+  const failed = new Set<string>();
+  const refused = new Map<string, string>();
+  for (const line of lines) {
+    const [name, refusal] = JSON.parse(line) as [string, (Partial<ErrorInfo> & { code: string }) | null];
+    failed.add(name);
+    const words = refusal && sandboxRefusal({ name: 'Error', className: 'Error', message: '', ...refusal });
+    if (words) refused.set(name, words);
+  }
+  return { failed, refused };
+}
+
+/**
+ * Runs `text` once in the project's own runner (vitest, jest: `host`), as a file beside `testFile`, where the
+ * runner's config takes it and its imports resolve as the final file's will: `src/a.test.ts` is verified as
+ * `src/a.testgap-<pid>-<n>.test.ts`, removed afterwards. `changed`: the runner must read the file again each time.
+ */
+export async function runTestTextInRunner(text: string, testFile: string, host: Omit<HostOptions, 'limits'>, limits: Limits, signal?: AbortSignal): Promise<VerifyRun> {
+  const m = /^(.*?)((?:\.(?:test|spec))?\.[cm]?[jt]sx?)$/.exec(testFile)!;
+  const file = `${m[1]}.testgap-${process.pid}-${++verifyCount}${m[2]}`;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+  if (process.env.TESTGAP_KEEP_VERIFY) fs.writeFileSync(process.env.TESTGAP_KEEP_VERIFY, text);
+  try {
+    // A file that runs through the whole test run: its timeout is the file's, not one call's.
+    const result = await runInHost({ ...host, limits: { ...limits, timeoutMs: Math.max(15_000, limits.timeoutMs * 3) } }, [file], [file], { keep: true, signal });
+    const run = result.runs[0];
+    if (!run) return { failed: new Set(), refused: new Map(), broken: result.error ?? 'the runner did not run the file' };
+    const { failed, refused } = parseFailures(run.verifyFailures ?? []);
+    if (run.status === 'timeout') return { failed, refused, broken: 'the test file did not finish in time' };
+    if (run.status !== 'passed' && failed.size === 0) return { failed, refused, broken: `the test file did not run in ${host.kind}: ${run.message ?? run.status}` };
+    return { failed, refused };
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}
+
+let verifyCount = 0;
 
 /**
  * What stopped a test file, from its stderr: the error line (`Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'x'

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FileCoverageData } from '../core/coverage';
-import type { HostRequest, HostReply, HostRun, HostStart } from './hostProtocol';
+import { verifyFailures, type HostReply, type HostRequest, type HostRun, type HostStart } from './hostProtocol';
 import { installNetworkGuard, installWriteGuard } from './guard';
 
 const start = JSON.parse(process.argv[2]!) as HostStart;
@@ -90,6 +90,11 @@ interface Vitest {
 }
 
 const send = (m: HostReply) => process.send!(m);
+const verifyLog = verifyFailures(start.tmpDir);
+const withFailures = () => {
+  const lines = verifyLog.read();
+  return lines.length > 0 ? { verifyFailures: lines } : {};
+};
 const coverageDir = path.join(start.tmpDir, 'coverage');
 
 async function boot(): Promise<Vitest> {
@@ -155,6 +160,7 @@ function messageOf(e: ErrorLike | undefined): string | undefined {
 async function runOne(vitest: Vitest, file: string): Promise<HostRun> {
   const started = Date.now();
   overMemory.length = 0;
+  verifyLog.reset();
   // vitest cleans its own folder on each run (`cleanOnRerun`); the report of the last run must not be read for this one.
   fs.rmSync(path.join(coverageDir, 'coverage-final.json'), { force: true });
   const result = await vitest.runTestSpecifications([projectOf(vitest, file).createSpecification(file)], false);
@@ -185,7 +191,7 @@ async function runOne(vitest: Vitest, file: string): Promise<HostRun> {
     : failures.length
       ? `${failures.length} ${failures.length === 1 ? 'test' : 'tests'} failed: ${failures.join('; ')}`
       : [...moduleErrors, ...unhandled][0] ?? (module ? `vitest reported the file as ${state}` : 'vitest ran no test module for this file');
-  return { testFile: file, status: passed ? 'passed' : 'failed', durationMs: Date.now() - started, tests: counts, coverage, loaded: [...new Set([file, ...loaded, ...Object.keys(coverage)])], ...(message ? { message } : {}) };
+  return { testFile: file, status: passed ? 'passed' : 'failed', durationMs: Date.now() - started, tests: counts, coverage, loaded: [...new Set([file, ...loaded, ...Object.keys(coverage)])], ...(message ? { message } : {}), ...withFailures() };
 }
 
 boot().then(
