@@ -5,7 +5,6 @@
 // the test file that loads the saved file and publishes `testgap/coverage`.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -14,6 +13,7 @@ import type { CoverageJson } from '../../server/src/cli/coverage';
 import type { CoverageNotification } from '../../server/src/lsp/coverage';
 import { c8Summary } from '../helpers/c8';
 import { FULL_CLIENT, SERVER_BIN, TestClient } from '../helpers/lspClient';
+import { exampleCopy } from '../helpers/tempProject';
 
 const REPO = path.resolve(__dirname, '../../..');
 
@@ -66,12 +66,6 @@ const EXAMPLES: Example[] = [
   },
 ];
 
-function copyOf(name: string): string {
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), `testgap-example-${name}-`)));
-  fs.cpSync(path.join(REPO, 'examples', name), root, { recursive: true });
-  fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(root, 'node_modules'));
-  return root;
-}
 
 function cli(root: string, args: string[]) {
   return spawnSync(process.execPath, [SERVER_BIN, ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
@@ -102,7 +96,7 @@ function vitestFigures(root: string): Figures {
 
 for (const ex of EXAMPLES) {
   test(`examples/${ex.name}: check findings, coverage equal to the runner's, a save re-runs only the affected test`, async () => {
-    const root = copyOf(ex.name);
+    const root = exampleCopy(ex.name);
     let client: TestClient | undefined;
     try {
       const check = cli(root, ['check', '--json']);

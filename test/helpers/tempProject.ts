@@ -32,6 +32,14 @@ export function tempProject(fixtureText: string): TempProject {
 
 const REPO = path.resolve(__dirname, '../../..');
 
+/** A copy of `examples/<name>` in a temp folder, with testgap's node_modules (its runners and tools) linked in. */
+export function exampleCopy(name: string): string {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), `testgap-example-${name}-`)));
+  fs.cpSync(path.join(REPO, 'examples', name), root, { recursive: true });
+  linkTestTools(root);
+  return root;
+}
+
 /** Gives the project testgap's own test tools (uvu, fast-check, tsx), as if it had installed them. */
 export function linkTestTools(root: string): void {
   fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(root, 'node_modules'));

@@ -1,0 +1,62 @@
+// Generation into each runner's example project (issue 16): `testgap generate` on the files with findings writes
+// tests in the project's own dialect (never uvu into a vitest, jest or node:test project), and the project's own test
+// command then passes, three times in a row.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { CheckJson } from '../../server/src/cli/check';
+import type { GenerateJson } from '../../server/src/cli/generate';
+import { SERVER_BIN } from '../helpers/lspClient';
+import { exampleCopy } from '../helpers/tempProject';
+
+const REPO = path.resolve(__dirname, '../../..');
+
+interface Example {
+  name: string;
+  /** The project's own test command, as argv (test files listed: Node 20's --test takes no globs). */
+  command: (root: string) => string[];
+  /** What a generated file must import, and what it must not. */
+  imports: RegExp;
+}
+
+const testFiles = (root: string, dir: string, ext: RegExp) => fs.readdirSync(path.join(root, dir)).filter((f) => ext.test(f)).map((f) => `${dir}/${f}`);
+
+const EXAMPLES: Example[] = [
+  { name: 'vitest-esm', command: () => [path.join(REPO, 'node_modules/vitest/vitest.mjs'), 'run'], imports: /from 'vitest'/ },
+  { name: 'jest-ts', command: () => [path.join(REPO, 'node_modules/jest/bin/jest.js')], imports: /from '@jest\/globals'/ },
+  { name: 'node-test-esm', command: (root) => ['--import', 'tsx', '--test', ...testFiles(root, 'test', /\.test\.ts$/)], imports: /from 'node:test'/ },
+  { name: 'esm-mjs', command: (root) => ['--test', ...testFiles(root, 'test', /\.test\.mjs$/)], imports: /from 'node:test'/ },
+];
+
+
+for (const ex of EXAMPLES) {
+  test(`examples/${ex.name}: generated tests are in the runner's dialect, and the project's own test command passes 3/3`, () => {
+    const root = exampleCopy(ex.name);
+    try {
+      const check = JSON.parse(spawnSync(process.execPath, [SERVER_BIN, 'check', '--json'], { cwd: root, encoding: 'utf8' }).stdout) as CheckJson;
+      const files = check.files.filter((f) => f.findings.length > 0).map((f) => f.path);
+      assert.ok(files.length > 0, 'something to generate for');
+      const r = spawnSync(process.execPath, [SERVER_BIN, 'generate', ...files, '--json'], { cwd: root, encoding: 'utf8', timeout: 300_000 });
+      const out = JSON.parse(r.stdout) as GenerateJson;
+      assert.ok(out.summary.cases + out.summary.properties > 0, r.stderr);
+      for (const f of out.files) {
+        assert.equal(f.problems.filter((p) => p.severity === 'error'), [], `${f.sourceFile}: ${r.stderr}`);
+        if (!f.written) continue;
+        const text = fs.readFileSync(path.join(root, f.testFile), 'utf8');
+        assert.match(text, ex.imports, f.testFile);
+        assert.not.match(text, /from 'uvu'|require\('uvu'\)/, `${f.testFile} has no uvu`);
+      }
+      assert.equal(fs.readdirSync(path.join(root, 'test')).filter((n) => n.includes('.testgap-')), [], 'no verification file left behind');
+      for (let run = 1; run <= 3; run++) {
+        const t = spawnSync(process.execPath, ex.command(root), { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+        assert.is(t.status, 0, `run ${run}: ${t.stdout}\n${t.stderr}`);
+      }
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+}
+
+test.run();
