@@ -74,7 +74,7 @@ test('the child runs the code the server instrumented, and then loads no TypeScr
   }
 });
 
-test('a result that depends on how fast the call ran is not stable (quick-lru\'s maxAge: 1), one that does not is', async () => {
+test('a result that depends on how fast the call ran, on NODE_ENV or on the time zone is not stable (quick-lru\'s maxAge: 1), one that does not is', async () => {
   const root = project({
     'ttl.js': `class Cache {
   constructor() { this.m = new Map(); }
@@ -83,6 +83,8 @@ test('a result that depends on how fast the call ran is not stable (quick-lru\'s
 }
 exports.fresh = (maxAge) => new Cache().set('a', 1, maxAge).get('a');
 exports.stamp = () => new Date(0).toISOString() + typeof performance.now();
+exports.mode = () => (process.env.NODE_ENV === 'production' ? 'minified' : 'readable');
+exports.hour = () => new Date(0).getHours();
 `,
   });
   try {
@@ -92,6 +94,11 @@ exports.stamp = () => new Date(0).toISOString() + typeof performance.now();
     assert.is(run.results[1]!.stable, true, 'an hour: no machine is that slow');
     const clock = await runCandidates({ projectRoot: root, modulePath: path.join(root, 'ttl.js'), exportName: 'stamp', candidates: ['[]'], instrument: false }, limits);
     assert.is(clock.results[0]!.stable, true, 'a date built from a given time does not move');
+    // What follows NODE_ENV or the time zone is a fact about the environment the call ran in, not about the code.
+    for (const exportName of ['mode', 'hour']) {
+      const env = await runCandidates({ projectRoot: root, modulePath: path.join(root, 'ttl.js'), exportName, candidates: ['[]'], instrument: false }, limits);
+      assert.is(env.results[0]!.stable, false, exportName);
+    }
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

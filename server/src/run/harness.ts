@@ -105,12 +105,18 @@ const CALLBACK_NEVER_CALLED = 'callback never called';
 const CLOCK_STEP_MS = 40;
 
 /**
- * Runs `fn` with a clock that jumps forward on every read (`Date.now()`, `new Date()`, `performance.now()`), then puts
- * the real one back. A result that depends on how fast the code ran (an entry set with `maxAge: 1` read back at once,
+ * Runs `fn` in a shifted world — another NODE_ENV and time zone, and a clock that jumps forward on every read
+ * (`Date.now()`, `new Date()`, `performance.now()`) — then puts the real one back. A result that depends on how fast the code ran (an entry set with `maxAge: 1` read back at once,
  * a deadline computed from now) comes out different under it, so the check below drops it as not deterministic,
  * instead of a test that passes here and fails on a loaded machine.
  */
-async function withSkewedClock<T>(fn: () => Promise<T>): Promise<T> {
+async function withShiftedWorld<T>(fn: () => Promise<T>): Promise<T> {
+  // The environment a project's own test command may give differently: NODE_ENV (vitest and jest set `test`,
+  // `node --test` and mocha leave it as the shell has it) and the time zone. A result that follows them is not a
+  // fact about the code either.
+  const env = { NODE_ENV: process.env.NODE_ENV, TZ: process.env.TZ };
+  process.env.NODE_ENV = env.NODE_ENV === 'production' ? 'development' : 'production';
+  process.env.TZ = 'Pacific/Chatham';
   const RealDate = Date;
   const realNow = Date.now;
   const realPerformanceNow = Object.getOwnPropertyDescriptor(performance, 'now');
@@ -129,6 +135,10 @@ async function withSkewedClock<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } finally {
+    for (const [k, v] of Object.entries(env)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
     globalThis.Date = RealDate;
     if (realPerformanceNow) Object.defineProperty(performance, 'now', realPerformanceNow);
     else delete (performance as { now?: unknown }).now;
@@ -321,9 +331,9 @@ async function main(job: Job): Promise<void> {
     const first = await callOnce(job, mod, args);
     const covered = [...hits].sort((a, b) => a - b);
     const touchedGlobals = restoreGlobals(globals);
-    // A second call with freshly evaluated arguments, on a clock that runs fast: a different result means the unit is
-    // not deterministic, or depends on timing.
-    const second = await withSkewedClock(() => callOnce(job, mod, evaluate(job.candidates[index])));
+    // A second call with freshly evaluated arguments, in a shifted world (a fast clock, another NODE_ENV and time
+    // zone): a different result means the unit is not deterministic, or depends on timing or on its environment.
+    const second = await withShiftedWorld(() => callOnce(job, mod, evaluate(job.candidates[index])));
     restoreGlobals(globals);
     const local = JSON.stringify(first).includes(home);
     send({
