@@ -1,6 +1,6 @@
 // Generation into each runner's example project (issue 16): `testgap generate` on the files with findings writes
-// tests in the project's own dialect (never uvu into a vitest, jest or node:test project), and the project's own test
-// command then passes, three times in a row.
+// tests in the project's own dialect (never uvu into a vitest, jest or node:test project), the project's own test
+// command then passes, three times in a row, and its TypeScript (`tsc --noEmit -p .`) finds no error.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -32,7 +32,7 @@ const EXAMPLES: Example[] = [
 
 
 for (const ex of EXAMPLES) {
-  test(`examples/${ex.name}: generated tests are in the runner's dialect, and the project's own test command passes 3/3`, () => {
+  test(`examples/${ex.name}: generated tests are in the runner's dialect, type-check, and the project's own test command passes 3/3`, () => {
     const root = exampleCopy(ex.name);
     try {
       const check = JSON.parse(spawnSync(process.execPath, [SERVER_BIN, 'check', '--json'], { cwd: root, encoding: 'utf8' }).stdout) as CheckJson;
@@ -49,6 +49,10 @@ for (const ex of EXAMPLES) {
         assert.not.match(text, /from 'uvu'|require\('uvu'\)/, `${f.testFile} has no uvu`);
       }
       assert.equal(fs.readdirSync(path.join(root, 'test')).filter((n) => n.includes('.testgap-')), [], 'no verification file left behind');
+      if (fs.existsSync(path.join(root, 'tsconfig.json'))) {
+        const tsc = spawnSync(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', '.'], { cwd: root, encoding: 'utf8' });
+        assert.is(tsc.status, 0, tsc.stdout + tsc.stderr);
+      }
       for (let run = 1; run <= 3; run++) {
         const t = spawnSync(process.execPath, ex.command(root), { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
         assert.is(t.status, 0, `run ${run}: ${t.stdout}\n${t.stderr}`);

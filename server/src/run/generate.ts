@@ -11,10 +11,12 @@ import type { Settings } from '../core/settings';
 import { assertions, emitNewFile, emitSections, helperNames, identifierFrom, type EmitInput, type ImportNeed, type UnitSection } from '../core/emit';
 import { applyInsertions, mergeIntoExisting, scanExistingTestFile, type Insertion } from '../core/existingTestFile';
 import { reexportMarker } from '../core/reexports';
+import { quote } from '../core/values';
 import { blockFacts, childCode, hangs, importClosure, searchInputs, sourceBlocks } from './inputSearch';
 import { verifiedReexports } from './reexportSuite';
 import { limitsFor, MAX_HANGS_PER_JOB, runCandidates, type CandidateResult } from './sandbox';
 import { dialectOf, esmLibraries, missingDependencies, moduleSpecifier, runnerLibraries, targetFor, testStyle, usesJestGlobalsImport, verifierFor, type Target } from './testFileShape';
+import { attribute, typeErrors } from './typeCheck';
 import { runTestText, runTestTextInRunner } from './verify';
 
 export type Variant = 'all' | 'table' | 'properties';
@@ -339,6 +341,28 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
       message: `running code is turned off ("execute": false), so the tests for ${project.relative(file)} are type properties testgap has not run; run them yourself, or set "execute": true to have every case verified`,
     });
   }
+  /** The sections without the tests whose text does not type-check; errors that name no test are a warning. */
+  const typeChecked = (secs: UnitSection[]): UnitSection[] => {
+    const emitted = emitSections(emitInput(false, secs), scanned?.bindings);
+    const finalText = existing === undefined ? `${emitted.importLines.join('\n')}\n\n${emitted.body}` : applyInsertions(existing, mergeIntoExisting(existing, testFile, emitted));
+    const errors = typeErrors(project.root, testFile, finalText);
+    if (!Array.isArray(errors)) {
+      problems.push({ severity: 'warning', file, message: `the generated tests for ${project.relative(file)} were not type-checked: ${errors.unavailable}` });
+      return secs;
+    }
+    const a = attribute(finalText, secs.length, emitted.names, errors, quote);
+    for (const e of a.outside) problems.push({ severity: 'warning', file, message: `${project.relative(testFile)}:${e.line}: TS${e.code}: ${e.message}` });
+    return secs
+      .map((s, si) => {
+        const report = reports.find((r) => r.unitId === s.unit.id)!;
+        const cases = a.sections.has(si) ? [] : s.cases.filter((_, ci) => !a.cases.get(si)?.has(ci));
+        const properties = a.sections.has(si) ? [] : s.properties.filter((_, pi) => !a.properties.get(si)?.has(pi));
+        const left = s.cases.length + s.properties.length - cases.length - properties.length;
+        if (left > 0) report.dropped['does not type-check'] = (report.dropped['does not type-check'] ?? 0) + left;
+        return { ...s, cases, properties };
+      })
+      .filter((s) => s.cases.length > 0 || s.properties.length > 0);
+  };
   for (let round = 0; round < 4 && current.length > 0 && settings.execute && !req.signal?.aborted; round++) {
     const emitted = emitSections(emitInput(true, current), scanned?.bindings);
     const text = `${emitted.importLines.join('\n')}\n\n${emitted.body}`;
@@ -388,6 +412,9 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     current = next.filter((s) => s.cases.length > 0 || s.properties.length > 0);
     if (!changed) break;
   }
+
+  // What passed must also type-check as the project checks it (tsc, ts-jest): what does not is left out.
+  if (style.ts && current.length > 0 && settings.execute && !req.signal?.aborted) current = typeChecked(current);
 
   // A unit may have two sections (fresh and prepared instance): its counts are their sums.
   for (const s of current) Object.assign(reports.find((x) => x.unitId === s.unit.id)!, { cases: 0, properties: 0 });

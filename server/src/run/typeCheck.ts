@@ -1,0 +1,102 @@
+// Type-checks a generated TypeScript test file as the project would: with the project's own TypeScript (its
+// node_modules copy, else testgap's) and the compiler options of its tsconfig.json, the file's text given before it is
+// written. A case the runner passes can still break `tsc --noEmit` (or ts-jest, which fails a test file on a type
+// error): an abstract class constructed, an argument of the wrong type that JavaScript happened to accept.
+import fs from 'node:fs';
+import path from 'node:path';
+import type tsModule from 'typescript';
+
+export interface TypeError {
+  /** 1-based line in the text. */
+  line: number;
+  message: string;
+  code: number;
+}
+
+const compilers = new Map<string, typeof tsModule>();
+
+/** The project's TypeScript (a compiler of another version reads the file as its users' builds do), else testgap's. */
+function typescriptFor(root: string): typeof tsModule {
+  let file: string;
+  try {
+    file = require.resolve('typescript', { paths: [root] });
+  } catch {
+    file = require.resolve('typescript');
+  }
+  let ts = compilers.get(file);
+  if (!ts) compilers.set(file, (ts = require(file) as typeof tsModule));
+  return ts;
+}
+
+/** The errors TypeScript finds in `text` as the content of `file` (a test file of the project at `root`). */
+export function typeErrors(root: string, file: string, text: string): TypeError[] | { unavailable: string } {
+  const ts = typescriptFor(root);
+  const configPath = ts.findConfigFile(path.dirname(file), (f) => fs.existsSync(f), 'tsconfig.json');
+  let options: tsModule.CompilerOptions = { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, esModuleInterop: true };
+  if (configPath && path.resolve(configPath).startsWith(root + path.sep)) {
+    const read = ts.readConfigFile(configPath, (f) => ts.sys.readFile(f));
+    if (read.error) return { unavailable: `${path.relative(root, configPath)} could not be read` };
+    options = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(configPath), undefined, configPath).options;
+  }
+  // Only this file's own errors matter: no output, no checking of declaration files it pulls in.
+  options = { ...options, noEmit: true, skipLibCheck: true, incremental: false, composite: false };
+  const host = ts.createCompilerHost(options, true);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (name, languageVersion, onError, shouldCreate) =>
+    path.resolve(name) === file ? ts.createSourceFile(name, text, languageVersion, true) : getSourceFile(name, languageVersion, onError, shouldCreate);
+  const fileExists = host.fileExists.bind(host);
+  host.fileExists = (name) => path.resolve(name) === file || fileExists(name);
+  const program = ts.createProgram({ rootNames: [file], options, host });
+  const source = program.getSourceFile(file);
+  if (!source) return { unavailable: 'TypeScript did not load the file' };
+  const diagnostics = [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)];
+  return diagnostics
+    .filter((d) => d.category === ts.DiagnosticCategory.Error && d.start !== undefined)
+    .map((d) => ({ line: source.getLineAndCharacterOfPosition(d.start!).line + 1, message: ts.flattenDiagnosticMessageText(d.messageText, ' '), code: d.code }));
+}
+
+/** What type errors in a generated file take out: rows of tables and properties by name, else whole sections. */
+export interface Attribution {
+  /** section index → case indexes. */
+  cases: Map<number, Set<number>>;
+  /** section index → property indexes. */
+  properties: Map<number, Set<number>>;
+  sections: Set<number>;
+  /** Errors in no generated section (an import, the file's own code). */
+  outside: TypeError[];
+}
+
+/**
+ * Which generated tests the `errors` of `text` belong to. The generated sections are the last `sections` ones that
+ * start with a `// testgap:` marker; a table row starts with its test's name (`['f(1) returns 2', …]`), a property
+ * test is the `it('…'`/`suite('…'` line above the error.
+ */
+export function attribute(text: string, sections: number, names: { name: string; section: number; case?: number; property?: number }[], errors: TypeError[], quote: (s: string) => string): Attribution {
+  const lines = text.split('\n');
+  const markers = lines.map((l, i) => (/^\/\/ testgap: /.test(l) ? i + 1 : 0)).filter(Boolean);
+  const starts = markers.slice(-sections);
+  const out: Attribution = { cases: new Map(), properties: new Map(), sections: new Set(), outside: [] };
+  const add = (m: Map<number, Set<number>>, s: number, i: number) => m.set(s, (m.get(s) ?? new Set()).add(i));
+  for (const e of errors) {
+    let section = -1;
+    starts.forEach((start, i) => {
+      if (e.line >= start) section = i;
+    });
+    if (section < 0 || starts.length < sections) {
+      out.outside.push(e);
+      continue;
+    }
+    const own = names.filter((n) => n.section === section);
+    const row = lines[e.line - 1]!.trim();
+    const asCase = own.find((n) => n.case !== undefined && row.startsWith(`[${quote(n.name)},`));
+    if (asCase) {
+      add(out.cases, section, asCase.case!);
+      continue;
+    }
+    let property: (typeof own)[number] | undefined;
+    for (let l = e.line - 1; l >= starts[section]! - 1 && !property; l--) property = own.find((n) => n.property !== undefined && lines[l]!.includes(`(${quote(n.name)}, `));
+    if (property) add(out.properties, section, property.property!);
+    else out.sections.add(section);
+  }
+  return out;
+}
