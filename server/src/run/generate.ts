@@ -127,7 +127,9 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
   const reports: UnitReport[] = [];
   const sections: UnitSection[] = [];
   const imports = new Map<string, ImportNeed>();
-  const specifierFor = (sourceFile: string, verify: boolean) => (verify ? sourceFile : moduleSpecifier(testFile, sourceFile, style, project.root));
+  // A file verified in the sandbox imports by absolute path (it runs from a temp folder); one verified in the runner
+  // sits beside the final file and imports as it will (ts-jest type-checks it, and rejects a `.ts` path).
+  const specifierFor = (sourceFile: string, verify: boolean) => (verify && !verifier.host ? sourceFile : moduleSpecifier(testFile, sourceFile, style, project.root));
   const N = helperNames(scanned?.bindings, style.dialect);
   // The existing file's bindings, resolved to the units they import: `import { formatPrice } from '../src'` is the
   // same formatPrice as '../src/pricing' exports.
@@ -363,6 +365,9 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
       })
       .filter((s) => s.cases.length > 0 || s.properties.length > 0);
   };
+  // The file must type-check as the project checks it (tsc, and ts-jest, which fails a whole test file on one type
+  // error): what does not is left out before anything runs.
+  if (style.ts && current.length > 0 && settings.execute && !req.signal?.aborted) current = typeChecked(current);
   for (let round = 0; round < 4 && current.length > 0 && settings.execute && !req.signal?.aborted; round++) {
     const emitted = emitSections(emitInput(true, current), scanned?.bindings);
     const text = `${emitted.importLines.join('\n')}\n\n${emitted.body}`;
@@ -412,9 +417,6 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     current = next.filter((s) => s.cases.length > 0 || s.properties.length > 0);
     if (!changed) break;
   }
-
-  // What passed must also type-check as the project checks it (tsc, ts-jest): what does not is left out.
-  if (style.ts && current.length > 0 && settings.execute && !req.signal?.aborted) current = typeChecked(current);
 
   // A unit may have two sections (fresh and prepared instance): its counts are their sums.
   for (const s of current) Object.assign(reports.find((x) => x.unitId === s.unit.id)!, { cases: 0, properties: 0 });
