@@ -347,7 +347,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
   const typeChecked = (secs: UnitSection[]): UnitSection[] => {
     const emitted = emitSections(emitInput(false, secs), scanned?.bindings);
     const finalText = existing === undefined ? `${emitted.importLines.join('\n')}\n\n${emitted.body}` : applyInsertions(existing, mergeIntoExisting(existing, testFile, emitted));
-    const errors = typeErrors(project.root, testFile, finalText);
+    const errors = typeErrors(project.root, testFile, finalText, ['uvu', 'fast-check']);
     if (!Array.isArray(errors)) {
       problems.push({ severity: 'warning', file, message: `the generated tests for ${project.relative(file)} were not type-checked: ${errors.unavailable}` });
       return secs;

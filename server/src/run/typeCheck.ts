@@ -28,8 +28,12 @@ function typescriptFor(root: string): typeof tsModule {
   return ts;
 }
 
-/** The errors TypeScript finds in `text` as the content of `file` (a test file of the project at `root`). */
-export function typeErrors(root: string, file: string, text: string): TypeError[] | { unavailable: string } {
+/**
+ * The errors TypeScript finds in `text` as the content of `file` (a test file of the project at `root`). `supplied`:
+ * the test libraries the edit adds to the project's devDependencies (uvu, fast-check): where the project cannot
+ * resolve them yet, they resolve to testgap's copies, the versions the edit asks for, so the check sees their types.
+ */
+export function typeErrors(root: string, file: string, text: string, supplied: string[] = []): TypeError[] | { unavailable: string } {
   const ts = typescriptFor(root);
   const configPath = ts.findConfigFile(path.dirname(file), (f) => fs.existsSync(f), 'tsconfig.json');
   let options: tsModule.CompilerOptions = { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, esModuleInterop: true };
@@ -46,9 +50,26 @@ export function typeErrors(root: string, file: string, text: string): TypeError[
     path.resolve(name) === file ? ts.createSourceFile(name, text, languageVersion, true) : getSourceFile(name, languageVersion, onError, shouldCreate);
   const fileExists = host.fileExists.bind(host);
   host.fileExists = (name) => path.resolve(name) === file || fileExists(name);
+  const ownFile = path.join(__dirname, 'typeCheck.js');
+  host.resolveModuleNames = (names, containing) =>
+    names.map((name) => {
+      const found = ts.resolveModuleName(name, containing, options, host).resolvedModule;
+      if (found || !supplied.some((lib) => name === lib || name.startsWith(`${lib}/`))) return found;
+      return ts.resolveModuleName(name, ownFile, options, host).resolvedModule;
+    });
   const program = ts.createProgram({ rootNames: [file], options, host });
   const source = program.getSourceFile(file);
   if (!source) return { unavailable: 'TypeScript did not load the file' };
+  // The project's own files it imports must type-check as it is set up (no @types/node where the code uses `fs`, an
+  // option its TypeScript lacks): otherwise every error would be the project's, not the generated file's.
+  for (const other of program.getSourceFiles()) {
+    if (other === source || other.isDeclarationFile || other.fileName.includes('/node_modules/') || !path.resolve(other.fileName).startsWith(root + path.sep)) continue;
+    const own = [...program.getSyntacticDiagnostics(other), ...program.getSemanticDiagnostics(other)].find((d) => d.category === ts.DiagnosticCategory.Error);
+    if (own) {
+      const where = own.start !== undefined ? `:${other.getLineAndCharacterOfPosition(own.start).line + 1}` : '';
+      return { unavailable: `${path.relative(root, other.fileName)}${where} does not type-check with the project's settings itself (TS${own.code}: ${ts.flattenDiagnosticMessageText(own.messageText, ' ')})` };
+    }
+  }
   const diagnostics = [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)];
   return diagnostics
     .filter((d) => d.category === ts.DiagnosticCategory.Error && d.start !== undefined)
