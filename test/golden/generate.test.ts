@@ -9,12 +9,13 @@ import { Project } from '../../server/src/core/project';
 import { resolveSettings } from '../../server/src/core/settings';
 import { nodeFileHost } from '../../server/src/io/nodeHost';
 import { generateTests, type GenerateResult } from '../../server/src/run/generate';
-import { tempProject } from '../helpers/tempProject';
+import { linkTestTools, tempProject } from '../helpers/tempProject';
 
 const EXPECTED = path.resolve(__dirname, '../../../test/golden/expected');
 
-async function generate(fixture: string, source: string, existing?: string): Promise<{ result: GenerateResult; root: string }> {
+async function generate(fixture: string, source: string, existing?: string, withTools = false): Promise<{ result: GenerateResult; root: string }> {
   const p = tempProject(fixture);
+  if (withTools) linkTestTools(p.root);
   try {
     const settings = resolveSettings([]).settings;
     const project = new Project(p.root, nodeFileHost, settings);
@@ -276,5 +277,61 @@ export const fresh = { made: 'here' };
   assert.equal(again.result.insertions, [], 'regenerating is idempotent');
   assert.is(again.result.reexports, undefined);
 });
+
+// One source in each runner's dialect: how a project running vitest, jest, node:test or mocha gets its tests.
+const STACK_TS = `//- /src/stack.ts
+export class Stack {
+  private items: number[] = [];
+  push(n: number): number {
+    this.items.push(n);
+    return this.items.length;
+  }
+  get top(): number {
+    if (this.items.length === 0) throw new RangeError('empty stack');
+    return this.items[this.items.length - 1]!;
+  }
+}
+
+export function parity(n: number): 'even' | 'odd' {
+  if (!Number.isInteger(n)) throw new TypeError('not an integer');
+  return n % 2 === 0 ? 'even' : 'odd';
+}
+`;
+const DIALECTS: { name: string; fixture: string; source: string; imports: RegExp }[] = [
+  {
+    name: 'vitest',
+    fixture: `//- /package.json\n{ "type": "module", "scripts": { "test": "vitest run" } }\n//- /vitest.config.mjs\nexport default { test: { include: ['test/**/*.test.ts'] } };\n${STACK_TS}`,
+    source: 'src/stack.ts',
+    imports: /^import \{ beforeEach, describe, expect, it \} from 'vitest';$/m,
+  },
+  {
+    name: 'jest',
+    fixture: `//- /package.json\n{ "scripts": { "test": "jest" } }\n//- /jest.config.js\nmodule.exports = { testEnvironment: 'node', transform: { '^.+\\\\.ts$': ['ts-jest', { tsconfig: { strict: true, esModuleInterop: true, types: ['node'] } }] } };\n${STACK_TS}`,
+    source: 'src/stack.ts',
+    imports: /^import \{ beforeEach, describe, expect, it \} from '@jest\/globals';$/m,
+  },
+  {
+    name: 'node-test',
+    fixture: `//- /package.json\n{ "scripts": { "test": "node --import tsx --test test/*.test.ts" } }\n${STACK_TS}`,
+    source: 'src/stack.ts',
+    imports: /^import \{ beforeEach, describe, it \} from 'node:test';\nimport assert from 'node:assert\/strict';$/m,
+  },
+  {
+    name: 'mocha',
+    fixture: `//- /package.json\n{ "scripts": { "test": "mocha" }, "devDependencies": { "mocha": "^11" } }\n//- /lib/parity.js\nexports.parity = (n) => {\n  if (!Number.isInteger(n)) throw new TypeError('not an integer');\n  return n % 2 === 0 ? 'even' : 'odd';\n};\n`,
+    source: 'lib/parity.js',
+    imports: /^const assert = require\('node:assert\/strict'\);$/m,
+  },
+];
+
+for (const d of DIALECTS) {
+  test(`dialect ${d.name}: describe blocks, tables as loops of it, the runner's assertions, verified where the runner runs`, async () => {
+    const { result } = await generate(d.fixture, d.source, undefined, true);
+    assert.equal(result.problems.filter((p) => p.severity === 'error'), [], JSON.stringify(result.problems));
+    assert.match(result.text, d.imports);
+    assert.not.match(result.text, /uvu/);
+    golden(`dialect-${d.name}${d.source.endsWith('.js') ? '.test.js' : '.test.ts'}.txt`, result.text);
+  });
+}
 
 test.run();

@@ -78,6 +78,7 @@ export class Project {
   private detection!: RunnerDetection;
   private isSetupFile: (rel: string) => boolean = () => false;
   private isRunnerSource: (rel: string) => boolean = () => true;
+  private runnerTakes?: (rel: string) => boolean;
   /** The runner's configuration decides the test files (else testFilePattern does). */
   private runnerGlobs = false;
   /** testgap's default test globs, and mock and fixture folders: what the runner does not take of these is its helpers. */
@@ -131,6 +132,9 @@ export class Project {
    */
   private detectRunner(testImports?: string[]): (rel: string) => boolean {
     this.detection = detectRunner(this.host, this.root, { setting: this.settings.runner, nodeVersion: process.versions.node, ...(testImports ? { testImports } : {}) });
+    // What the runner's own config takes, kept even when testgap classifies files by testFilePattern: a new test
+    // file must be one the runner runs.
+    this.runnerTakes = this.detection.tests ? testFileMatcher(this.detection.tests) : undefined;
     const setup = new Set(this.detection.setupFiles);
     this.isSetupFile = (rel) => setup.has(rel);
     const sources = this.detection.sources ? sourceFileMatcher(this.detection.sources) : undefined;
@@ -787,10 +791,12 @@ export class Project {
     const preferred = expectedTestPath(rel, layout);
     // The runner must take the file, or the tests written there never run under `npm test` (mocha's default spec is
     // `test/*.js`, not its subfolders): the same layout without the source's folders, else beside the source.
-    if (!this.runnerGlobs || this.isTest(preferred)) return path.join(this.root, preferred);
+    // Its own globs decide even before the project has a test file (when testgap falls back to testFilePattern).
+    const takes = this.runnerTakes;
+    if (!takes || takes(preferred)) return path.join(this.root, preferred);
     const base = rel.slice(rel.lastIndexOf('/') + 1);
     const fallbacks = [expectedTestPath(base, layout), expectedTestPath(rel, { ...layout, kind: 'colocated' })];
-    return path.join(this.root, fallbacks.find((f) => this.isTest(f)) ?? preferred);
+    return path.join(this.root, fallbacks.find((f) => takes(f)) ?? preferred);
   }
 
   /** Exported units of `file` that no test exercises. A class no test uses is one finding, not one per member. */

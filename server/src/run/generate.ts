@@ -118,7 +118,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     const none = { target: req.target ?? settings.coverageTargets.unit, blocks: 0, coveredBefore: 0, coveredAfter: 0, percentBefore: 100, percentAfter: 100, rounds: 0, uncovered: [] };
     return { sourceFile: file, testFile, created: false, insertions: [], text: existing ?? '', units: [], missingDependencies: [], verifyRuns: 0, problems: [{ severity: 'error', file, message: verifier }], blockCoverage: none };
   }
-  const style = { ...testStyle(testFile, project.root, existing), dialect, ...(dialect === 'jest' && usesJestGlobalsImport(project, existing) ? { jestImports: true } : {}) };
+  const style = { ...testStyle(testFile, project.root, existing), dialect, ...(dialect === 'jest' && usesJestGlobalsImport(project, existing, /\.[cm]?tsx?$/.test(testFile)) ? { jestImports: true } : {}) };
   const scanned = existing !== undefined ? scanExistingTestFile(existing, testFile) : undefined;
   const typed = project.typedUnits(file);
   problems.push(...typed.problems.filter((p) => p.severity !== 'info'));

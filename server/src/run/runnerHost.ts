@@ -53,6 +53,12 @@ class Host {
       detached: true,
     });
     trackChild(this.child, { group: true });
+    // A kept host must not keep the process that started it alive (a test run, a script using the API): while a run or
+    // the start is pending, its watchdog timer does.
+    this.child.unref();
+    (this.child.channel as { unref?: () => void } | undefined)?.unref?.();
+    (this.child.stdout as unknown as { unref?: () => void }).unref?.();
+    (this.child.stderr as unknown as { unref?: () => void }).unref?.();
     const keep = (d: Buffer) => (this.output = (this.output + d).slice(-20_000));
     this.child.stdout!.on('data', keep);
     this.child.stderr!.on('data', keep);

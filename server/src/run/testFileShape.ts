@@ -134,9 +134,19 @@ export function verifierFor(project: Project, dialect: Dialect): { host?: Omit<H
   return {};
 }
 
-/** jest: whether the project's tests take the API from `@jest/globals` (then so do generated ones). */
-export function usesJestGlobalsImport(project: Project, existingText: string | undefined): boolean {
+/**
+ * jest: whether generated tests take the API from `@jest/globals`: where the project's tests do, and in TypeScript
+ * where the globals have no types (no @types/jest: `describe` would not type-check).
+ */
+export function usesJestGlobalsImport(project: Project, existingText: string | undefined, ts: boolean): boolean {
   if (existingText !== undefined) return existingText.includes('@jest/globals');
+  if (ts) {
+    try {
+      require.resolve('@types/jest/package.json', { paths: [project.root] });
+    } catch {
+      return true;
+    }
+  }
   return project
     .knownFiles()
     .filter((f) => project.isTestFile(f))
