@@ -325,7 +325,7 @@ const DIALECTS: { name: string; fixture: string; source: string; imports: RegExp
 ];
 
 for (const d of DIALECTS) {
-  test(`dialect ${d.name}: describe blocks, tables as loops of it, the runner's assertions, verified where the runner runs`, async () => {
+  test(`dialect ${d.name}: describe blocks, tables as it.each (vitest, jest) or loops of it, the runner's assertions, verified where the runner runs`, async () => {
     const { result } = await generate(d.fixture, d.source, undefined, true);
     assert.equal(result.problems.filter((p) => p.severity === 'error'), [], JSON.stringify(result.problems));
     assert.match(result.text, d.imports);

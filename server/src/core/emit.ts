@@ -318,6 +318,18 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
   const asyncKw = (cs: Case[]) => (cs.some((c) => c.async) ? 'async ' : '');
   const awaitKw = (c: Case[]) => (c.some((x) => x.async) ? 'await ' : '');
   const tablePrefix = uvu ? suiteVar.replace(/Tests(_*)$/, '$1') : identifierFrom(unit.name.replace(/^new /, ''));
+  // A table's tests: `it.each(table)('%s', …)` where the runner has it (vitest, jest: a literal title, which their lint
+  // rules want), else a `for … of` loop registering one test per row. `fn` is written for the loop (one level in).
+  const eachOf = (input.style.dialect === 'vitest' || input.style.dialect === 'jest');
+  const tableTests = (tableName: string, params: string[], fn: string): string[] => {
+    if (!eachOf) return [`for (const [${params.join(', ')}] of ${tableName}) {`, `  ${testCall('name', wrap('name', fn))}`, '}'];
+    const dedented = fn.replace(/\n  /g, '\n');
+    const verify = input.mode === 'verify';
+    // The row's name is only the title's (`%s`) when nothing else reads it.
+    const args = [verify ? 'name' : '_name', ...params.slice(1)].join(', ');
+    const test = verify ? `(${args}) => __testgapCheck(name, ${dedented})()` : dedented.replace(/^(async )?\(\) =>/, `$1(${args}) =>`);
+    return [`it.each(${tableName})('%s', ${test});`];
+  };
   const table = (name: string, type: string, rows: string[]) => {
     body.push('', `const ${name}${t ? `: ${type}[]` : ''} = [`, ...rows.map((r) => `  ${r},`), '];');
   };
@@ -345,11 +357,7 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
         `[name: string, args: ${paramsType}, expected: ${expectedType}]`,
         plainReturns.map((c) => `[${quote(unique(`${c.callText} ${returnsVerb} ${c.resultText}`, caseIndex(c)))}, ${c.args}, ${c.expected}]`),
       );
-      body.push(
-        `for (const [name, args, expected] of ${tableName}) {`,
-        `  ${testCall('name', wrap('name', `${asyncKw(plainReturns)}${testArgs} => {\n    ${A.equal(`${awaitKw(plainReturns)}${call('args')}`, 'expected')};\n  }`))}`,
-        '}',
-      );
+      body.push(...tableTests(tableName, ['name', 'args', 'expected'], `${asyncKw(plainReturns)}${testArgs} => {\n    ${A.equal(`${awaitKw(plainReturns)}${call('args')}`, 'expected')};\n  }`));
     }
     if (instanceReturns.length > 0) {
       const tableName = `${tablePrefix}Instances`;
@@ -362,11 +370,7 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
         `[name: string, args: ${paramsType}, className: string, properties: Record<string, unknown>]`,
         instanceReturns.map((c) => `[${quote(unique(`${c.callText} returns ${article(c.instanceOf!)} ${c.instanceOf}`, caseIndex(c)))}, ${c.args}, ${quote(c.instanceOf!)}, ${c.expected}]`),
       );
-      body.push(
-        `for (const [name, args, className, properties] of ${tableName}) {`,
-        `  ${testCall('name', wrap('name', `${asyncKw(instanceReturns)}${testArgs} => {\n    const result = ${awaitKw(instanceReturns)}${call('args')};\n    ${A.is('result.constructor.name', 'className')};\n    ${instanceCheck}\n  }`))}`,
-        '}',
-      );
+      body.push(...tableTests(tableName, ['name', 'args', 'className', 'properties'], `${asyncKw(instanceReturns)}${testArgs} => {\n    const result = ${awaitKw(instanceReturns)}${call('args')};\n    ${A.is('result.constructor.name', 'className')};\n    ${instanceCheck}\n  }`));
     }
     if (throws.length > 0) {
       const tableName = `${tablePrefix}Throws`;
@@ -379,7 +383,7 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
       const fn = syncThrows.length === throws.length
         ? `${testArgs} => {\n    ${A.throws(`() => ${call('args')}`, 'errorClass', 'message', '    ')};\n  }`
         : `async ${testArgs} => {\n    const error${t ? ': unknown' : ''} = await Promise.resolve()\n      .then(() => ${call('args')})\n      .then(() => undefined, (e${t ? ': unknown' : ''}) => e);\n    ${A.ok('error instanceof Error && error.constructor.name === errorClass && error.message === message', '`expected ${errorClass}: ${message}`')};\n  }`;
-      body.push(`for (const [name, args, errorClass, message] of ${tableName}) {`, `  ${testCall('name', wrap('name', fn))}`, '}');
+      body.push(...tableTests(tableName, ['name', 'args', 'errorClass', 'message'], fn));
     }
   }
   for (const [pi, p] of s.properties.entries()) {
@@ -512,7 +516,7 @@ export function emitSections(input: EmitInput, existing: Map<string, string> = n
   const dialect = style.dialect ?? 'uvu';
   const body = sections.join('\n\n');
   // The runner's API: only what the sections call (a hook is imported where a section uses one).
-  const api = ['afterEach', 'beforeEach', 'describe', ...(dialect === 'vitest' || dialect === 'jest' ? ['expect'] : []), 'it'].filter((f) => new RegExp(`(^|\\n)\\s*${f}\\(`).test(body) || (f === 'expect' && body.includes('expect(')));
+  const api = ['afterEach', 'beforeEach', 'describe', ...(dialect === 'vitest' || dialect === 'jest' ? ['expect'] : []), 'it'].filter((f) => new RegExp(`(^|\\n)\\s*${f}[(.]`).test(body) || (f === 'expect' && body.includes('expect(')));
   if (dialect === 'uvu') {
     lines.push(named([as('suite', N.suite, esm)], lib('uvu')), whole(N.assert, lib('uvu/assert'), true));
   } else if (dialect === 'vitest') {

@@ -119,7 +119,7 @@ export function dialectOf(project: Project): Dialect {
 export function verifierFor(project: Project, dialect: Dialect): { host?: Omit<HostOptions, 'limits'>; mocha?: string } | string {
   if (dialect === 'vitest' || dialect === 'jest') {
     const host = hostOptions(project);
-    if (typeof host === 'string') return `testgap writes ${dialect} tests here and runs them with the project's ${dialect} before it writes them, but ${host.replace(/^the tests of \S+ run with /, 'this project runs its tests with ')}`;
+    if (typeof host === 'string') return `testgap writes ${dialect} tests here and runs them with the project's ${dialect} before it writes them, and cannot: ${host}`;
     return host ? { host } : {};
   }
   if (dialect === 'mocha') {
