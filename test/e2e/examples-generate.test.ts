@@ -1,6 +1,7 @@
 // Generation into each runner's example project (issue 16): `testgap generate` on the files with findings writes
 // tests in the project's own dialect (never uvu into a vitest, jest or node:test project), the project's own test
-// command then passes, three times in a row, and its TypeScript (`tsc --noEmit -p .`) finds no error.
+// command then passes, three times in a row, its TypeScript (`tsc --noEmit -p .`) finds no error, and where the
+// project has prettier and ESLint configured, `prettier --check .` and `eslint .` pass on the files as written.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,12 +20,23 @@ interface Example {
   command: (root: string) => string[];
   /** What a generated file must import, and what it must not. */
   imports: RegExp;
+  /** The project's other checks, as argv of node: they pass before generation, and must pass after it. */
+  checks?: string[][];
 }
 
 const testFiles = (root: string, dir: string, ext: RegExp) => fs.readdirSync(path.join(root, dir)).filter((f) => ext.test(f)).map((f) => `${dir}/${f}`);
 
 const EXAMPLES: Example[] = [
-  { name: 'vitest-esm', command: () => [path.join(REPO, 'node_modules/vitest/vitest.mjs'), 'run'], imports: /from 'vitest'/ },
+  {
+    name: 'vitest-esm',
+    command: () => [path.join(REPO, 'node_modules/vitest/vitest.mjs'), 'run'],
+    // The project formats with prettier (no semicolons, double quotes) and lints with typescript-eslint.
+    imports: /from "vitest"/,
+    checks: [
+      [path.join(REPO, 'node_modules/prettier/bin/prettier.cjs'), '--check', '.'],
+      [path.join(REPO, 'node_modules/eslint/bin/eslint.js'), '.'],
+    ],
+  },
   { name: 'jest-ts', command: () => [path.join(REPO, 'node_modules/jest/bin/jest.js')], imports: /from '@jest\/globals'/ },
   { name: 'node-test-esm', command: (root) => ['--import', 'tsx', '--test', ...testFiles(root, 'test', /\.test\.ts$/)], imports: /from 'node:test'/ },
   { name: 'esm-mjs', command: (root) => ['--test', ...testFiles(root, 'test', /\.test\.mjs$/)], imports: /from 'node:test'/ },
@@ -34,7 +46,14 @@ const EXAMPLES: Example[] = [
 for (const ex of EXAMPLES) {
   test(`examples/${ex.name}: generated tests are in the runner's dialect, type-check, and the project's own test command passes 3/3`, () => {
     const root = exampleCopy(ex.name);
+    const runChecks = (when: string) => {
+      for (const argv of ex.checks ?? []) {
+        const c = spawnSync(process.execPath, argv, { cwd: root, encoding: 'utf8' });
+        assert.is(c.status, 0, `${path.basename(argv[0]!)} ${when}: ${c.stdout}\n${c.stderr}`);
+      }
+    };
     try {
+      runChecks('before generation');
       const check = JSON.parse(spawnSync(process.execPath, [SERVER_BIN, 'check', '--json'], { cwd: root, encoding: 'utf8' }).stdout) as CheckJson;
       const files = check.files.filter((f) => f.findings.length > 0).map((f) => f.path);
       assert.ok(files.length > 0, 'something to generate for');
@@ -46,13 +65,14 @@ for (const ex of EXAMPLES) {
         if (!f.written) continue;
         const text = fs.readFileSync(path.join(root, f.testFile), 'utf8');
         assert.match(text, ex.imports, f.testFile);
-        assert.not.match(text, /from 'uvu'|require\('uvu'\)/, `${f.testFile} has no uvu`);
+        assert.not.match(text, /from ['"]uvu['"]|require\(['"]uvu['"]\)/, `${f.testFile} has no uvu`);
       }
       assert.equal(fs.readdirSync(path.join(root, 'test')).filter((n) => n.includes('.testgap-')), [], 'no verification file left behind');
       if (fs.existsSync(path.join(root, 'tsconfig.json'))) {
         const tsc = spawnSync(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', '.'], { cwd: root, encoding: 'utf8' });
         assert.is(tsc.status, 0, tsc.stdout + tsc.stderr);
       }
+      runChecks('after generation');
       for (let run = 1; run <= 3; run++) {
         const t = spawnSync(process.execPath, ex.command(root), { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
         assert.is(t.status, 0, `run ${run}: ${t.stdout}\n${t.stderr}`);

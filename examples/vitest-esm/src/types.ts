@@ -1,6 +1,6 @@
 // Types only: nothing to measure.
 export interface Point {
-  x: number;
-  y: number;
+  x: number
+  y: number
 }
-export type Size = { width: number; height: number };
+export type Size = { width: number; height: number }

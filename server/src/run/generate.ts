@@ -16,6 +16,7 @@ import { blockFacts, childCode, hangs, importClosure, searchInputs, sourceBlocks
 import { verifiedReexports } from './reexportSuite';
 import { limitsFor, MAX_HANGS_PER_JOB, runCandidates, type CandidateResult } from './sandbox';
 import { dialectOf, esmLibraries, missingDependencies, moduleSpecifier, runnerLibraries, targetFor, testStyle, usesJestGlobalsImport, verifierFor, type Target } from './testFileShape';
+import { inProjectStyle } from './projectStyle';
 import { attribute, typeErrors } from './typeCheck';
 import { runTestText, runTestTextInRunner } from './verify';
 
@@ -480,8 +481,14 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
       insertions = [{ offset: 0, text }];
     } else {
       insertions = mergeIntoExisting(existing, testFile, emitSections(finalInput, scanned?.bindings));
-      text = applyInsertions(existing, insertions);
     }
+    // The project's prettier and ESLint have the last word on how the inserted text looks.
+    const styled = settings.execute ? await inProjectStyle(project.root, testFile, existing ?? '', insertions, limits, req.signal) : undefined;
+    if (styled) {
+      insertions = styled.insertions;
+      problems.push(...styled.problems);
+    }
+    text = applyInsertions(existing ?? '', insertions);
   }
   return {
     sourceFile: file,
