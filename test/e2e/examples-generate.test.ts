@@ -22,6 +22,8 @@ interface Example {
   imports: RegExp;
   /** The project's other checks, as argv of node: they pass before generation, and must pass after it. */
   checks?: string[][];
+  /** More to check of the generation's report and the written files. */
+  expect?: (out: GenerateJson, root: string) => void;
 }
 
 const testFiles = (root: string, dir: string, ext: RegExp) => fs.readdirSync(path.join(root, dir)).filter((f) => ext.test(f)).map((f) => `${dir}/${f}`);
@@ -37,7 +39,23 @@ const EXAMPLES: Example[] = [
       [path.join(REPO, 'node_modules/eslint/bin/eslint.js'), '.'],
     ],
   },
-  { name: 'jest-ts', command: () => [path.join(REPO, 'node_modules/jest/bin/jest.js')], imports: /from '@jest\/globals'/ },
+  {
+    name: 'jest-ts',
+    command: () => [path.join(REPO, 'node_modules/jest/bin/jest.js')],
+    imports: /from '@jest\/globals'/,
+    // src/environment.ts: what NODE_ENV, the time zone and the locale decide is reported, not asserted; a browser
+    // global is not executable, with the reason; a global only the setup file defines is there, as under jest.
+    expect: (out, root) => {
+      const units = new Map(out.files.flatMap((f) => f.units).map((u) => [u.name, u]));
+      for (const name of ['logLevel', 'hourOf', 'amountText']) assert.ok((units.get(name)?.dropped['depends on NODE_ENV, the time zone or the locale'] ?? 0) > 0, name);
+      assert.is(units.get('logLevel')!.cases, 0);
+      assert.match(units.get('savedTheme')!.notExecutable ?? '', /`localStorage`, a browser global/);
+      assert.ok(units.get('appName')!.cases > 0, 'appName ran with the setup file');
+      const text = fs.readFileSync(path.join(root, 'test/environment.test.ts'), 'utf8');
+      assert.match(text, /'Ledger \(a\)'/);
+      assert.not.match(text, /logLevel|savedTheme|localStorage|is not defined/);
+    },
+  },
   { name: 'node-test-esm', command: (root) => ['--import', 'tsx', '--test', ...testFiles(root, 'test', /\.test\.ts$/)], imports: /from 'node:test'/ },
   { name: 'esm-mjs', command: (root) => ['--test', ...testFiles(root, 'test', /\.test\.mjs$/)], imports: /from 'node:test'/ },
 ];
@@ -73,8 +91,12 @@ for (const ex of EXAMPLES) {
         assert.is(tsc.status, 0, tsc.stdout + tsc.stderr);
       }
       runChecks('after generation');
+      ex.expect?.(out, root);
       for (let run = 1; run <= 3; run++) {
-        const t = spawnSync(process.execPath, ex.command(root), { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+        // A plain shell, and another machine's zone and locale on the last run.
+        const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...(run === 3 ? { TZ: 'Asia/Kolkata', LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' } : {}) };
+        delete env.NODE_ENV;
+        const t = spawnSync(process.execPath, ex.command(root), { cwd: root, encoding: 'utf8', env });
         assert.is(t.status, 0, `run ${run}: ${t.stdout}\n${t.stderr}`);
       }
     } finally {

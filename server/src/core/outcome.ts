@@ -39,6 +39,33 @@ export function sandboxRefusal(e: ErrorInfo): string | undefined {
   }
 }
 
+/** Globals of browsers (and of DOM environments such as jsdom) that Node does not define. */
+const BROWSER_GLOBALS = new Set([
+  'window', 'document', 'localStorage', 'sessionStorage', 'location', 'history', 'screen', 'alert', 'confirm', 'prompt',
+  'HTMLElement', 'Element', 'Node', 'customElements', 'indexedDB', 'requestAnimationFrame', 'cancelAnimationFrame',
+  'getComputedStyle', 'matchMedia', 'XMLHttpRequest', 'IntersectionObserver', 'ResizeObserver', 'MutationObserver',
+  'DOMParser', 'Image', 'FileReader', 'HTMLCanvasElement', 'CSS', 'innerWidth', 'innerHeight',
+]);
+
+/**
+ * A global the code uses that is not defined where it ran (`ReferenceError: localStorage is not defined`), in words:
+ * the test environment lacks it (a browser global, a polyfill a setup file did not load), so the error says nothing
+ * about the code and is never an expected value.
+ */
+export function missingGlobal(e: ErrorInfo): string | undefined {
+  if ((e.className || e.name) !== 'ReferenceError') return undefined;
+  const name = /^([A-Za-z_$][\w$]*) is not defined$/.exec(e.message)?.[1];
+  if (!name) return undefined;
+  return BROWSER_GLOBALS.has(name)
+    ? `uses \`${name}\`, a browser global that a node test environment does not define`
+    : `uses the global \`${name}\`, which is not defined where it ran (a polyfill or setup file not loaded, or a bug)`;
+}
+
+/** Why an error makes a call not executable here: the sandbox refused something, or the environment lacks a global. */
+export function notExecutableReason(e: ErrorInfo): string | undefined {
+  return sandboxRefusal(e) ?? missingGlobal(e);
+}
+
 export type Outcome =
   | { kind: 'return' | 'resolve'; value: Described }
   | { kind: 'throw' | 'reject'; error: ErrorInfo }
@@ -52,6 +79,8 @@ export interface Observed {
   hits: number[];
   /** False when a second call with the same input gave a different outcome. */
   stable: boolean;
+  /** Unstable because the outcome follows NODE_ENV, the time zone or the locale (the same world gave it again). */
+  environment?: boolean;
   /** The outcome mentions the sandbox's own folder: true of that run only, never an expectation. */
   local?: boolean;
 }

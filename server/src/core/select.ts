@@ -2,7 +2,7 @@
 // every distinct kind of outcome, with documented results checked against what happened.
 import ts from 'typescript';
 import type { Candidate, UnitPlan } from './plan';
-import { ASYNC_FAILURE, CONSTRUCTION_FAILED, sandboxRefusal, type Observed, type Outcome } from './outcome';
+import { ASYNC_FAILURE, CONSTRUCTION_FAILED, missingGlobal, sandboxRefusal, type Observed, type Outcome } from './outcome';
 import { literal, show, type Described } from './values';
 
 export interface ReturnCase {
@@ -121,6 +121,9 @@ function toCase(plan: UnitPlan, c: Candidate, o: Outcome, displayName: string): 
   return { drop: 'unknown outcome' };
 }
 
+/** The reason a case is left out when its outcome follows NODE_ENV, TZ or the locale. */
+export const ENVIRONMENT_DEPENDENT = 'depends on NODE_ENV, the time zone or the locale';
+
 /** `displayName`: how the emitted test calls the unit (`formatPrice`, `cart.add`). */
 export function selectCases(plan: UnitPlan, observed: (Observed | undefined)[], displayName: string): Selection {
   const dropped: Record<string, number> = {};
@@ -143,16 +146,23 @@ export function selectCases(plan: UnitPlan, observed: (Observed | undefined)[], 
     inputsRun++;
     for (const h of o.hits) reached.add(h);
     // An error the sandbox caused says nothing about the code outside it: never a test.
-    const refusal = (o.outcome.kind === 'throw' || o.outcome.kind === 'reject') && sandboxRefusal(o.outcome.error);
+    const thrown = o.outcome.kind === 'throw' || o.outcome.kind === 'reject' ? o.outcome.error : undefined;
+    const refusal = thrown && sandboxRefusal(thrown);
     if (refusal) {
       refused.add(refusal);
       return drop('needs access the sandbox refuses');
+    }
+    const lacking = thrown && missingGlobal(thrown);
+    if (lacking) {
+      refused.add(lacking);
+      return drop('needs a global its test environment lacks');
     }
     if (o.local) return drop('result names the sandbox folder');
     if (o.outcome.kind === 'bad-input' && o.outcome.error.message.startsWith(CONSTRUCTION_FAILED)) {
       constructionFailed = o.outcome.error.message.slice(CONSTRUCTION_FAILED.length);
       return drop('the constructor threw with the planned arguments');
     }
+    if (!o.stable && o.environment) return drop(ENVIRONMENT_DEPENDENT);
     if (!o.stable) {
       nondeterministic = true;
       unstableInputs++;

@@ -15,7 +15,8 @@ import { quote } from '../core/values';
 import { blockFacts, childCode, hangs, importClosure, searchInputs, sourceBlocks } from './inputSearch';
 import { verifiedReexports } from './reexportSuite';
 import { limitsFor, MAX_HANGS_PER_JOB, runCandidates, type CandidateResult } from './sandbox';
-import { dialectOf, esmLibraries, missingDependencies, moduleSpecifier, runnerLibraries, targetFor, testStyle, usesJestGlobalsImport, verifierFor, type Target } from './testFileShape';
+import { missingGlobal } from '../core/outcome';
+import { dialectOf, esmLibraries, runnerEnvironment, missingDependencies, moduleSpecifier, runnerLibraries, targetFor, testStyle, usesJestGlobalsImport, verifierFor, type Target } from './testFileShape';
 import { inProjectStyle } from './projectStyle';
 import { attribute, typeErrors } from './typeCheck';
 import { runTestText, runTestTextInRunner } from './verify';
@@ -166,8 +167,12 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
   const blockMap = sourceBlocks(file);
   // Made when the first unit runs: a request with nothing to run (a barrel, units all tested) parses no import closure.
   let childFiles: { instrumented?: { code: string; blocks: number }; transpiled?: string } | undefined;
+  // Candidates run in the world the project's runner gives its tests (its NODE_ENV, its setup files' polyfills).
+  const environment = runnerEnvironment(project, dialect);
   const filesForChildren = () =>
-    (childFiles ??= blockMap ? { instrumented: { code: childCode.instrumented(file, blockMap.code), blocks: blockMap.blocks }, transpiled: childCode.prepare(importClosure(project, file)) } : {});
+    (childFiles ??= blockMap
+      ? { instrumented: { code: childCode.instrumented(file, blockMap.code), blocks: blockMap.blocks }, transpiled: childCode.prepare([...importClosure(project, file), ...environment.preload.flatMap((f) => importClosure(project, f))]) }
+      : {});
   const setupsThatFailed = new Set<string>();
   const caseHitsByUnit = new Map<string, { hits: Map<Case, number[]>; own: BlockInfo[]; results: (CandidateResult | undefined)[] }>();
   for (const [i, t] of targets.entries()) {
@@ -215,6 +220,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
           instrument: true,
           ...filesForChildren(),
           ...(plan.fixture ? { fixture: plan.fixture, fixtureFiles: FIXTURE_FILES } : {}),
+          environment,
           // Long enough for file-system work in the temp folder, short enough that a callback never called is cheap.
           ...(plan.callback ? { callbackWaitMs: Math.min(1_000, limits.timeoutMs) } : {}),
         },
@@ -225,7 +231,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     const report: UnitReport = { unitId: unit.id, name: unit.name, cases: 0, properties: 0, dropped: {}, suspectedBugs: [], nondeterministic: false, blocks: { reached: 0, kept: 0 } };
     reports.push(report);
     if (run.loadError) {
-      report.notExecutable = `${run.loadError.className || run.loadError.name}: ${run.loadError.message}`;
+      report.notExecutable = missingGlobal(run.loadError) ?? `${run.loadError.className || run.loadError.name}: ${run.loadError.message}`;
       continue;
     }
     if (unit.kind === 'class') {
@@ -348,7 +354,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
   const typeChecked = (secs: UnitSection[]): UnitSection[] => {
     const emitted = emitSections(emitInput(false, secs), scanned?.bindings);
     const finalText = existing === undefined ? `${emitted.importLines.join('\n')}\n\n${emitted.body}` : applyInsertions(existing, mergeIntoExisting(existing, testFile, emitted));
-    const errors = typeErrors(project.root, testFile, finalText, ['uvu', 'fast-check']);
+    const errors = typeErrors(project.root, testFile, finalText, ['uvu', 'fast-check'], environment.preload);
     if (!Array.isArray(errors)) {
       problems.push({ severity: 'warning', file, message: `the generated tests for ${project.relative(file)} were not type-checked: ${errors.unavailable}` });
       return secs;

@@ -104,44 +104,91 @@ const CALLBACK_NEVER_CALLED = 'callback never called';
 /** How far the skewed clock jumps on every read: more than any expiry a unit could be given for a case to rely on. */
 const CLOCK_STEP_MS = 40;
 
+/** The locale the shifted world formats in when code names none: its numbers and dates read unlike `C`'s. */
+const SHIFTED_LOCALE = 'de-DE';
+
 /**
- * Runs `fn` in a shifted world — another NODE_ENV and time zone, and a clock that jumps forward on every read
- * (`Date.now()`, `new Date()`, `performance.now()`) — then puts the real one back. A result that depends on how fast the code ran (an entry set with `maxAge: 1` read back at once,
- * a deadline computed from now) comes out different under it, so the check below drops it as not deterministic,
- * instead of a test that passes here and fails on a loaded machine.
+ * Makes every locale-sensitive built-in default to `locale` (`toLocaleString()`, `new Intl.NumberFormat()`,
+ * `localeCompare`): Node reads its default locale once, at start. Returns what puts them back.
  */
-async function withShiftedWorld<T>(fn: () => Promise<T>): Promise<T> {
-  // The environment a project's own test command may give differently: NODE_ENV (vitest and jest set `test`,
-  // `node --test` and mocha leave it as the shell has it) and the time zone. A result that follows them is not a
-  // fact about the code either.
+function defaultLocale(locale: string): () => void {
+  const undo: (() => void)[] = [];
+  const patch = (owner: Record<string, unknown>, name: string, at: number) => {
+    const original = owner[name] as (...a: unknown[]) => unknown;
+    if (typeof original !== 'function') return;
+    owner[name] = function (this: unknown, ...args: unknown[]) {
+      if (args[at] === undefined) args[at] = locale;
+      return original.apply(this, args);
+    };
+    undo.push(() => (owner[name] = original));
+  };
+  for (const proto of [Number.prototype, BigInt.prototype, Date.prototype] as unknown as Record<string, unknown>[]) patch(proto, 'toLocaleString', 0);
+  patch(Date.prototype as unknown as Record<string, unknown>, 'toLocaleDateString', 0);
+  patch(Date.prototype as unknown as Record<string, unknown>, 'toLocaleTimeString', 0);
+  patch(String.prototype as unknown as Record<string, unknown>, 'localeCompare', 1);
+  const intl = Intl as unknown as Record<string, unknown>;
+  for (const name of ['NumberFormat', 'DateTimeFormat', 'Collator', 'PluralRules', 'RelativeTimeFormat', 'ListFormat', 'DisplayNames', 'Segmenter']) {
+    const Original = intl[name] as (new (...a: unknown[]) => object) | undefined;
+    if (typeof Original !== 'function') continue;
+    const Shifted = function (locales?: unknown, ...rest: unknown[]) {
+      return new Original(locales ?? locale, ...rest);
+    } as unknown as Record<string, unknown>;
+    Object.setPrototypeOf(Shifted, Original);
+    Object.defineProperty(Shifted, 'prototype', { value: Original.prototype });
+    intl[name] = Shifted;
+    undo.push(() => (intl[name] = Original));
+  }
+  return () => undo.forEach((f) => f());
+}
+
+/**
+ * Runs `fn` in a shifted world, then puts the real one back. `clock`: a clock that jumps forward on every read
+ * (`Date.now()`, `new Date()`, `performance.now()`): a result that depends on how fast the code ran (an entry set with
+ * `maxAge: 1` read back at once, a deadline computed from now) comes out different under it. `env`: another NODE_ENV,
+ * time zone and default locale, the environment a project's own test command may give differently (vitest and jest
+ * set NODE_ENV to `test`, `node --test` and mocha leave it as the shell has it; machines differ in zone and locale).
+ * Either way the result is not a fact about the code, and the check below keeps it out of the tests.
+ */
+async function withShiftedWorld<T>(fn: () => Promise<T>, shift: { clock: boolean; env: boolean }): Promise<T> {
   const env = { NODE_ENV: process.env.NODE_ENV, TZ: process.env.TZ };
-  process.env.NODE_ENV = env.NODE_ENV === 'production' ? 'development' : 'production';
-  process.env.TZ = 'Pacific/Chatham';
+  let restoreLocale: (() => void) | undefined;
+  if (shift.env) {
+    process.env.NODE_ENV = env.NODE_ENV === 'production' ? 'development' : 'production';
+    process.env.TZ = 'Pacific/Chatham';
+    restoreLocale = defaultLocale(SHIFTED_LOCALE);
+  }
   const RealDate = Date;
-  const realNow = Date.now;
   const realPerformanceNow = Object.getOwnPropertyDescriptor(performance, 'now');
-  let skew = 0;
-  const now = () => realNow() + (skew += CLOCK_STEP_MS);
-  const Skewed = function (this: unknown, ...args: unknown[]) {
-    if (!new.target) return new RealDate(now()).toString();
-    return args.length === 0 ? new RealDate(now()) : new (RealDate as unknown as new (...a: unknown[]) => Date)(...args);
-  } as unknown as DateConstructor;
-  Object.setPrototypeOf(Skewed, RealDate);
-  Object.defineProperty(Skewed, 'prototype', { value: RealDate.prototype });
-  Object.defineProperty(Skewed, 'now', { value: now, configurable: true, writable: true });
-  const perfNow = performance.now.bind(performance);
-  globalThis.Date = Skewed;
-  Object.defineProperty(performance, 'now', { value: () => perfNow() + (skew += CLOCK_STEP_MS), configurable: true, writable: true });
+  if (shift.clock) {
+    const realNow = Date.now;
+    let skew = 0;
+    const now = () => realNow() + (skew += CLOCK_STEP_MS);
+    const Skewed = function (this: unknown, ...args: unknown[]) {
+      if (!new.target) return new RealDate(now()).toString();
+      return args.length === 0 ? new RealDate(now()) : new (RealDate as unknown as new (...a: unknown[]) => Date)(...args);
+    } as unknown as DateConstructor;
+    Object.setPrototypeOf(Skewed, RealDate);
+    Object.defineProperty(Skewed, 'prototype', { value: RealDate.prototype });
+    Object.defineProperty(Skewed, 'now', { value: now, configurable: true, writable: true });
+    const perfNow = performance.now.bind(performance);
+    globalThis.Date = Skewed;
+    Object.defineProperty(performance, 'now', { value: () => perfNow() + (skew += CLOCK_STEP_MS), configurable: true, writable: true });
+  }
   try {
     return await fn();
   } finally {
-    for (const [k, v] of Object.entries(env)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
+    if (shift.env) {
+      for (const [k, v] of Object.entries(env)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      restoreLocale!();
     }
-    globalThis.Date = RealDate;
-    if (realPerformanceNow) Object.defineProperty(performance, 'now', realPerformanceNow);
-    else delete (performance as { now?: unknown }).now;
+    if (shift.clock) {
+      globalThis.Date = RealDate;
+      if (realPerformanceNow) Object.defineProperty(performance, 'now', realPerformanceNow);
+      else delete (performance as { now?: unknown }).now;
+    }
   }
 }
 
@@ -304,6 +351,18 @@ async function main(job: Job): Promise<void> {
   // Plain CommonJS files load as Node would load them; what needs transpiling comes from the server's cache when it
   // sent one (TypeScript costs a child 0.4 s to load, and units are run in many children).
   const loader = installLoader(job.projectRoot, job.instrument ? job.modulePath : undefined, [], 'keep', job.transpiled, undefined, job.instrument ? job.instrumented : undefined);
+  // The runner's world: its NODE_ENV, and its setup files' polyfills (`reflect-metadata`), before the module loads.
+  if (job.environment) {
+    if (job.environment.nodeEnv === null) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = job.environment.nodeEnv;
+    for (const file of job.environment.preload) {
+      try {
+        require(file);
+      } catch {
+        // It needs the runner's globals (`jest.mock`, `expect.extend`) or is an ES module: what ran before stays.
+      }
+    }
+  }
   let mod: Record<string, unknown>;
   try {
     mod = require(job.modulePath);
@@ -333,15 +392,24 @@ async function main(job: Job): Promise<void> {
     const touchedGlobals = restoreGlobals(globals);
     // A second call with freshly evaluated arguments, in a shifted world (a fast clock, another NODE_ENV and time
     // zone): a different result means the unit is not deterministic, or depends on timing or on its environment.
-    const second = await withShiftedWorld(() => callOnce(job, mod, evaluate(job.candidates[index])));
-    restoreGlobals(globals);
-    const local = JSON.stringify(first).includes(home);
+    const again = async (shift: { clock: boolean; env: boolean }) => {
+      const o = await withShiftedWorld(() => callOnce(job, mod, evaluate(job.candidates[index])), shift);
+      restoreGlobals(globals);
+      return JSON.stringify(o);
+    };
+    const firstText = JSON.stringify(first);
+    const stable = (await again({ clock: true, env: true })) === firstText;
+    // Which part of the world it follows: another environment alone changes it, and the real world gives the first
+    // result again (a unit that differs every time is not deterministic, whatever the environment).
+    const environment = !stable && (await again({ clock: false, env: true })) !== firstText && (await again({ clock: false, env: false })) === firstText;
+    const local = firstText.includes(home);
     send({
       type: 'outcome',
       index,
       outcome: first,
       hits: covered,
-      stable: JSON.stringify(first) === JSON.stringify(second),
+      stable,
+      ...(environment ? { environment: true } : {}),
       ...(local ? { local } : {}),
       ...(touchedGlobals ? { globals: true } : {}),
     });

@@ -4,7 +4,7 @@
 // transpiled).
 import fs from 'node:fs';
 import { parseFile, relativeSpecifiers } from '../core/analyse';
-import { sandboxRefusal } from '../core/outcome';
+import { notExecutableReason } from '../core/outcome';
 import { plannedParams, planUnit } from '../core/plan';
 import type { Project } from '../core/project';
 import { percent, proposeInputs, type BlockInfo } from '../core/search';
@@ -67,7 +67,7 @@ export function sourceBlocks(file: string): { source: string; code: string; bloc
  */
 export function blockFacts(id: number, results: (CandidateResult | undefined)[], unitNondeterministic: boolean) {
   const reaching = results.filter((r): r is CandidateResult => !!r && r.hits.includes(id));
-  const refused = (r: CandidateResult) => (r.outcome.kind === 'throw' || r.outcome.kind === 'reject') && !!sandboxRefusal(r.outcome.error);
+  const refused = (r: CandidateResult) => (r.outcome.kind === 'throw' || r.outcome.kind === 'reject') && !!notExecutableReason(r.outcome.error);
   return {
     reached: reaching.length > 0,
     reachedOnlyUnstable: (reaching.length > 0 && unitNondeterministic) || (reaching.some((r) => !r.stable) && !reaching.some((r) => r.stable)),
@@ -80,7 +80,7 @@ function usable(r: CandidateResult | undefined): boolean {
   if (!r || !r.stable || r.local) return false;
   const o = r.outcome;
   if (o.kind === 'return' || o.kind === 'resolve') return true;
-  return (o.kind === 'throw' || o.kind === 'reject') && !sandboxRefusal(o.error);
+  return (o.kind === 'throw' || o.kind === 'reject') && !notExecutableReason(o.error);
 }
 
 interface SearchRequest {

@@ -37,6 +37,12 @@ export interface Job {
    * the module's exported values are those modules' values (core/reexports.ts).
    */
   probeReexports?: string[];
+  /**
+   * The world the project's runner gives its tests: NODE_ENV (`test` under vitest and jest, unset under node:test,
+   * mocha and uvu: null), and its setup files (absolute paths), loaded before the module; one that throws (it needs
+   * the runner's globals) is left at the point it threw.
+   */
+  environment?: { nodeEnv: string | null; preload: string[] };
 }
 
 export type { ErrorInfo, Outcome } from '../core/outcome';
@@ -47,6 +53,6 @@ export type ChildMessage =
   | { type: 'loaded'; blocks: number }
   | { type: 'load-error'; error: ErrorInfo }
   | { type: 'start'; index: number }
-  | { type: 'outcome'; index: number; outcome: Outcome; hits: number[]; stable: boolean; local?: boolean; globals?: boolean }
+  | { type: 'outcome'; index: number; outcome: Outcome; hits: number[]; stable: boolean; environment?: boolean; local?: boolean; globals?: boolean }
   | { type: 'reexports'; checks: ReexportCheck[] }
   | { type: 'done' };

@@ -34,6 +34,8 @@ export interface CandidateResult {
   outcome: Outcome;
   hits: number[];
   stable: boolean;
+  /** Unstable because of NODE_ENV, the time zone or the locale. */
+  environment?: boolean;
   local?: boolean;
   /** The call changed the global object (the harness put it back). */
   globals?: boolean;
@@ -288,7 +290,7 @@ function runChild(
           arm(limits.timeoutMs * 2); // two calls per candidate (the determinism check)
           break;
         case 'outcome':
-          onResult(m.index, { outcome: m.outcome, hits: m.hits, stable: m.stable, ...(m.local ? { local: true } : {}), ...(m.globals ? { globals: true } : {}) });
+          onResult(m.index, { outcome: m.outcome, hits: m.hits, stable: m.stable, ...(m.environment ? { environment: true } : {}), ...(m.local ? { local: true } : {}), ...(m.globals ? { globals: true } : {}) });
           current = undefined;
           break;
         case 'reexports':

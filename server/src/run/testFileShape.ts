@@ -172,3 +172,23 @@ export function runnerLibraries(root: string): Record<string, string> {
     return { 'fast-check': require.resolve('fast-check') };
   }
 }
+
+/**
+ * What the project's runner gives its tests that a candidate run must give too: NODE_ENV (vitest and jest set `test`
+ * when the shell has none; node:test, mocha and uvu leave it unset) and the setup files its config names, as absolute
+ * paths of files that exist.
+ */
+export function runnerEnvironment(project: Project, dialect: Dialect): { nodeEnv: string | null; preload: string[] } {
+  const preload = project.runner().setupFiles.flatMap((f) => {
+    const file = path.resolve(project.root, f);
+    if (fs.existsSync(file) && fs.statSync(file).isFile()) return [file];
+    // A package by name (jest's `setupFiles: ['reflect-metadata']`), as the project resolves it.
+    if (/^\.{0,2}\//.test(f)) return [];
+    try {
+      return [require.resolve(f, { paths: [project.root] })];
+    } catch {
+      return [];
+    }
+  });
+  return { nodeEnv: dialect === 'vitest' || dialect === 'jest' ? 'test' : null, preload };
+}

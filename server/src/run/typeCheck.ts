@@ -33,14 +33,18 @@ function typescriptFor(root: string): typeof tsModule {
  * the test libraries the edit adds to the project's devDependencies (uvu, fast-check): where the project cannot
  * resolve them yet, they resolve to testgap's copies, the versions the edit asks for, so the check sees their types.
  */
-export function typeErrors(root: string, file: string, text: string, supplied: string[] = []): TypeError[] | { unavailable: string } {
+export function typeErrors(root: string, file: string, text: string, supplied: string[] = [], ambient: string[] = []): TypeError[] | { unavailable: string } {
   const ts = typescriptFor(root);
   const configPath = ts.findConfigFile(path.dirname(file), (f) => fs.existsSync(f), 'tsconfig.json');
+  let declarations: string[] = [];
   let options: tsModule.CompilerOptions = { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, esModuleInterop: true };
   if (configPath && path.resolve(configPath).startsWith(root + path.sep)) {
     const read = ts.readConfigFile(configPath, (f) => ts.sys.readFile(f));
     if (read.error) return { unavailable: `${path.relative(root, configPath)} could not be read` };
-    options = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(configPath), undefined, configPath).options;
+    const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(configPath), undefined, configPath);
+    options = parsed.options;
+    // Declarations the project's own build sees: its `.d.ts` files (`declare global`, module shims).
+    declarations = parsed.fileNames.filter((f) => /\.d\.[cm]?ts$/.test(f));
   }
   // Only this file's own errors matter: no output, no checking of declaration files it pulls in.
   options = { ...options, noEmit: true, skipLibCheck: true, incremental: false, composite: false };
@@ -57,13 +61,14 @@ export function typeErrors(root: string, file: string, text: string, supplied: s
       if (found || !supplied.some((lib) => name === lib || name.startsWith(`${lib}/`))) return found;
       return ts.resolveModuleName(name, ownFile, options, host).resolvedModule;
     });
-  const program = ts.createProgram({ rootNames: [file], options, host });
+  // `ambient`: files the runner loads before every test (setup files), whose globals the tests may use.
+  const program = ts.createProgram({ rootNames: [file, ...declarations, ...ambient.filter((f) => f !== file)], options, host });
   const source = program.getSourceFile(file);
   if (!source) return { unavailable: 'TypeScript did not load the file' };
   // The project's own files it imports must type-check as it is set up (no @types/node where the code uses `fs`, an
   // option its TypeScript lacks): otherwise every error would be the project's, not the generated file's.
   for (const other of program.getSourceFiles()) {
-    if (other === source || other.isDeclarationFile || other.fileName.includes('/node_modules/') || !path.resolve(other.fileName).startsWith(root + path.sep)) continue;
+    if (other === source || other.isDeclarationFile || ambient.includes(path.resolve(other.fileName)) || other.fileName.includes('/node_modules/') || !path.resolve(other.fileName).startsWith(root + path.sep)) continue;
     const own = [...program.getSyntacticDiagnostics(other), ...program.getSemanticDiagnostics(other)].find((d) => d.category === ts.DiagnosticCategory.Error);
     if (own) {
       const where = own.start !== undefined ? `:${other.getLineAndCharacterOfPosition(own.start).line + 1}` : '';

@@ -34,7 +34,8 @@ export async function runTestText(text: string, ext: string, projectRoot: string
       const child = spawn(process.execPath, [...sandboxArgs(tmpDir, limits), RUNNER, file, projectRoot], {
         cwd: tmpDir,
         // os.tmpdir() (temp-folder fixtures) must point where the sandbox may write.
-        env: sandboxEnv({ NODE_PATH: nodePath, TESTGAP_FAILURES: failures, TMPDIR: tmpDir, ...(mocha ? { TESTGAP_MOCHA: mocha } : {}) }, limits),
+        // uvu, node:test and mocha leave NODE_ENV as the shell has it: unset, as in the candidate runs.
+        env: withoutNodeEnv(sandboxEnv({ NODE_PATH: nodePath, TESTGAP_FAILURES: failures, TMPDIR: tmpDir, ...(mocha ? { TESTGAP_MOCHA: mocha } : {}) }, limits)),
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       trackChild(child);
@@ -102,6 +103,11 @@ export async function runTestTextInRunner(text: string, testFile: string, host: 
 }
 
 let verifyCount = 0;
+
+function withoutNodeEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  delete env.NODE_ENV;
+  return env;
+}
 
 /**
  * What stopped a test file, from its stderr: the error line (`Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'x'
