@@ -1,9 +1,12 @@
 // The type check of generated files (run/typeCheck.ts): errors found with the project's options, and which generated
 // test each belongs to.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { attribute, typeErrors } from '../../server/src/run/typeCheck';
+import { attribute, declarationsUnreadable, typeErrors, typescriptVersion } from '../../server/src/run/typeCheck';
+import { SERVER_BIN } from '../helpers/lspClient';
 import { quote } from '../../server/src/core/values';
 import { tempProject } from '../helpers/tempProject';
 
@@ -51,6 +54,46 @@ export function f(n: number): number { return n + 1; }
     const errors = typeErrors(p.root, file, "import { f } from '../src/f.js';\nconst ok: number = f(1);\nconst bad: string = f(2);\n");
     assert.ok(Array.isArray(errors));
     assert.equal((errors as { line: number; code: number }[]).map((e) => [e.line, e.code]), [[3, 2322]]);
+  } finally {
+    p.remove();
+  }
+});
+
+test('a project on TypeScript 3.9: tables without tuple labels, no properties (fast-check 4 does not parse there), and its tsc passes', () => {
+  const p = tempProject(`//- /package.json
+{ "name": "old-ts", "private": true, "devDependencies": { "typescript": "3.9.10" } }
+//- /tsconfig.json
+{ "compilerOptions": { "target": "es2018", "module": "commonjs", "strict": true, "noEmit": true, "types": [] }, "include": ["src", "test"] }
+//- /src/words.ts
+export function titleCase(text: string): string {
+  return text.split(' ').map((w) => (w ? w[0].toUpperCase() + w.slice(1) : w)).join(' ');
+}
+
+export async function wordCount(text: string): Promise<number> {
+  if (text.trim() === '') throw new RangeError('empty text');
+  return text.trim().split(/\\s+/).length;
+}
+`);
+  try {
+    // The project's own TypeScript is 3.9 (the workspace test/fixtures/old-typescript holds it); its test tools are
+    // testgap's.
+    const modules = path.join(p.root, 'node_modules');
+    fs.mkdirSync(modules);
+    const own = path.resolve(__dirname, '../../../node_modules');
+    fs.symlinkSync(path.resolve(__dirname, '../../../test/fixtures/old-typescript/node_modules/typescript'), path.join(modules, 'typescript'));
+    for (const m of ['uvu', 'tsx', 'fast-check']) fs.symlinkSync(path.join(own, m), path.join(modules, m));
+    const testFile = path.join(p.root, 'test/words.test.ts');
+    assert.equal(typescriptVersion(p.root), [3, 9]);
+    assert.match(declarationsUnreadable(p.root, testFile, 'fast-check') ?? '', /^the project's TypeScript 3\.9\.10 cannot read the declarations of fast-check 4\./);
+    assert.is(declarationsUnreadable(path.resolve(__dirname, '../../..'), testFile, 'fast-check'), undefined, 'TypeScript 6 reads them');
+    const r = spawnSync(process.execPath, [SERVER_BIN, 'generate', 'src/words.ts'], { cwd: p.root, encoding: 'utf8' });
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stderr, /no properties were written for src\/words\.ts: the project's TypeScript 3\.9\.10 cannot read/);
+    const text = p.read('test/words.test.ts');
+    assert.match(text, /const titleCaseReturns: \[string, Parameters<typeof titleCase>, ReturnType<typeof titleCase>\]\[\] = \[/);
+    assert.not.match(text, /\[name: |fast-check|Awaited</);
+    const tsc = spawnSync(process.execPath, [path.join(modules, 'typescript/bin/tsc'), '-p', '.'], { cwd: p.root, encoding: 'utf8' });
+    assert.is(tsc.status, 0, tsc.stdout);
   } finally {
     p.remove();
   }

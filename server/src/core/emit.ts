@@ -25,6 +25,11 @@ export interface EmitStyle {
   dialect?: Dialect;
   /** jest: take `describe`, `it`, `expect`… from `@jest/globals` (as the project's tests do) instead of the globals. */
   jestImports?: boolean;
+  /**
+   * The project's TypeScript version as [major, minor], where it is older than the syntax testgap writes: labeled
+   * tuple elements need 4.0, `Awaited` 4.5. Undefined: current.
+   */
+  typescript?: [number, number];
 }
 
 /** Assertions as the dialect writes them: each returns one statement (no trailing semicolon). */
@@ -330,8 +335,11 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
     const test = verify ? `(${args}) => __testgapCheck(name, ${dedented})()` : dedented.replace(/^(async )?\(\) =>/, `$1(${args}) =>`);
     return [`it.each(${tableName})('%s', ${test});`];
   };
+  const tsAtLeast = (major: number, minor: number) => !input.style.typescript || input.style.typescript[0] > major || (input.style.typescript[0] === major && input.style.typescript[1] >= minor);
   const table = (name: string, type: string, rows: string[]) => {
-    body.push('', `const ${name}${t ? `: ${type}[]` : ''} = [`, ...rows.map((r) => `  ${r},`), '];');
+    // Before TypeScript 4.0 a tuple's elements have no labels: `[string, Parameters<typeof f>, …]`.
+    const tuple = tsAtLeast(4, 0) ? type : type.replace(/(\[|, )\w+: /g, '$1');
+    body.push('', `const ${name}${t ? `: ${tuple}[]` : ''} = [`, ...rows.map((r) => `  ${r},`), '];');
   };
 
   if (unit.kind === 'getter') {
@@ -351,7 +359,7 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
   } else {
     if (plainReturns.length > 0) {
       const tableName = `${tablePrefix}Returns`;
-      const expectedType = plainReturns.some((c) => c.async) ? `Awaited<${returnType}>` : returnType;
+      const expectedType = plainReturns.some((c) => c.async) ? (tsAtLeast(4, 5) ? `Awaited<${returnType}>` : 'unknown') : returnType;
       table(
         tableName,
         `[name: string, args: ${paramsType}, expected: ${expectedType}]`,

@@ -18,7 +18,7 @@ import { limitsFor, MAX_HANGS_PER_JOB, runCandidates, type CandidateResult } fro
 import { missingGlobal } from '../core/outcome';
 import { dialectOf, esmLibraries, runnerEnvironment, missingDependencies, moduleSpecifier, runnerLibraries, targetFor, testStyle, usesJestGlobalsImport, verifierFor, type Target } from './testFileShape';
 import { inProjectStyle } from './projectStyle';
-import { attribute, typeErrors } from './typeCheck';
+import { attribute, declarationsUnreadable, typeErrors, typescriptVersion } from './typeCheck';
 import { runTestText, runTestTextInRunner } from './verify';
 
 export type Variant = 'all' | 'table' | 'properties';
@@ -120,7 +120,17 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     const none = { target: req.target ?? settings.coverageTargets.unit, blocks: 0, coveredBefore: 0, coveredAfter: 0, percentBefore: 100, percentAfter: 100, rounds: 0, uncovered: [] };
     return { sourceFile: file, testFile, created: false, insertions: [], text: existing ?? '', units: [], missingDependencies: [], verifyRuns: 0, problems: [{ severity: 'error', file, message: verifier }], blockCoverage: none };
   }
-  const style = { ...testStyle(testFile, project.root, existing), dialect, ...(dialect === 'jest' && usesJestGlobalsImport(project, existing, /\.[cm]?tsx?$/.test(testFile)) ? { jestImports: true } : {}) };
+  const typedTest = /\.[cm]?tsx?$/.test(testFile);
+  const style = {
+    ...testStyle(testFile, project.root, existing),
+    dialect,
+    ...(dialect === 'jest' && usesJestGlobalsImport(project, existing, typedTest) ? { jestImports: true } : {}),
+    // The syntax of the file follows the project's TypeScript (no labeled tuples before 4.0).
+    ...(typedTest ? { typescript: typescriptVersion(project.root) } : {}),
+  };
+  // Properties import fast-check: a TypeScript file can have them only if the project's TypeScript reads its types.
+  const noProperties = typedTest && req.variant !== 'table' ? declarationsUnreadable(project.root, testFile, 'fast-check') : undefined;
+  if (noProperties) problems.push({ severity: 'warning', file, message: `no properties were written for ${project.relative(file)}: ${noProperties}; with a fast-check whose declarations it reads in devDependencies, they would be` });
   const scanned = existing !== undefined ? scanExistingTestFile(existing, testFile) : undefined;
   const typed = project.typedUnits(file);
   problems.push(...typed.problems.filter((p) => p.severity !== 'info'));
@@ -192,7 +202,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
       const report: UnitReport = { unitId: unit.id, name: unit.name, cases: 0, properties: 0, dropped: {}, suspectedBugs: [], nondeterministic: false, blocks: { reached: 0, kept: 0 }, notRun: true };
       reports.push(report);
       // Members would need an instance, and no constructor arguments were ever seen to work.
-      if (req.variant === 'table' || unit.kind !== 'function') continue;
+      if (req.variant === 'table' || unit.kind !== 'function' || noProperties) continue;
       const typeProperty = propertiesFor(unit, [], { numRuns: settings.propertyRuns.default, seed, binding: bindingOf, equal: assertions(style, N.assert).equal, fc: N.fc }).find((p) => p.family === 'type');
       if (!typeProperty) continue;
       const properties = [{ ...typeProperty, name: typeProperty.name.replace(/\(property\)$/, '(property, not run by testgap: execute is false)') }];
@@ -277,7 +287,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     const cases = req.variant === 'properties' || !keepsStableCases(selection) ? [] : selection.cases;
     // A property quantifies over inputs like the ones the sandbox refused: it would meet the same refusal when verified.
     const properties: PropertyCase[] =
-      req.variant === 'table' || plan.callback || selection.refused.length > 0
+      req.variant === 'table' || plan.callback || selection.refused.length > 0 || noProperties
         ? []
         : propertiesFor(unit, typed.value.filter((u) => u.id !== unit.id), { numRuns: settings.propertyRuns.default, seed, binding: bindingOf, equal: assertions(style, N.assert).equal, fc: N.fc });
     // The same inputs on an instance something was put into first: kept where they reach blocks the cases on a fresh

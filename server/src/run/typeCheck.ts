@@ -28,6 +28,80 @@ function typescriptFor(root: string): typeof tsModule {
   return ts;
 }
 
+/** The project's TypeScript version as [major, minor] (testgap's when the project has none). */
+export function typescriptVersion(root: string): [number, number] {
+  const [major, minor] = typescriptFor(root).version.split('.').map(Number);
+  return [major ?? 0, minor ?? 0];
+}
+
+const readable = new Map<string, string | undefined>();
+
+/**
+ * Whether the project's TypeScript can read the declarations a test file at `file` gets for `library` (the project's
+ * copy, else testgap's, resolved as that TypeScript resolves it): fast-check 4's do not parse under TypeScript 3.9,
+ * and `tsc` reports syntax errors in declaration files even with `skipLibCheck`. Undefined when it can; else why not.
+ */
+export function declarationsUnreadable(root: string, file: string, library: string): string | undefined {
+  const ts = typescriptFor(root);
+  const config = projectOptions(ts, root, file);
+  if ('unavailable' in config) return undefined;
+  const host = ts.createCompilerHost(config.options, true);
+  const resolved = (ts.resolveModuleName(library, file, config.options, host).resolvedModule ?? ts.resolveModuleName(library, path.join(__dirname, 'typeCheck.js'), config.options, host).resolvedModule)?.resolvedFileName;
+  if (!resolved || !/\.d\.[cm]?ts$/.test(resolved)) return undefined;
+  const key = `${ts.version}\u0000${resolved}`;
+  if (readable.has(key)) return readable.get(key);
+  let why: string | undefined;
+  // The entry and the declaration files it names relatively.
+  const queue = [path.resolve(resolved)];
+  const seen = new Set(queue);
+  while (queue.length > 0 && !why && seen.size < 200) {
+    const f = queue.shift()!;
+    let text: string;
+    try {
+      text = fs.readFileSync(f, 'utf8');
+    } catch {
+      continue;
+    }
+    const sf = ts.createSourceFile(f, text, ts.ScriptTarget.Latest, false);
+    const error = (sf as unknown as { parseDiagnostics?: tsModule.Diagnostic[] }).parseDiagnostics?.[0];
+    if (error) {
+      const pkg = f.slice(0, f.lastIndexOf(`node_modules${path.sep}${library}${path.sep}`) + `node_modules/${library}/`.length);
+      let version = '';
+      try {
+        version = ` ${(JSON.parse(fs.readFileSync(path.join(pkg, 'package.json'), 'utf8')) as { version: string }).version}`;
+      } catch {
+        // no version to name
+      }
+      why = `the project's TypeScript ${ts.version} cannot read the declarations of ${library}${version} (${ts.flattenDiagnosticMessageText(error.messageText, ' ')})`;
+      break;
+    }
+    for (const imported of ts.preProcessFile(text, true, true).importedFiles) {
+      if (!imported.fileName.startsWith('.')) continue;
+      const base = path.resolve(path.dirname(f), imported.fileName).replace(/\.(c|m)?js$/, '');
+      const next = [`${base}.d.ts`, `${base}.d.cts`, `${base}.d.mts`, `${base}/index.d.ts`, base].find((c) => /\.d\.[cm]?ts$/.test(c) && fs.existsSync(c));
+      if (next && !seen.has(next)) {
+        seen.add(next);
+        queue.push(next);
+      }
+    }
+  }
+  readable.set(key, why);
+  return why;
+}
+
+/** The compiler options of the tsconfig.json that governs `file` (defaults without one), and its declaration files. */
+function projectOptions(ts: typeof tsModule, root: string, file: string): { options: tsModule.CompilerOptions; declarations: string[] } | { unavailable: string } {
+  const configPath = ts.findConfigFile(path.dirname(file), (f) => fs.existsSync(f), 'tsconfig.json');
+  if (!configPath || !path.resolve(configPath).startsWith(root + path.sep)) {
+    return { options: { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, esModuleInterop: true }, declarations: [] };
+  }
+  const read = ts.readConfigFile(configPath, (f) => ts.sys.readFile(f));
+  if (read.error) return { unavailable: `${path.relative(root, configPath)} could not be read` };
+  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(configPath), undefined, configPath);
+  // Declarations the project's own build sees: its `.d.ts` files (`declare global`, module shims).
+  return { options: parsed.options, declarations: parsed.fileNames.filter((f) => /\.d\.[cm]?ts$/.test(f)) };
+}
+
 /**
  * The errors TypeScript finds in `text` as the content of `file` (a test file of the project at `root`). `supplied`:
  * the test libraries the edit adds to the project's devDependencies (uvu, fast-check): where the project cannot
@@ -35,17 +109,10 @@ function typescriptFor(root: string): typeof tsModule {
  */
 export function typeErrors(root: string, file: string, text: string, supplied: string[] = [], ambient: string[] = []): TypeError[] | { unavailable: string } {
   const ts = typescriptFor(root);
-  const configPath = ts.findConfigFile(path.dirname(file), (f) => fs.existsSync(f), 'tsconfig.json');
-  let declarations: string[] = [];
-  let options: tsModule.CompilerOptions = { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, esModuleInterop: true };
-  if (configPath && path.resolve(configPath).startsWith(root + path.sep)) {
-    const read = ts.readConfigFile(configPath, (f) => ts.sys.readFile(f));
-    if (read.error) return { unavailable: `${path.relative(root, configPath)} could not be read` };
-    const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(configPath), undefined, configPath);
-    options = parsed.options;
-    // Declarations the project's own build sees: its `.d.ts` files (`declare global`, module shims).
-    declarations = parsed.fileNames.filter((f) => /\.d\.[cm]?ts$/.test(f));
-  }
+  const config = projectOptions(ts, root, file);
+  if ('unavailable' in config) return config;
+  const { declarations } = config;
+  let options = config.options;
   // Only this file's own errors matter: no output, no checking of declaration files it pulls in.
   options = { ...options, noEmit: true, skipLibCheck: true, incremental: false, composite: false };
   const host = ts.createCompilerHost(options, true);
