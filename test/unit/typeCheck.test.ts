@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { attribute, declarationsUnreadable, typeErrors, typescriptVersion } from '../../server/src/run/typeCheck';
+import { attribute, buildConfigsTaking, declarationsUnreadable, typeErrors, typescriptVersion } from '../../server/src/run/typeCheck';
 import { SERVER_BIN } from '../helpers/lspClient';
 import { quote } from '../../server/src/core/values';
 import { tempProject } from '../helpers/tempProject';
@@ -54,6 +54,35 @@ export function f(n: number): number { return n + 1; }
     const errors = typeErrors(p.root, file, "import { f } from '../src/f.js';\nconst ok: number = f(1);\nconst bad: string = f(2);\n");
     assert.ok(Array.isArray(errors));
     assert.equal((errors as { line: number; code: number }[]).map((e) => [e.line, e.code]), [[3, 2322]]);
+  } finally {
+    p.remove();
+  }
+});
+
+test("the build's tsconfig: the ones the scripts compile with that take the file in, and their errors", () => {
+  const p = tempProject(`//- /package.json
+{ "name": "b", "scripts": { "build": "tsc -p tsconfig.build.json && node x.js", "check": "npx tsc --noEmit", "lint:types": "tsc -b packages/web" } }
+//- /tsconfig.json
+{ "compilerOptions": { "strict": true, "noEmit": true }, "include": ["src", "test"] }
+//- /tsconfig.build.json
+{ "compilerOptions": { "strict": true, "noUnusedLocals": true, "outDir": "dist" }, "include": ["src"], "exclude": ["src/**/*.test.ts"] }
+//- /packages/web/tsconfig.json
+{ "compilerOptions": { "strict": true }, "include": ["**/*"] }
+//- /src/a.ts
+export const a = 1;
+`);
+  try {
+    const at = (rel: string) => path.join(p.root, rel);
+    // The nearest tsconfig (tsconfig.json) is the one typeErrors uses anyway; the build's excludes `*.test.ts`.
+    assert.equal(buildConfigsTaking(p.root, at('src/__tests__/a.test.ts')), []);
+    assert.equal(buildConfigsTaking(p.root, at('src/__tests__/a.spec.ts')), [at('tsconfig.build.json')]);
+    assert.equal(buildConfigsTaking(p.root, at('test/a.spec.ts')), []);
+    assert.equal(buildConfigsTaking(p.root, at('packages/web/a.test.ts')), [], 'its own tsconfig is the nearest');
+    // An unused local is an error for the build only.
+    const text = "import { a } from '../a';\nconst unused = a;\n";
+    assert.equal(typeErrors(p.root, at('src/__tests__/a.spec.ts'), text), []);
+    const build = typeErrors(p.root, at('src/__tests__/a.spec.ts'), text, [], [], at('tsconfig.build.json'));
+    assert.equal(Array.isArray(build) && build.map((e) => [e.line, e.code]), [[2, 6133]]);
   } finally {
     p.remove();
   }

@@ -18,7 +18,7 @@ import { limitsFor, MAX_HANGS_PER_JOB, runCandidates, type CandidateResult } fro
 import { missingGlobal } from '../core/outcome';
 import { dialectOf, esmLibraries, runnerEnvironment, missingDependencies, moduleSpecifier, runnerLibraries, targetFor, testStyle, usesJestGlobalsImport, verifierFor, type Target } from './testFileShape';
 import { inProjectStyle } from './projectStyle';
-import { attribute, declarationsUnreadable, typeErrors, typescriptVersion } from './typeCheck';
+import { attribute, buildConfigsTaking, declarationsUnreadable, typeErrors, typescriptVersion, type TypeError as TsError } from './typeCheck';
 import { runTestText, runTestTextInRunner } from './verify';
 
 export type Variant = 'all' | 'table' | 'properties';
@@ -364,7 +364,9 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
   const typeChecked = (secs: UnitSection[]): UnitSection[] => {
     const emitted = emitSections(emitInput(false, secs), scanned?.bindings);
     const finalText = existing === undefined ? `${emitted.importLines.join('\n')}\n\n${emitted.body}` : applyInsertions(existing, mergeIntoExisting(existing, testFile, emitted));
-    const errors = typeErrors(project.root, testFile, finalText, ['uvu', 'fast-check'], environment.preload);
+    // As the test file's own tsconfig checks it, and as the build's does where the build takes the file in.
+    const checks = [undefined, ...buildConfigsTaking(project.root, testFile)].map((config) => typeErrors(project.root, testFile, finalText, ['uvu', 'fast-check'], environment.preload, config));
+    const errors = checks.find((c) => !Array.isArray(c)) ?? checks.flatMap((c) => c as TsError[]);
     if (!Array.isArray(errors)) {
       problems.push({ severity: 'warning', file, message: `the generated tests for ${project.relative(file)} were not type-checked: ${errors.unavailable}` });
       return secs;

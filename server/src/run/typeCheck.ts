@@ -4,6 +4,7 @@
 // error): an abstract class constructed, an argument of the wrong type that JavaScript happened to accept.
 import fs from 'node:fs';
 import path from 'node:path';
+import picomatch from 'picomatch';
 import type tsModule from 'typescript';
 
 export interface TypeError {
@@ -90,8 +91,8 @@ export function declarationsUnreadable(root: string, file: string, library: stri
 }
 
 /** The compiler options of the tsconfig.json that governs `file` (defaults without one), and its declaration files. */
-function projectOptions(ts: typeof tsModule, root: string, file: string): { options: tsModule.CompilerOptions; declarations: string[] } | { unavailable: string } {
-  const configPath = ts.findConfigFile(path.dirname(file), (f) => fs.existsSync(f), 'tsconfig.json');
+function projectOptions(ts: typeof tsModule, root: string, file: string, config?: string): { options: tsModule.CompilerOptions; declarations: string[] } | { unavailable: string } {
+  const configPath = config ?? ts.findConfigFile(path.dirname(file), (f) => fs.existsSync(f), 'tsconfig.json');
   if (!configPath || !path.resolve(configPath).startsWith(root + path.sep)) {
     return { options: { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, esModuleInterop: true }, declarations: [] };
   }
@@ -107,9 +108,9 @@ function projectOptions(ts: typeof tsModule, root: string, file: string): { opti
  * the test libraries the edit adds to the project's devDependencies (uvu, fast-check): where the project cannot
  * resolve them yet, they resolve to testgap's copies, the versions the edit asks for, so the check sees their types.
  */
-export function typeErrors(root: string, file: string, text: string, supplied: string[] = [], ambient: string[] = []): TypeError[] | { unavailable: string } {
+export function typeErrors(root: string, file: string, text: string, supplied: string[] = [], ambient: string[] = [], configFile?: string): TypeError[] | { unavailable: string } {
   const ts = typescriptFor(root);
-  const config = projectOptions(ts, root, file);
+  const config = projectOptions(ts, root, file, configFile);
   if ('unavailable' in config) return config;
   const { declarations } = config;
   let options = config.options;
@@ -192,4 +193,52 @@ export function attribute(text: string, sections: number, names: { name: string;
     else out.sections.add(section);
   }
   return out;
+}
+
+/**
+ * The tsconfig files the project's build compiles with (`tsc`, `tsc -p tsconfig.build.json`, `tsc -b packages/a` in
+ * its package.json scripts) that would take `file` in, other than the one nearest to it: a test file written into
+ * `src/__tests__/` must not break `npm run build` where the build's tsconfig does not leave tests out.
+ */
+export function buildConfigsTaking(root: string, file: string): string[] {
+  let scripts: Record<string, string> = {};
+  try {
+    scripts = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
+  } catch {
+    return [];
+  }
+  const ts = typescriptFor(root);
+  const nearest = ts.findConfigFile(path.dirname(file), (f) => fs.existsSync(f), 'tsconfig.json');
+  const configs = new Set<string>();
+  for (const script of Object.values(scripts)) {
+    for (const m of script.matchAll(/(?:^|[\s;&|(])(?:npx\s+)?tsc((?:\s+(?![;&|])\S+)*)/g)) {
+      const args = (m[1] ?? '').trim().split(/\s+/).filter(Boolean);
+      const at = args.findIndex((a) => a === '-p' || a === '--project' || a === '-b' || a === '--build');
+      let config = at >= 0 && args[at + 1] && !args[at + 1]!.startsWith('-') ? path.resolve(root, args[at + 1]!) : path.join(root, 'tsconfig.json');
+      if (fs.existsSync(config) && fs.statSync(config).isDirectory()) config = path.join(config, 'tsconfig.json');
+      if (fs.existsSync(config)) configs.add(config);
+    }
+  }
+  return [...configs].filter((c) => c !== (nearest && path.resolve(nearest)) && configTakes(ts, c, file));
+}
+
+/** Whether the tsconfig `config` compiles `file` (its `files`, `include` and `exclude`; the file need not exist yet). */
+function configTakes(ts: typeof tsModule, config: string, file: string): boolean {
+  const read = ts.readConfigFile(config, (f) => ts.sys.readFile(f));
+  if (read.error) return false;
+  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(config), undefined, config);
+  if (parsed.fileNames.some((f) => path.resolve(f) === file)) return true;
+  const raw = (parsed.raw ?? {}) as { files?: string[]; include?: string[]; exclude?: string[] };
+  const dir = path.dirname(config);
+  const rel = path.relative(dir, file).split(path.sep).join('/');
+  if (rel.startsWith('..')) return false;
+  // A folder or a pattern without an extension takes every file below it (TypeScript's rule).
+  const glob = (spec: string) => {
+    const s = spec.replace(/^\.\//, '').replace(/\/$/, '');
+    return /[*?]/.test(s.split('/').pop()!) || /\.[a-z]+$/i.test(s) ? s : `${s}/**/*`;
+  };
+  const include = raw.include ?? (raw.files ? [] : ['**/*']);
+  const outDir = parsed.options.outDir ? [path.relative(dir, parsed.options.outDir).split(path.sep).join('/')] : [];
+  const exclude = raw.exclude ?? ['node_modules', 'bower_components', 'jspm_packages', ...outDir];
+  return include.length > 0 && picomatch(include.map(glob), { dot: false })(rel) && !picomatch(exclude.map(glob))(rel);
 }
