@@ -184,8 +184,34 @@ const VERIFY_HELPER = `const __testgapCheck = (name: string, body: (context: any
 /** A camelCase JS identifier from any name (`Cart.add` → `cartAdd`, `default export` → `defaultExport`). */
 export function identifierFrom(text: string, fallback = 'unit'): string {
   const words = text.replace(/[^A-Za-z0-9_$]+/g, ' ').trim().split(/\s+/).filter(Boolean);
-  const id = words.map((w, i) => (i === 0 ? w[0].toLowerCase() + w.slice(1) : w[0].toUpperCase() + w.slice(1))).join('');
+  const id = words.map((w, i) => (i === 0 ? lowerFirst(w) : w[0].toUpperCase() + w.slice(1))).join('');
   return !id ? fallback : /^[0-9]/.test(id) ? `_${id}` : id;
+}
+
+/** A leading capital, or a leading acronym, in lower case: `Cart` → `cart`, `JSONFile` → `jsonFile`, `URL` → `url`. */
+function lowerFirst(word: string): string {
+  const caps = /^[A-Z]+/.exec(word)?.[0] ?? '';
+  if (caps.length <= 1 || caps.length === word.length) return word.slice(0, caps.length || 1).toLowerCase() + word.slice(caps.length || 1);
+  // `JSONFile`: the last capital starts the next word.
+  return word.slice(0, caps.length - 1).toLowerCase() + word.slice(caps.length - 1);
+}
+
+/** Words of a name that say nothing of what an instance is. */
+const GENERIC_WORDS = new Set(['Base', 'Abstract', 'Impl', 'Default', 'Class', 'Instance', 'Object', 'Type']);
+
+/**
+ * What a test calls an instance of the class bound as `binding`: its last meaningful word, as people name one
+ * (`ShoppingCart` → `cart`, `RegistryBase` → `registry`, `JSONFilePreset` → `preset`, `$URL` → `url`), else the whole
+ * name in camel case when that word is taken, reserved or the binding itself.
+ */
+export function instanceName(binding: string, taken: Set<string>): string {
+  const words = binding.replace(/^[$_]+/, '').match(/[A-Z]+(?![a-z])[0-9]*|[A-Z]?[a-z]+[0-9]*|[0-9]+/g) ?? [];
+  const word = [...words].reverse().find((w) => !GENERIC_WORDS.has(w)) ?? words[words.length - 1];
+  const usable = (n: string) => /^[A-Za-z_$][\w$]*$/.test(n) && n !== binding && !taken.has(n) && !RESERVED_WORDS.includes(n);
+  for (const name of [word && lowerFirst(word), identifierFrom(binding.replace(/^[$_]+(?=[A-Za-z])/, ''))]) if (name && usable(name)) return name;
+  let name = `${identifierFrom(binding.replace(/^[$_]+(?=[A-Za-z])/, ''), 'subject')}Instance`;
+  while (!usable(name)) name += '_';
+  return name;
 }
 
 /** The verify helper for a dialect: outside uvu its tests take no parameter (jest and mocha read one as `done`). */
@@ -216,13 +242,30 @@ export interface HelperNames {
   path: string;
 }
 
-/** Section of one unit. */
-function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set<string>, N: HelperNames, registry: TestName[]): string {
+/**
+ * Which sections are written as one block: getters of one class read on the same plain instance (no prepared
+ * calls, folder or globals), one after another, share a describe block and one table (`Point getters`).
+ */
+function groupSections(sections: UnitSection[]): { s: UnitSection; index: number }[][] {
+  const plainGetter = (s: UnitSection) => s.unit.kind === 'getter' && !s.setup && !s.fixture && !s.restoreGlobals && s.properties.length === 0;
+  const groups: { s: UnitSection; index: number }[][] = [];
+  sections.forEach((s, index) => {
+    const last = groups[groups.length - 1];
+    const head = last?.[0]?.s;
+    if (head && plainGetter(head) && plainGetter(s) && head.unit.parent === s.unit.parent && head.binding === s.binding && head.ctorArgs === s.ctorArgs) last!.push({ s, index });
+    else groups.push([{ s, index }]);
+  });
+  return groups;
+}
+
+/** Section of one unit (or of several getters of one instance, `group`: see groupSections). */
+function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set<string>, N: HelperNames, registry: TestName[], group: { s: UnitSection; index: number }[] = [{ s, index }]): string {
   const { unit, binding } = s;
+  const grouped = group.length > 1;
   const t = input.style.ts;
   const uvu = (input.style.dialect ?? 'uvu') === 'uvu';
   const A = assertions(input.style, N.assert);
-  let suiteVar = `${identifierFrom(unit.name.replace(/^new /, ''))}Tests`;
+  let suiteVar = grouped ? `${identifierFrom(unit.name.slice(0, unit.name.lastIndexOf('.')))}GettersTests` : `${identifierFrom(unit.name.replace(/^new /, ''))}Tests`;
   if (uvu) {
     while (usedNames.has(suiteVar)) suiteVar += '_';
     usedNames.add(suiteVar);
@@ -231,15 +274,15 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
   // uvu registers tests on the suite and hooks on `suite.before.each`; the others inside a `describe` block.
   const testCall = (name: string, fn: string) => (uvu ? `${suiteVar}(${name}, ${fn});` : `it(${name}, ${fn});`);
   const hook = (when: 'before' | 'after') => (uvu ? `${suiteVar}.${when}.each((context) => {` : `${when}Each(() => {`);
-  const lines: string[] = [`// testgap: ${unit.id}`];
+  const lines: string[] = group.map((g) => `// testgap: ${g.s.unit.id}`);
   const member = unit.memberName;
   const instance = unit.kind === 'method' || unit.kind === 'getter';
-  const fixture = instance ? identifierFrom(binding) : undefined;
+  const fixture = instance ? instanceName(binding, usedNames) : undefined;
   // The instance under test: a field of uvu's context, a variable of the describe block elsewhere.
   const inst = uvu ? `context.${fixture}` : `${fixture}`;
   // A prepared instance: the calls that fill it run in before.each, and the suite's title says which they are.
   const setupLines = (s.setup ?? []).map((c) => `  ${inst}.${c.method}(${c.args.slice(1, -1)});`);
-  const suiteTitle = s.setup ? `${unit.name} after ${s.setup.map((c) => `${c.method}(${c.args.slice(1, -1)})`).join(', ')}` : unit.name;
+  const suiteTitle = grouped ? `${unit.name.slice(0, unit.name.lastIndexOf('.'))} getters` : s.setup ? `${unit.name} after ${s.setup.map((c) => `${c.method}(${c.args.slice(1, -1)})`).join(', ')}` : unit.name;
   const contextFields = [...(s.fixture ? ['dir: string', 'cwd: string'] : []), ...(s.restoreGlobals ? ['globals: PropertyDescriptorMap'] : [])];
   const fields = [...(instance ? [`${fixture}: ${binding}`] : []), ...contextFields];
   if (uvu && fields.length > 0 && t) {
@@ -308,11 +351,11 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
   // uvu hands each test its context; elsewhere the instance is the describe block's variable.
   const testArgs = instance && uvu ? `({ ${fixture} })` : '()';
   const names = new Set<string>();
-  const unique = (name: string, ref: { case?: number; property?: number }) => {
+  const unique = (name: string, ref: { case?: number; property?: number }, sectionIndex = index) => {
     let n = name;
     for (let i = 2; names.has(n); i++) n = `${name} (${i})`;
     names.add(n);
-    registry.push({ name: n, section: index, ...ref });
+    registry.push({ name: n, section: sectionIndex, ...ref });
     return n;
   };
   const caseIndex = (c: Case) => ({ case: s.cases.indexOf(c) });
@@ -342,19 +385,33 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
     body.push('', `const ${name}${t ? `: ${tuple}[]` : ''} = [`, ...rows.map((r) => `  ${r},`), '];');
   };
 
+  if (unit.kind === 'getter' && grouped) {
+    // The getters' values on one instance, as one table of keys.
+    const rows = group.flatMap((g) => g.s.cases.filter((c): c is ReturnCase => c.kind === 'returns').map((c) => `[${quote(unique(`${g.s.unit.name} is ${c.resultText}`, { case: g.s.cases.indexOf(c) }, g.index))}, ${quote(g.s.unit.memberName!)}, ${c.expected}]`));
+    if (rows.length > 0) {
+      const tableName = uvu ? suiteVar.replace(/Tests(_*)$/, '$1') : `${identifierFrom(unit.name.slice(0, unit.name.lastIndexOf('.')))}Getters`;
+      table(tableName, `[name: string, key: keyof ${binding}, expected: unknown]`, rows);
+      body.push(...tableTests(tableName, ['name', 'key', 'expected'], `${testArgs} => {\n    ${A.equal(`${fixture}[key]`, 'expected')};\n  }`));
+    }
+  }
   if (unit.kind === 'getter') {
-    for (const c of s.cases) {
-      const n = quote(unique(c.kind === 'returns' ? `${unit.name} is ${c.resultText}` : `${unit.name} throws ${c.errorClass}`, caseIndex(c)));
-      if (c.kind === 'returns') {
-        body.push('', testCall(n, wrap(n, `${testArgs} => {\n  ${A.equal(`${fixture}.${member}`, c.expected)};\n}`)));
-        continue;
+    for (const { s: g, index: gi } of group) {
+      const getter = g.unit.memberName!;
+      for (const c of g.cases) {
+        // Grouped getters' values are rows of the table above.
+        if (grouped && c.kind === 'returns') continue;
+        const n = quote(unique(c.kind === 'returns' ? `${g.unit.name} is ${c.resultText}` : `${g.unit.name} throws ${c.errorClass}`, { case: g.cases.indexOf(c) }, gi));
+        if (c.kind === 'returns') {
+          body.push('', testCall(n, wrap(n, `${testArgs} => {\n  ${A.equal(`${fixture}.${getter}`, c.expected)};\n}`)));
+          continue;
+        }
+        // A getter that throws on this instance (js-sdsl's `front` of an empty container).
+        const matches = `error instanceof Error && error.constructor.name === ${quote(c.errorClass)} && error.message === ${quote(c.message)}`;
+        const fn = c.async
+          ? `async ${testArgs} => {\n  const error${t ? ': unknown' : ''} = await Promise.resolve()\n    .then(() => ${fixture}.${getter})\n    .then(() => undefined, (e${t ? ': unknown' : ''}) => e);\n  ${A.ok(matches, quote(`expected ${c.errorClass}: ${c.message}`))};\n}`
+          : `${testArgs} => {\n  ${A.throws(`() => ${fixture}.${getter}`, quote(c.errorClass), quote(c.message), '  ')};\n}`;
+        body.push('', testCall(n, wrap(n, fn)));
       }
-      // A getter that throws on this instance (js-sdsl's `front` of an empty container).
-      const matches = `error instanceof Error && error.constructor.name === ${quote(c.errorClass)} && error.message === ${quote(c.message)}`;
-      const fn = c.async
-        ? `async ${testArgs} => {\n  const error${t ? ': unknown' : ''} = await Promise.resolve()\n    .then(() => ${fixture}.${member})\n    .then(() => undefined, (e${t ? ': unknown' : ''}) => e);\n  ${A.ok(matches, quote(`expected ${c.errorClass}: ${c.message}`))};\n}`
-        : `${testArgs} => {\n  ${A.throws(`() => ${fixture}.${member}`, quote(c.errorClass), quote(c.message), '  ')};\n}`;
-      body.push('', testCall(n, wrap(n, fn)));
     }
   } else {
     if (plainReturns.length > 0) {
@@ -504,7 +561,7 @@ export function emitSections(input: EmitInput, existing: Map<string, string> = n
   const N = helperNames(existing, style.dialect);
   const used = new Set([...existing.keys(), ...input.imports.map((i) => i.local)]);
   const names: TestName[] = [];
-  const sections = input.sections.map((s, i) => section(s, i, input, used, N, names));
+  const sections = groupSections(input.sections).map((group) => section(group[0]!.s, group[0]!.index, input, used, N, names, group));
   if (input.reexports && input.reexports.checks.length > 0) {
     const r = reexportSection(input.reexports, input, used, N, names);
     sections.push(r.text);

@@ -82,7 +82,49 @@ function valueClass(d: Described): string {
 export function callText(name: string, args: string, max = 60): string {
   const inner = args.slice(1, -1);
   const text = `${name}(${inner})`;
-  return text.length > max ? `${text.slice(0, max - 2)}…)` : text;
+  if (text.length <= max) return text;
+  // Long arguments are named by what they are (the whole value is in the test's table), so the title stays whole.
+  const short = `${name}(${topLevelItems(inner).map(describeArgument).join(', ')})`;
+  return short.length > max * 1.5 ? `${short.slice(0, max - 2)}…)` : short;
+}
+
+/** An argument's source as a title shows it: itself when short, else what kind of value it is. */
+function describeArgument(arg: string): string {
+  if (arg.length <= 24) return arg;
+  const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  if (/^(['"`]).*\1$/s.test(arg)) return 'a long string';
+  if (arg.startsWith('[')) return `an array of ${plural(topLevelItems(arg.slice(1, -1)).length, 'item')}`;
+  if (arg.startsWith('{')) return 'an object';
+  if (/^(async )?(\([^)]*\)|\w+) =>|^(async )?function\b/.test(arg)) return 'a function';
+  const created = /^new ([\w$.]+)\(/.exec(arg)?.[1];
+  if (created) return `${/^[AEIOU]/i.test(created) ? 'an' : 'a'} ${created}`;
+  return `${arg.slice(0, 21)}…`;
+}
+
+/** The comma-separated items of a list's source at its top level (not inside brackets, strings or templates). */
+export function topLevelItems(source: string): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let quote: string | undefined;
+  let start = 0;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i]!;
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = undefined;
+      continue;
+    }
+    if (ch === "'" || ch === '"' || ch === '`') quote = ch;
+    else if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch)) depth--;
+    else if (ch === ',' && depth === 0) {
+      items.push(source.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  const last = source.slice(start).trim();
+  if (last) items.push(last);
+  return items;
 }
 
 function toCase(plan: UnitPlan, c: Candidate, o: Outcome, displayName: string): Case | { drop: string } {

@@ -89,7 +89,23 @@ export function literal(d: Described): string | undefined {
 /** A short readable rendering for test names: `'$19.99'`, `[1, 2]`, `Cart {…}`. */
 export function show(d: Described, max = 40): string {
   const text = literal(d) ?? (d.t === 'instance' ? `${d.className} {…}` : d.t === 'function' ? `[Function ${d.name || 'anonymous'}]` : d.t === 'error' ? `${d.name}: ${d.message}` : d.t);
-  return text.length > max ? text.slice(0, max - 1) + '…' : text;
+  if (text.length <= max) return text;
+  // Too long for a title: what it is, in words (the whole value is in the test's table).
+  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  switch (d.t) {
+    case 'string':
+      return `a ${d.v.length}-character string`;
+    case 'array':
+      return `an array of ${count(d.items.length, 'item')}`;
+    case 'object':
+      return `an object with ${count(d.entries.length, 'key')}`;
+    case 'map':
+      return `a Map of ${count(d.entries.length, 'entry').replace('entrys', 'entries')}`;
+    case 'set':
+      return `a Set of ${count(d.items.length, 'item')}`;
+    default:
+      return text.slice(0, max - 1) + '…';
+  }
 }
 
 export function sameDescribed(a: Described, b: Described): boolean {

@@ -182,9 +182,10 @@ export function attribute(text: string, sections: number, names: { name: string;
     }
     const own = names.filter((n) => n.section === section);
     const row = lines[e.line - 1]!.trim();
-    const asCase = own.find((n) => n.case !== undefined && row.startsWith(`[${quote(n.name)},`));
+    // A row names its test; a table may hold the rows of several sections (getters of one instance).
+    const asCase = names.find((n) => n.case !== undefined && row.startsWith(`[${quote(n.name)},`));
     if (asCase) {
-      add(out.cases, section, asCase.case!);
+      add(out.cases, asCase.section, asCase.case!);
       continue;
     }
     let property: (typeof own)[number] | undefined;
