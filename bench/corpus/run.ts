@@ -10,6 +10,8 @@
 //   node out/bench/corpus/run.js --only plural,uneval
 //   node out/bench/corpus/run.js --smoke          the bundled fixture package only, no registry needed (npm test)
 //   node out/bench/corpus/run.js --corpus modern  the ES-module corpus (packages.ts, MODERN) instead of TestPilot's
+//   node out/bench/corpus/run.js --runner vitest  tests in vitest's dialect, run by vitest (also jest, node:test; uvu
+//                                                 by default), always 5 runs and c8 coverage as for uvu
 //
 // Exit code 1 when an emitted test failed in any rerun, or a package could not be set up or measured.
 import { spawn } from 'node:child_process';
@@ -18,16 +20,18 @@ import path from 'node:path';
 import type { GenerateJson } from '../../server/src/cli/generate';
 import { machine } from '../stats';
 import { CORPUS, EXCLUDED, MODERN, SMOKE, TESTPILOT, type CorpusPackage } from './packages';
+import { BENCH_RUNNERS, configureRunner, countTests, runnerArgs, type BenchRunner } from './runners';
 
 const REPO = path.resolve(__dirname, '../../..');
 // The testgap built alongside this script (out/ normally).
 const BIN = path.join(__dirname, '../../server/src/cli/main.js');
-const UVU = path.join(REPO, 'node_modules/uvu/bin.js');
 const C8 = path.join(REPO, 'node_modules/c8/bin/c8.js');
 
 interface Options {
   /** Which corpus: TestPilot's (default) or the modern ES-module one. */
   corpus: 'testpilot' | 'modern';
+  /** The dialect the tests are written in, and the runner that runs them. */
+  runner: BenchRunner;
   only?: Set<string>;
   smoke: boolean;
   reruns: number;
@@ -70,17 +74,22 @@ export interface PackageResult {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { corpus: 'testpilot', smoke: false, reruns: 5, jobs: 1, budgetMs: 15 * 60_000, work: path.join(REPO, 'bench/tmp/corpus') };
+  const o: Options = { corpus: 'testpilot', runner: 'uvu', smoke: false, reruns: 5, jobs: 1, budgetMs: 15 * 60_000, work: path.join(REPO, 'bench/tmp/corpus') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--smoke') o.smoke = true;
     else if (a === '--only') o.only = new Set(argv[++i].split(','));
     else if (a === '--corpus') o.corpus = argv[++i] === 'modern' ? 'modern' : 'testpilot';
     else if (a === '--reruns') o.reruns = Number(argv[++i]);
+    else if (a === '--runner') {
+      const r = argv[++i] as BenchRunner;
+      if (!BENCH_RUNNERS.includes(r)) throw new Error(`bench/corpus: --runner takes ${BENCH_RUNNERS.join(', ')}`);
+      o.runner = r;
+    }
     else if (a === '--jobs') o.jobs = Number(argv[++i]);
     else if (a === '--budget-minutes') o.budgetMs = Number(argv[++i]) * 60_000;
     else if (a === '--work') o.work = path.resolve(argv[++i]);
-    else throw new Error(`bench/corpus: unknown argument ${a} (use --corpus modern, --smoke, --only a,b, --reruns N, --jobs N, --budget-minutes N, --work DIR)`);
+    else throw new Error(`bench/corpus: unknown argument ${a} (use --corpus modern, --runner vitest|jest|node:test, --smoke, --only a,b, --reruns N, --jobs N, --budget-minutes N, --work DIR)`);
   }
   if (o.smoke) {
     o.reruns = Math.min(o.reruns, 2);
@@ -88,6 +97,7 @@ function parseArgs(argv: string[]): Options {
   } else if (o.corpus === 'modern') {
     o.work = path.join(o.work, 'modern');
   }
+  if (o.runner !== 'uvu') o.work = path.join(o.work, o.runner.replace(':', '-'));
   return o;
 }
 
@@ -140,15 +150,18 @@ async function prepare(p: CorpusPackage, o: Options): Promise<string> {
   }
   // Only generated tests may count: whatever test-like files the package ships go.
   for (const t of [...TEST_LIKE, ...(p.remove ?? [])]) fs.rmSync(path.join(root, t), { recursive: true, force: true });
-  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; scripts?: Record<string, string>; testgap?: unknown };
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; scripts?: Record<string, string>; testgap?: unknown; jest?: unknown };
   // Lifecycle scripts are the package's own build steps; the published files are what users get.
   delete manifest.scripts;
   // What a package publishes is often its build output (dist/, build/), which testgap skips by default in a source
   // tree; here it is the code under test. A shipped tsconfig.json describes sources that were not published (its
   // outDir would mark the shipped files as build output), so it goes too.
-  // The generated tests are uvu's, run with uvu below; a runner the published manifest still names (memfs ships its
-  // `"jest"` config) is not installed here, and would make testgap decline to write uvu tests into a jest project.
-  manifest.testgap = { exclude: ['**/node_modules/**'], runner: 'uvu' };
+  // The generated tests are in the chosen runner's dialect, run with that runner below; a runner the published
+  // manifest still names (memfs ships its `"jest"` config) is not installed here, and would make testgap decline to
+  // write uvu tests into a jest project. The runners resolve from testgap's own node_modules.
+  manifest.testgap = { exclude: ['**/node_modules/**'], runner: o.runner };
+  delete manifest.jest;
+  configureRunner(o.runner, manifest);
   fs.rmSync(path.join(root, 'tsconfig.json'), { force: true });
   fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify(manifest, null, 2));
   if (manifest.dependencies && Object.keys(manifest.dependencies).length > 0) {
@@ -189,20 +202,6 @@ function mergeReports(reports: GenerateJson[]): GenerateJson {
   merged.summary = { units: 0, cases: 0, properties: 0, reexports: 0, suspectedBugs: 0, notExecutable: 0, durationMs: 0 };
   for (const r of reports) for (const k of Object.keys(merged.summary) as (keyof GenerateJson['summary'])[]) merged.summary[k] += r.summary[k];
   return merged;
-}
-
-/** uvu's folder and pattern arguments for exactly these test files (they follow the package's layout, not always test/). */
-function uvuSelect(testFiles: string[]): string[] {
-  const escape = (f: string) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return ['.', `^(${testFiles.map(escape).join('|')})$`];
-}
-
-function countTests(stdout: string): { total: number; passed: number; failedNames: string[] } {
-  const total = Number(/Total:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
-  const passed = Number(/Passed:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
-  // uvu prints "FAIL  <suite>  "<test>"" for each failing test.
-  const failedNames = [...stdout.matchAll(/FAIL\s+(.+?)\s{2}"(.+?)"/g)].map((m) => `${m[1]} › ${m[2]}`);
-  return { total, passed, failedNames };
 }
 
 interface Summary {
@@ -256,12 +255,12 @@ async function measure(p: CorpusPackage, o: Options, log: (line: string) => void
     if (testFiles.length === 0) {
       log('no tests written');
     } else {
-      const runner = testFiles.some((f) => f.endsWith('.ts')) ? ['-r', 'tsx'] : [];
       const failedSomewhere = new Set<string>();
+      const reportFile = path.join(root, 'runner-report.json');
       for (let i = 0; i < o.reruns; i++) {
         log(`rerun ${i + 1}/${o.reruns}`);
-        const r = await run(process.execPath, [UVU, ...runner, ...uvuSelect(testFiles)], root, 10 * 60_000);
-        const c = countTests(r.stdout);
+        const r = await run(process.execPath, runnerArgs(o.runner, root, testFiles, reportFile), root, 10 * 60_000);
+        const c = countTests(o.runner, r.stdout, reportFile);
         result.tests = Math.max(result.tests, c.total);
         if (r.code === 0 && c.total > 0 && c.passed === c.total) result.greenRuns++;
         for (const n of c.failedNames) failedSomewhere.add(n);
@@ -286,8 +285,7 @@ async function measure(p: CorpusPackage, o: Options, log: (line: string) => void
     log('coverage');
     const include = (p.source ?? p.api).flatMap((g) => ['--include', g]);
     const reportDir = path.join(root, 'coverage');
-    const runner = testFiles.some((f) => f.endsWith('.ts')) ? ['-r', 'tsx'] : [];
-    const c = await run(process.execPath, [C8, '--all', '--reporter=json-summary', '--report-dir', reportDir, ...include, '--exclude', 'test/**', ...testFiles.flatMap((f) => ['--exclude', f]), '--exclude', 'node_modules/**', process.execPath, UVU, ...runner, ...uvuSelect(testFiles)], root, 10 * 60_000);
+    const c = await run(process.execPath, [C8, '--all', '--reporter=json-summary', '--report-dir', reportDir, ...include, '--exclude', 'test/**', ...testFiles.flatMap((f) => ['--exclude', f]), '--exclude', 'node_modules/**', process.execPath, ...runnerArgs(o.runner, root, testFiles, path.join(root, 'runner-report.json'))], root, 10 * 60_000);
     const summaryFile = path.join(reportDir, 'coverage-summary.json');
     if (!fs.existsSync(summaryFile)) throw new Error(`c8 wrote no summary (exit ${c.code}): ${c.stderr.trim().split('\n').slice(-2).join(' ')}`);
     const s = JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as Summary;
@@ -361,7 +359,7 @@ async function main(): Promise<void> {
   };
   await Promise.all(Array.from({ length: Math.max(1, o.jobs) }, worker));
   fs.writeFileSync(path.join(o.work, 'results.json'), JSON.stringify({ date: new Date().toISOString(), machine: machine(), results }, null, 2));
-  console.log(`${o.corpus === 'modern' ? 'Modern (ES-module) corpus' : 'TestPilot corpus'}, ${new Date().toISOString().slice(0, 10)}; ${machine()}; reruns: ${o.reruns}`);
+  console.log(`${o.corpus === 'modern' ? 'Modern (ES-module) corpus' : 'TestPilot corpus'}, ${o.runner} tests, ${new Date().toISOString().slice(0, 10)}; ${machine()}; reruns: ${o.reruns}`);
   for (const line of table(results)) console.log(line);
   if (!o.smoke && !o.only && o.corpus === 'testpilot') {
     console.log('');
