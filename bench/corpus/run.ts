@@ -285,7 +285,7 @@ async function measure(p: CorpusPackage, o: Options, log: (line: string) => void
     log('coverage');
     const include = (p.source ?? p.api).flatMap((g) => ['--include', g]);
     const reportDir = path.join(root, 'coverage');
-    const c = await run(process.execPath, [C8, '--all', '--reporter=json-summary', '--report-dir', reportDir, ...include, '--exclude', 'test/**', ...testFiles.flatMap((f) => ['--exclude', f]), '--exclude', 'node_modules/**', process.execPath, ...runnerArgs(o.runner, root, testFiles, path.join(root, 'runner-report.json'))], root, 10 * 60_000);
+    const c = await run(process.execPath, [C8, '--all', '--reporter=json-summary', '--report-dir', reportDir, ...include, '--exclude', 'test/**', ...testFiles.flatMap((f) => ['--exclude', f]), '--exclude', 'node_modules/**', process.execPath, ...runnerArgs(o.runner, root, testFiles, path.join(root, 'runner-report.json'), true)], root, 10 * 60_000);
     const summaryFile = path.join(reportDir, 'coverage-summary.json');
     if (!fs.existsSync(summaryFile)) throw new Error(`c8 wrote no summary (exit ${c.code}): ${c.stderr.trim().split('\n').slice(-2).join(' ')}`);
     const s = JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as Summary;
