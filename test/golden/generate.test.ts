@@ -87,6 +87,42 @@ export class Stack {
   golden('ts-class.test.ts.txt', result.text);
 });
 
+test('abstract class: its members run on the concrete subclass the module exports; one without a subclass is not-executable, named', async () => {
+  const { result } = await generate(
+    `//- /package.json
+{}
+//- /src/shape.ts
+export abstract class Shape {
+  constructor(public readonly name: string) {}
+  abstract area(): number;
+  describe(): string {
+    return \`\${this.name} of area \${this.area().toFixed(1)}\`;
+  }
+  static unit(): string { return 'cm'; }
+}
+
+export class Square extends Shape {
+  constructor(private readonly side: number) { super('square'); }
+  area(): number { return this.side * this.side; }
+}
+
+export abstract class Registry<T> {
+  protected items: T[] = [];
+  abstract accepts(item: T): boolean;
+  add(item: T): boolean { if (!this.accepts(item)) return false; this.items.push(item); return true; }
+}
+`,
+    'src/shape.ts',
+  );
+  // Never \`new Shape(\` (TS2511): the subclass is built and the inherited member called on it.
+  assert.not.match(result.text, /new Shape\(/);
+  assert.match(result.text, /square = new Square\(/);
+  const describe = result.units.find((u) => u.name === 'Shape.describe')!;
+  assert.ok(describe.cases > 0, 'Shape.describe has cases');
+  assert.is(result.units.find((u) => u.name === 'Registry.add')?.notExecutable, 'Registry is abstract and the module exports no concrete subclass to build it with');
+  golden('abstract-class.test.ts.txt', result.text);
+});
+
 test('TS class with a bound method: the instance is checked property by property, the function left out', async () => {
   const { result } = await generate(
     `//- /package.json

@@ -636,6 +636,7 @@ class ModuleWalker {
     const classUnit = this.makeUnit(qualified, displayName, 'class', ctor, decl.docHost, decl.nameNode, exportNames);
     const base = this.baseOf(node);
     if (base) classUnit.base = base;
+    if (hasModifier(node, ts.SyntaxKind.AbstractKeyword)) classUnit.abstract = true;
     const units: Unit[] = [classUnit];
     const className = qualified === 'default' ? 'default' : decl.name;
     if (ctor) {

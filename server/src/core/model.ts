@@ -60,6 +60,8 @@ export interface Unit {
    * name it is exported under). A tested subclass exercises what it inherits.
    */
   base?: { id: string } | { specifier: string; exportName: string };
+  /** For classes: declared `abstract`. It is never constructed itself; its members run on a concrete subclass. */
+  abstract?: boolean;
   /** For class members: the member's property name (what a test accesses). */
   memberName?: string;
   nameSpan: Span;

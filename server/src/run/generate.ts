@@ -136,7 +136,6 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
   problems.push(...typed.problems.filter((p) => p.severity !== 'info'));
   const byId = new Map(typed.value.map((u) => [u.id, u]));
 
-  const reports: UnitReport[] = [];
   const sections: UnitSection[] = [];
   const imports = new Map<string, ImportNeed>();
   // A file verified in the sandbox imports by absolute path (it runs from a temp folder); one verified in the runner
@@ -165,9 +164,24 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
   // has a section for is left alone (regenerating is idempotent).
   const wanted = new Set(req.unitIds ?? project.findings(file).value.map((f) => f.unit.id));
   const targets: Target[] = [];
+  const reports: UnitReport[] = [];
   for (const unit of typed.value) {
     const chosen = wanted.has(unit.id) || (unit.parent !== undefined && wanted.has(unit.parent));
     if (!chosen || unit.kind === 'constructor' || scanned?.unitIds.has(unit.id)) continue;
+    // An abstract class is never constructed itself (TS2511): its instance members run on a concrete subclass of the
+    // module, which the test builds and imports instead; its constructor runs whenever that subclass is built.
+    const abstract = unit.kind === 'class' ? unit : unit.parent !== undefined && unit.kind !== 'static-method' ? byId.get(unit.parent) : undefined;
+    if (abstract?.abstract) {
+      if (unit.kind === 'class') continue;
+      const sub = concreteSubclass(abstract, typed.value);
+      const st = sub && targetFor(sub, byId, style, file, existingUnits);
+      if (!st) {
+        reports.push({ unitId: unit.id, name: unit.name, cases: 0, properties: 0, dropped: {}, suspectedBugs: [], nondeterministic: false, blocks: { reached: 0, kept: 0 }, notExecutable: `${abstract.name} is abstract and the module exports no concrete subclass to build it with` });
+        continue;
+      }
+      targets.push({ ...st, unit, receiver: sub });
+      continue;
+    }
     const t = targetFor(unit, byId, style, file, existingUnits);
     if (t) targets.push(t);
   }
@@ -188,13 +202,15 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
   for (const [i, t] of targets.entries()) {
     if (req.signal?.aborted) break;
     const { unit } = t;
-    const ctor = unit.parent ? typed.value.find((u) => u.parent === unit.parent && u.kind === 'constructor') : undefined;
+    // The class an instance member runs on: its own, or the concrete subclass an abstract class is built through.
+    const classOf = t.receiver?.id ?? unit.parent;
+    const ctor = classOf ? constructorOf(classOf, typed.value, byId) : undefined;
     // A class whose methods use the file system is built in the temp folder with paths, as its members will be.
     const classId = unit.kind === 'class' ? unit.id : unit.kind === 'constructor' ? unit.parent : undefined;
     const membersUseFs = classId !== undefined && typed.value.some((m) => m.parent === classId && m.constants?.fileSystem);
     const plan = planUnit(membersUseFs && !unit.constants?.fileSystem ? { ...unit, constants: { numbers: [], strings: [], ...unit.constants, fileSystem: true } } : unit, ctor);
     // Members are called on an instance built with arguments the class was seen to accept, when its own run found some.
-    const accepted = unit.parent ? constructorArgsThatWorked.get(unit.parent) : undefined;
+    const accepted = classOf ? constructorArgsThatWorked.get(classOf) : undefined;
     if (accepted && plan.ctorArgs !== undefined) plan.ctorArgs = accepted;
     if (!settings.execute) {
       // Static mode: no run, so no observed value can be asserted. What types alone promise is written as a property
@@ -524,6 +540,26 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
 }
 
 /** Adds a reason to a unit's `not-executable` report (reasons are distinct, in the order met). */
+/** An exported class of the module that is not abstract and extends `abstract`, directly or through other classes. */
+function concreteSubclass(abstract: Unit, units: Unit[]): Unit | undefined {
+  const extendsIt = (u: Unit, depth = 0): boolean => {
+    const base = u.base && 'id' in u.base ? units.find((b) => b.id === (u.base as { id: string }).id) : undefined;
+    return !!base && depth < 16 && (base.id === abstract.id || extendsIt(base, depth + 1));
+  };
+  return units.find((u) => u.kind === 'class' && !u.abstract && u.exportNames.length > 0 && extendsIt(u));
+}
+
+/** The constructor a class is built with: its own, else the nearest one it inherits from a class of the module. */
+function constructorOf(classId: string, units: Unit[], byId: Map<string, Unit>): Unit | undefined {
+  for (let id: string | undefined = classId, depth = 0; id && depth < 16; depth++) {
+    const own = units.find((u) => u.parent === id && u.kind === 'constructor');
+    if (own) return own;
+    const base: Unit["base"] = byId.get(id)?.base;
+    id = base && 'id' in base ? base.id : undefined;
+  }
+  return undefined;
+}
+
 function noteNotExecutable(report: UnitReport, why: string): void {
   const known = report.notExecutable?.split('; ') ?? [];
   if (!known.includes(why)) report.notExecutable = [...known, why].join('; ');

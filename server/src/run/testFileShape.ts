@@ -69,6 +69,8 @@ export interface Target {
   importKind: ImportNeed['kind'];
   /** The test file already binds the unit's export under `binding`. */
   alreadyImported?: boolean;
+  /** A member of an abstract class: the concrete subclass (`exported`) its instance is built from. */
+  receiver?: Unit;
 }
 
 /**
