@@ -284,7 +284,9 @@ test('twice', () => assert.equal(twice(2), 4));
 test.run();
 `;
   const { result } = await generate(fixture, 'src/a.ts', existing);
-  assert.ok(result.insertions.every((i) => i.offset === existing.indexOf("\ntest('twice'") || i.offset === existing.length), 'only insertions, after the imports and at the end');
+  assert.ok(result.insertions.every((i) => i.offset === existing.indexOf("\ntest('twice'") || i.offset === existing.length || (i.within && /^, \w+$/.test(i.text))), 'only insertions: after the imports, names into an import, and at the end');
+  // `half` joins the file's own import of '../src/a'.
+  assert.match(result.text, /^import \{ twice, half \} from '\.\.\/src\/a';$/m);
   assert.match(result.text, /import \* as uvuAssert from 'uvu\/assert';/, 'node:assert is already `assert`: uvu\'s gets another name');
   golden('append.test.ts.txt', result.text);
   const again = await generate(fixture.replace(existing, result.text), 'src/a.ts', result.text);

@@ -24,14 +24,26 @@ test('devDependencies: a package.json that is not an object is left alone', () =
   assert.equal(devDependencyInsertions('{}', []), []);
 });
 
-test('imports: a line whose names the file partly has adds only the others, ESM and CommonJS', () => {
-  const merge = (existing: string, importLines: string[], fileName: string) => applyInsertions(existing, mergeIntoExisting(existing, fileName, { importLines, body: '// body\n', names: [] }));
+const merge = (existing: string, importLines: string[], fileName: string) => applyInsertions(existing, mergeIntoExisting(existing, fileName, { importLines, body: '// body\n', names: [] }));
+
+test('imports: the names a file lacks join its own import of that module, ESM and CommonJS; other modules get lines', () => {
   const esm = merge("import { expect, it } from 'vitest';\nit('x', () => expect(1).toBe(1));\n", ["import { describe, expect, it } from 'vitest';", "import fc from 'fast-check';"], 'a.test.ts');
-  assert.is(esm, "import { expect, it } from 'vitest';\nimport { describe } from 'vitest';\nimport fc from 'fast-check';\nit('x', () => expect(1).toBe(1));\n\n// body\n");
+  assert.is(esm, "import { expect, it, describe } from 'vitest';\nimport fc from 'fast-check';\nit('x', () => expect(1).toBe(1));\n\n// body\n");
   const cjs = merge("const { describe } = require('node:test');\n", ["const { describe, it } = require('node:test');"], 'a.test.js');
-  assert.is(cjs, "const { describe } = require('node:test');\nconst { it } = require('node:test');\n\n// body\n");
+  assert.is(cjs, "const { describe, it } = require('node:test');\n\n// body\n");
   // All there with the same meaning: nothing; an alias counts by its local name.
   assert.is(merge("import { suite as s } from 'uvu';\n", ["import { suite as s } from 'uvu';"], 'a.test.ts'), "import { suite as s } from 'uvu';\n\n// body\n");
+});
+
+test('imports: one name a line stays one name a line, CRLF kept; a type-only import or a namespace is not joined', () => {
+  const multi = merge("import {\r\n  expect,\r\n  it,\r\n} from 'vitest';\r\n", ["import { beforeEach, describe, expect, it } from 'vitest';"], 'a.test.ts');
+  assert.is(multi, "import {\r\n  expect,\r\n  it,\r\n  beforeEach,\r\n  describe,\r\n} from 'vitest';\r\n\r\n// body\r\n");
+  const typeOnly = merge("import type { Mock } from 'vitest';\n", ["import { it } from 'vitest';"], 'a.test.ts');
+  assert.is(typeOnly, "import type { Mock } from 'vitest';\nimport { it } from 'vitest';\n\n// body\n");
+  const ns = merge("import * as v from 'vitest';\n", ["import { it } from 'vitest';"], 'a.test.ts');
+  assert.is(ns, "import * as v from 'vitest';\nimport { it } from 'vitest';\n\n// body\n");
+  // The insertion inside the statement says so (the formatter leaves it alone).
+  assert.equal(mergeIntoExisting("import { it } from 'vitest';\n", 'a.test.ts', { importLines: ["import { describe } from 'vitest';"], body: '', names: [] })[0], { offset: 11, text: ', describe', within: true });
 });
 
 test.run();

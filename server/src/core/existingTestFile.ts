@@ -7,6 +7,8 @@ import type { Emitted } from './emit';
 export interface Insertion {
   offset: number;
   text: string;
+  /** Names added inside an existing statement (`, beforeEach` into its `import { … } from 'vitest'`): not whole statements. */
+  within?: true;
 }
 
 /** What an existing test file already has: the units with a testgap section, and its top-level bindings. */
@@ -80,8 +82,18 @@ export function mergeIntoExisting(existing: string, fileName: string, emitted: E
   const { bindings, importEnd } = scanExistingTestFile(existing, fileName);
   const eol = lineBreakOf(existing);
   const lines = (text: string) => (eol === '\n' ? text : text.replace(/\r?\n/g, eol));
-  const missing = emitted.importLines.map((line) => missingPart(line, bindings, fileName)).filter((line): line is string => line !== undefined);
   const insertions: Insertion[] = [];
+  // Names from a module the file already imports by name join that statement (one `import … from 'vitest'`, as
+  // ESLint's no-duplicate-imports wants); the others come as lines of their own.
+  const sf = ts.createSourceFile(fileName, existing, ts.ScriptTarget.Latest, true);
+  const missing: string[] = [];
+  for (const line of emitted.importLines) {
+    const part = missingPart(line, bindings, fileName);
+    if (part === undefined) continue;
+    const joined = joinNamedImport(existing, sf, part, fileName);
+    if (joined) insertions.push(joined);
+    else missing.push(part);
+  }
   if (missing.length > 0) {
     const imports = missing.join('\n');
     if (importEnd > 0) insertions.push({ offset: importEnd, text: lines(`\n${imports}`) });
@@ -113,6 +125,49 @@ function missingPart(line: string, bindings: Map<string, string>, fileName: stri
   if (!named) return line;
   const keep = named[2]!.split(', ').filter((part) => lacking.some(([local]) => part === local || part.endsWith(` as ${local}`) || part.endsWith(`: ${local}`)));
   return `${named[1]}${keep.join(', ')}${named[3]}`;
+}
+
+/**
+ * An insertion that adds the names of `line` (`import { a, b } from 'm'` or `const { a, b } = require('m')`) to the
+ * file's own statement of the same form from the same module, after its last name (on a line of its own where the
+ * statement lists one name a line); undefined when the file has no such statement.
+ */
+function joinNamedImport(existing: string, sf: ts.SourceFile, line: string, fileName: string): Insertion | undefined {
+  const st = ts.createSourceFile(fileName, line, ts.ScriptTarget.Latest, true).statements[0];
+  if (!st) return undefined;
+  const wanted = namedList(st);
+  if (!wanted || wanted.elements.length === 0) return undefined;
+  const names = wanted.elements.map((e) => e.getText(st.getSourceFile()));
+  for (const own of sf.statements) {
+    const list = namedList(own);
+    if (!list || list.specifier !== wanted.specifier || list.kind !== wanted.kind || list.typeOnly !== wanted.typeOnly) continue;
+    const last = list.elements[list.elements.length - 1];
+    if (!last) continue;
+    const { line: lastLine, character } = sf.getLineAndCharacterOfPosition(last.getStart(sf));
+    const firstLine = sf.getLineAndCharacterOfPosition(list.elements[0]!.getStart(sf)).line;
+    const openLine = sf.getLineAndCharacterOfPosition(own.getStart(sf)).line;
+    // One name a line (`{\n  it,\n  expect,\n}`): each added name goes on a line of its own, indented alike.
+    const perLine = lastLine > openLine && (list.elements.length === 1 || lastLine > firstLine);
+    const indent = existing.slice(sf.getPositionOfLineAndCharacter(lastLine, 0), sf.getPositionOfLineAndCharacter(lastLine, 0) + character);
+    const eol = lineBreakOf(existing);
+    return { offset: last.getEnd(), text: names.map((n) => (perLine ? `,${eol}${indent}${n}` : `, ${n}`)).join(''), within: true };
+  }
+  return undefined;
+}
+
+/** The named list of an import (`import { a } from 'm'`) or a destructured require (`const { a } = require('m')`). */
+function namedList(st: ts.Statement): { kind: 'import' | 'require'; specifier: string; typeOnly: boolean; elements: readonly ts.Node[] } | undefined {
+  if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && st.importClause?.namedBindings && ts.isNamedImports(st.importClause.namedBindings)) {
+    return { kind: 'import', specifier: st.moduleSpecifier.text, typeOnly: st.importClause.isTypeOnly, elements: st.importClause.namedBindings.elements };
+  }
+  if (ts.isVariableStatement(st) && st.declarationList.declarations.length === 1) {
+    const d = st.declarationList.declarations[0]!;
+    const init = d.initializer;
+    if (ts.isObjectBindingPattern(d.name) && init && ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === 'require' && init.arguments[0] && ts.isStringLiteral(init.arguments[0])) {
+      return { kind: 'require', specifier: init.arguments[0].text, typeOnly: false, elements: d.name.elements };
+    }
+  }
+  return undefined;
 }
 
 /** Names bound at the top level of an existing file (to avoid clashes). */

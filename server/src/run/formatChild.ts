@@ -14,6 +14,8 @@ if (process.env.TESTGAP_ALLOW_NETWORK !== '1') installNetworkGuard();
 interface Piece {
   offset: number;
   text: string;
+  /** Inside an existing statement (names added to its import): prettier leaves it alone. */
+  within?: true;
 }
 
 interface Job {
@@ -147,7 +149,9 @@ async function main(): Promise<void> {
         const config = (await prettier.resolveConfig(job.file, { editorconfig: true })) ?? {};
         let changed = false;
         out.pieces = await Promise.all(
-          out.pieces.map(async (piece) => {
+          out.pieces.map(async (piece, i) => {
+            // Names added inside one of the file's statements are no text prettier can format on its own.
+            if (job.pieces[i]!.within) return piece;
             // A piece keeps the blank lines that separate it from the file's text; prettier formats what is between.
             const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(piece)!;
             if (!m[2]) return piece;

@@ -99,7 +99,7 @@ export async function inProjectStyle(root: string, testFile: string, existing: s
       ...result.failures.map((f): Problem => ({ severity: 'warning', file: testFile, message: `${relative}: ${f}` })),
       ...result.remaining.map((r): Problem => ({ severity: 'warning', file: testFile, message: `${relative}:${r.line}: ESLint ${r.rule}: ${r.message} (in the generated text, not fixable by eslint --fix)` })),
     ];
-    return { insertions: insertions.map((ins, i) => ({ offset: ins.offset, text: result.pieces[i] ?? ins.text })), problems, formattedWith: result.formattedWith };
+    return { insertions: insertions.map((ins, i) => ({ ...ins, text: result.pieces[i] ?? ins.text })), problems, formattedWith: result.formattedWith };
   } finally {
     removeTempDir(tmpDir);
   }
