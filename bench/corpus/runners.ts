@@ -39,9 +39,11 @@ export function runnerArgs(runner: BenchRunner, root: string, testFiles: string[
       return [UVU, ...tsx, '.', `^(${testFiles.map(escape).join('|')})$`];
     }
     case 'vitest':
-      // Under c8, worker threads: forked workers are ended before they write their V8 coverage. c8 then reads the
-      // modules as vitest transformed them, so its figures for vitest runs are close to, not exactly, the source's.
-      return [VITEST, 'run', ...(forCoverage ? ['--pool=threads'] : []), '--reporter=json', `--outputFile=${report}`, ...testFiles.map((f) => `./${f}`)];
+      // Under c8: worker threads (forked workers are ended before they write their V8 coverage) and Node's own import
+      // instead of vite's module runner (vitest 4.1's experimental.viteModuleRunner), so that V8 counts the package's
+      // source as it is, not vite's transform of it, and the figures compare with the other runners'. The reruns
+      // above run vitest as its users do.
+      return [VITEST, 'run', ...(forCoverage ? ['--pool=threads', '--experimental.viteModuleRunner=false'] : []), '--reporter=json', `--outputFile=${report}`, ...testFiles.map((f) => `./${f}`)];
     case 'jest': {
       const esm = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { type?: string }).type === 'module';
       return [...(esm ? ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning'] : []), JEST, '--ci', '--json', `--outputFile=${report}`, '--runTestsByPath', ...testFiles];
