@@ -54,6 +54,9 @@ const EXAMPLES: Example[] = [
       const text = fs.readFileSync(path.join(root, 'test/environment.test.ts'), 'utf8');
       assert.match(text, /'Ledger \(a\)'/);
       assert.not.match(text, /logLevel|savedTheme|localStorage|is not defined/);
+      // What Node's URL throws is checked by class name and message, which hold in jest's context too.
+      assert.ok(units.get('hostOf')!.cases >= 2, 'hostOf: a host and a TypeError');
+      assert.match(fs.readFileSync(path.join(root, 'test/links.test.ts'), 'utf8'), /throws TypeError/);
     },
   },
   { name: 'node-test-esm', command: (root) => ['--import', 'tsx', '--test', ...testFiles(root, 'test', /\.test\.ts$/)], imports: /from 'node:test'/ },

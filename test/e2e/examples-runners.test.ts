@@ -46,12 +46,13 @@ const EXAMPLES: Example[] = [
     runner: { runner: 'jest', source: 'config', configFile: 'jest.config.js', version: '30.5.2', setupFiles: ['jest.setup.ts'] },
     // Money's getters are read through toMatchObject; Account.deposit and .total run through the tested Savings.
     // register and currency run only from the setup file and through Money: no test asserts anything of them.
-    unloaded: ['src/environment.ts'],
+    unloaded: ['src/environment.ts', 'src/links.ts'],
     findings: [
       'src/account.ts missing-test Checking',
       'src/currency.ts missing-test currency',
       'src/currency.ts missing-test register',
       ...['amountText', 'appName', 'hourOf', 'logLevel', 'savedTheme'].map((name) => `src/environment.ts missing-test ${name}`),
+      'src/links.ts missing-test hostOf',
     ],
     // With jest's default coverage (babel's instrumentation) a test file's run counts every instrumented file it
     // loaded, the setup file's currency.ts included.

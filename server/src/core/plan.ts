@@ -80,7 +80,7 @@ function uniq(xs: string[]): string[] {
  * another host, and relative and invalid forms, so comparisons between two such parameters take every path.
  * Hosts are under the reserved `.test` domain: nothing here is ever a real address.
  */
-const URL_NAME = /(url|uri|href)(str|string)?$/i;
+const URL_NAME = /(url|uri|href|link|endpoint)(str|string)?$/i;
 const URL_VALUES: Values = {
   typical: ["'http://a.test/dir/page.html'", "'https://a.test/'"],
   boundary: [
