@@ -1,5 +1,6 @@
 // Whatever values, error messages and names the sandbox observed, the emitted file parses (as TypeScript, and as
 // JavaScript in both module styles), and every literal evaluates back to the value it describes.
+import nodeAssert from 'node:assert';
 import fc from 'fast-check';
 import ts from 'typescript';
 import { test } from 'uvu';
@@ -7,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { emitNewFile, type UnitSection } from '../../server/src/core/emit';
 import type { Unit } from '../../server/src/core/model';
 import type { Case } from '../../server/src/core/select';
-import { literal, type Described } from '../../server/src/core/values';
+import { literal, show, type Described } from '../../server/src/core/values';
 
 const seed = Number(process.env.FC_SEED ?? 20261124);
 const numRuns = Number(process.env.FC_RUNS ?? 200);
@@ -131,6 +132,17 @@ test("an object without a prototype (EventEmitter's _events) is written as one: 
   assert.is(src, '{ _events: Object.assign(Object.create(null), { load: 1 }) }');
   assert.equal(new Function(`return (${src});`)(), { _events: bare });
   assert.not.equal(new Function(`return (${src});`)(), { _events: { load: 1 } });
+});
+
+test("an array's own properties besides its indices are kept (a RegExp match), so strict deep equality holds", () => {
+  const { describe } = require('../../server/src/run/describe') as typeof import('../../server/src/run/describe');
+  const match = 'ab12'.match(/\d+/);
+  const src = literal(JSON.parse(JSON.stringify(describe(match))));
+  assert.is(src, "Object.assign(['12'], { index: 2, input: 'ab12', groups: undefined })");
+  nodeAssert.deepStrictEqual(new Function(`return (${src});`)(), match);
+  // Without them node:assert (and jest, vitest) would tell the two apart.
+  nodeAssert.notDeepStrictEqual(['12'], match);
+  assert.is(show(JSON.parse(JSON.stringify(describe(Object.assign(['a'], { count: 1 }))))), "['a'] with { count: 1 }");
 });
 
 test.run();

@@ -10,7 +10,8 @@ export type Described =
   | { t: 'bigint'; v: string }
   | { t: 'symbol'; v: string }
   | { t: 'function'; name: string }
-  | { t: 'array'; items: Described[] }
+  /** `extra`: the array's own properties that are not indices (a RegExp match's `index`, `input` and `groups`). */
+  | { t: 'array'; items: Described[]; extra?: [string, Described][] }
   | { t: 'object'; entries: [string, Described][]; nullProto?: true }
   | { t: 'date'; v: string | null }
   | { t: 'regexp'; source: string; flags: string }
@@ -61,12 +62,15 @@ export function literal(d: Described): string | undefined {
       return `/${d.source}/${d.flags}`;
     case 'array': {
       const items = d.items.map(literal);
-      return items.every((x) => x !== undefined) ? `[${items.join(', ')}]` : undefined;
+      if (items.some((x) => x === undefined)) return undefined;
+      if (!d.extra?.length) return `[${items.join(', ')}]`;
+      // Strict deep equality (node:assert, jest, vitest) compares an array's other own properties too.
+      const extra = objectLiteral(d.extra);
+      return extra === undefined ? undefined : `Object.assign([${items.join(', ')}], ${extra})`;
     }
     case 'object': {
-      const entries = d.entries.map(([k, v]) => [k, literal(v)] as const);
-      if (entries.some(([, v]) => v === undefined)) return undefined;
-      const text = entries.length === 0 ? '{}' : `{ ${entries.map(([k, v]) => `${key(k)}: ${v}`).join(', ')} }`;
+      const text = objectLiteral(d.entries);
+      if (text === undefined) return undefined;
       return d.nullProto ? `Object.assign(Object.create(null), ${text})` : text;
     }
     case 'map': {
@@ -86,9 +90,18 @@ export function literal(d: Described): string | undefined {
   }
 }
 
+function objectLiteral(described: [string, Described][]): string | undefined {
+  const entries = described.map(([k, v]) => [k, literal(v)] as const);
+  if (entries.some(([, v]) => v === undefined)) return undefined;
+  return entries.length === 0 ? '{}' : `{ ${entries.map(([k, v]) => `${key(k)}: ${v}`).join(', ')} }`;
+}
+
 /** A short readable rendering for test names: `'$19.99'`, `[1, 2]`, `Cart {…}`. */
 export function show(d: Described, max = 40): string {
-  const text = literal(d) ?? (d.t === 'instance' ? `${d.className} {…}` : d.t === 'function' ? `[Function ${d.name || 'anonymous'}]` : d.t === 'error' ? `${d.name}: ${d.message}` : d.t);
+  // An array with other properties reads as the array and what it carries: `['a'] with { count: 1 }`.
+  const carried = d?.t === 'array' && d.extra?.length ? literal({ t: 'object', entries: d.extra }) : undefined;
+  const plain = carried !== undefined && d.t === 'array' ? literal({ t: 'array', items: d.items }) : undefined;
+  const text = (plain !== undefined ? `${plain} with ${carried}` : undefined) ?? literal(d) ?? (d.t === 'instance' ? `${d.className} {…}` : d.t === 'function' ? `[Function ${d.name || 'anonymous'}]` : d.t === 'error' ? `${d.name}: ${d.message}` : d.t);
   if (text.length <= max) return text;
   // Too long for a title: what it is, in words (the whole value is in the test's table).
   const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;

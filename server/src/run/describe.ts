@@ -44,7 +44,14 @@ function describeUnsafe(v: unknown, depth: number, seen: Set<object>): Described
     const sub = (x: unknown) => describe(x, depth + 1, seen);
     // Array.from, not map: a sparse array's holes would be skipped and come back from JSON as null (uvu's
     // assert.equal takes a hole and undefined as the same).
-    if (Array.isArray(o)) return o.length > MAX_ITEMS ? { t: 'truncated' } : { t: 'array', items: Array.from(o, sub) };
+    if (Array.isArray(o)) {
+      if (o.length > MAX_ITEMS) return { t: 'truncated' };
+      // Own properties besides the indices (a RegExp match's `index`, `input`, `groups`): strict equality checks them.
+      const extra = Object.keys(o).filter((k) => !/^(0|[1-9]\d*)$/.test(k) || Number(k) >= o.length);
+      if (extra.length > MAX_ITEMS) return { t: 'truncated' };
+      const items = Array.from(o, sub);
+      return extra.length > 0 ? { t: 'array', items, extra: extra.map((k) => [k, sub((o as unknown as Record<string, unknown>)[k])]) } : { t: 'array', items };
+    }
     if (o instanceof Date) return { t: 'date', v: Number.isNaN(o.getTime()) ? null : o.toISOString() };
     if (o instanceof RegExp) return { t: 'regexp', source: o.source, flags: o.flags };
     if (o instanceof Map) return o.size > MAX_ITEMS ? { t: 'truncated' } : { t: 'map', entries: [...o].map(([k, x]) => [sub(k), sub(x)]) };
