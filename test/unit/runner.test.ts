@@ -35,6 +35,18 @@ ${INSTALLED('vitest', '4.1.12')}`);
   assert.equal(tests(d, ['src/a.test.ts', 'src/a.ts', 'tests/x.ts', 'tests/fixtures/f.ts', 'node_modules/p/a.test.ts', 'vitest.config.ts', 'other/b.test.ts']), ['src/a.test.ts', 'tests/x.ts']);
 });
 
+test('the test environment: vitest test.environment and jest testEnvironment; Node\'s own is no environment to set up', () => {
+  const vitest = (env: string) => detect(`//- /package.json\n{ "devDependencies": { "vitest": "^4" } }\n//- /vitest.config.ts\nexport default { test: { environment: '${env}' } };\n`);
+  assert.is(vitest('jsdom').testEnvironment, 'jsdom');
+  assert.is(vitest('happy-dom').testEnvironment, 'happy-dom');
+  assert.is(vitest('node').testEnvironment, undefined);
+  const jest = (env: string) => detect(`//- /package.json\n{ "devDependencies": { "jest": "^30" }, "jest": { "testEnvironment": "${env}" } }\n`);
+  assert.is(jest('jsdom').testEnvironment, 'jsdom');
+  assert.is(jest('jest-environment-jsdom').testEnvironment, 'jest-environment-jsdom');
+  assert.is(jest('node').testEnvironment, undefined);
+  assert.is(detect(`//- /package.json\n{ "devDependencies": { "jest": "^30" } }\n`).testEnvironment, undefined);
+});
+
 test('vitest: vite.config with vitest installed; mergeConfig picks the object with `test`; defaults when it has none', () => {
   const d = detect(`//- /package.json
 { "devDependencies": { "vitest": "^3.2.0", "vite": "^6" } }

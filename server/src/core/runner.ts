@@ -39,6 +39,11 @@ export interface RunnerDetection {
   /** Files the runner loads before tests (setup files): neither tests nor sources. */
   setupFiles: string[];
   /**
+   * The environment the runner gives tests, as its config names it (vitest `test.environment`, jest
+   * `testEnvironment`): `jsdom`, `happy-dom`, a package's name; undefined for the runner's default (Node).
+   */
+  testEnvironment?: string;
+  /**
    * Which files are sources, as the runner's coverage config says (vitest `test.coverage.include`/`exclude`, jest
    * `collectCoverageFrom` and `coveragePathIgnorePatterns`): globs relative to the package root and regular
    * expressions against `/` + that path. Undefined when the config names none: every file that is not a test is.
@@ -271,6 +276,7 @@ function vitestFiles(d: RunnerDetection, read: (rel: string) => string | undefin
       const typecheck = t.typecheck && typeof t.typecheck === 'object' ? (t.typecheck as Record<string, unknown>) : undefined;
       if (typecheck?.enabled === true) typecheckInclude = isStrings(typecheck.include) ? typecheck.include : VITEST_TYPECHECK_INCLUDE;
       d.setupFiles = strings(t.setupFiles).map(stripDot);
+      if (typeof t.environment === 'string' && t.environment !== 'node') d.testEnvironment = t.environment;
       const coverage = t.coverage && typeof t.coverage === 'object' ? (t.coverage as Record<string, unknown>) : undefined;
       if (coverage && (coverage.include !== undefined || coverage.exclude !== undefined)) {
         const listed = (key: string) => {
@@ -341,6 +347,7 @@ function jestFiles(d: RunnerDetection, read: (rel: string) => string | undefined
     excludeRegex: [`^(?!.*\\.(?:${extensions.map(escapeRegex).join('|')})$)`, ...ignore],
   };
   d.setupFiles = [...list('setupFiles', []), ...list('setupFilesAfterEnv', [])].map(rootDir);
+  if (typeof c.testEnvironment === 'string' && !/^(jest-environment-)?node$/.test(c.testEnvironment)) d.testEnvironment = c.testEnvironment;
   // collectCoverageFrom's globs are relative to rootDir; a `!` negates one. coveragePathIgnorePatterns are regexes
   // against the absolute path (its default, /node_modules/, the project never holds).
   const collect = list('collectCoverageFrom', []);

@@ -10,7 +10,7 @@ import { describe } from './describe';
 import { ASYNC_FAILURE, CONSTRUCTION_FAILED } from '../core/outcome';
 import { installNetworkGuard } from './guard';
 import { installLoader } from './loader';
-import { HIT_FUNCTION, type ChildMessage, type ErrorInfo, type Job, type Outcome } from './protocol';
+import { HIT_FUNCTION, type ChildMessage, type DomEnvironment, type ErrorInfo, type Job, type Outcome } from './protocol';
 import { MAX_REEXPORT_CHECKS, type ReexportCheck } from '../core/reexports';
 
 // Node's permission model covers files, processes and workers; the network is refused here (setting
@@ -347,14 +347,58 @@ function findReexports(entry: unknown, entryPath: string, specifiers: string[]):
   return checks;
 }
 
+/**
+ * A window of the project's DOM library, its globals (`document`, `localStorage`, `HTMLElement`…) made globals of
+ * this process as the runner's environment makes them globals of a test file; a window property is read when code
+ * reads it, not before.
+ */
+function installDom(dom: DomEnvironment): void {
+  let window: Record<string, unknown>;
+  if (dom.kind === 'jsdom') {
+    const { JSDOM } = require(dom.module) as { JSDOM: new (html: string, o: object) => { window: Record<string, unknown> } };
+    // jest's and vitest's default page: a document at http://localhost (localStorage needs an origin).
+    window = new JSDOM('<!DOCTYPE html><html><head></head><body></body></html>', { url: 'http://localhost:3000/', pretendToBeVisual: true }).window;
+  } else {
+    const { Window } = require(dom.module) as { Window: new (o: object) => Record<string, unknown> };
+    window = new Window({ url: 'http://localhost:3000/' });
+  }
+  const g = globalThis as Record<string, unknown>;
+  // The window's methods check what `this` is (`getComputedStyle(el)` called bare): they are bound to it, once.
+  const bound = new Map<string, unknown>();
+  const read = (key: string) => {
+    const v = window[key];
+    if (typeof v !== 'function' || !/^[a-z]/.test(key)) return v;
+    if (!bound.has(key)) bound.set(key, (v as (...a: unknown[]) => unknown).bind(window));
+    return bound.get(key);
+  };
+  // JavaScript's own globals (Object, Promise, JSON…) stay this realm's; of Node's, those the DOM defines too
+  // (Event, EventTarget, URL, AbortController, Blob) become the window's, as vitest's environment makes them, so that
+  // `element.dispatchEvent(new Event('click'))` meets the DOM's own classes.
+  const intrinsics = new Set(require('node:vm').runInNewContext('Object.getOwnPropertyNames(globalThis)') as string[]);
+  for (const key of Object.getOwnPropertyNames(window)) {
+    if (/^(_|\d)/.test(key) || intrinsics.has(key) || (key in g && !/^[A-Z]/.test(key))) continue;
+    Object.defineProperty(g, key, { configurable: true, enumerable: false, get: () => read(key), set: (v) => Object.defineProperty(g, key, { configurable: true, writable: true, value: v }) });
+  }
+  for (const key of ['window', 'self', 'top', 'parent']) Object.defineProperty(g, key, { configurable: true, writable: true, value: g });
+}
+
 async function main(job: Job): Promise<void> {
   // Plain CommonJS files load as Node would load them; what needs transpiling comes from the server's cache when it
   // sent one (TypeScript costs a child 0.4 s to load, and units are run in many children).
   const loader = installLoader(job.projectRoot, job.instrument ? job.modulePath : undefined, [], 'keep', job.transpiled, undefined, job.instrument ? job.instrumented : undefined);
-  // The runner's world: its NODE_ENV, and its setup files' polyfills (`reflect-metadata`), before the module loads.
+  // The runner's world: its NODE_ENV, its DOM where its test environment is a browser's, and its setup files'
+  // polyfills (`reflect-metadata`), before the module loads.
   if (job.environment) {
     if (job.environment.nodeEnv === null) delete process.env.NODE_ENV;
     else process.env.NODE_ENV = job.environment.nodeEnv;
+    if (job.environment.dom) {
+      try {
+        installDom(job.environment.dom);
+      } catch (e) {
+        send({ type: 'load-error', error: { ...errorOf(e), message: `the ${job.environment.dom.kind} test environment could not be set up: ${errorOf(e).message}` } });
+        return;
+      }
+    }
     for (const file of job.environment.preload) {
       try {
         require(file);

@@ -42,7 +42,16 @@ export interface Job {
    * mocha and uvu: null), and its setup files (absolute paths), loaded before the module; one that throws (it needs
    * the runner's globals) is left at the point it threw.
    */
-  environment?: { nodeEnv: string | null; preload: string[] };
+  environment?: { nodeEnv: string | null; preload: string[]; dom?: DomEnvironment };
+}
+
+/**
+ * A browser-like test environment (vitest's `environment: 'jsdom'`, jest's `testEnvironment: 'jsdom'`): the package
+ * that builds the window (`module`, an absolute path as the project resolves it), whose globals tests see.
+ */
+export interface DomEnvironment {
+  kind: 'jsdom' | 'happy-dom';
+  module: string;
 }
 
 export type { ErrorInfo, Outcome } from '../core/outcome';

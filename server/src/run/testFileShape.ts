@@ -9,6 +9,7 @@ import type { Unit } from '../core/model';
 import type { Project } from '../core/project';
 import { hostOptions } from './measure';
 import type { HostOptions } from './runnerHost';
+import type { DomEnvironment } from './protocol';
 import { resolveEsm } from './esmResolve';
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
@@ -180,7 +181,7 @@ export function runnerLibraries(root: string): Record<string, string> {
  * when the shell has none; node:test, mocha and uvu leave it unset) and the setup files its config names, as absolute
  * paths of files that exist.
  */
-export function runnerEnvironment(project: Project, dialect: Dialect): { nodeEnv: string | null; preload: string[] } {
+export function runnerEnvironment(project: Project, dialect: Dialect): { nodeEnv: string | null; preload: string[]; dom?: DomEnvironment } {
   const preload = project.runner().setupFiles.flatMap((f) => {
     const file = path.resolve(project.root, f);
     if (fs.existsSync(file) && fs.statSync(file).isFile()) return [file];
@@ -192,5 +193,34 @@ export function runnerEnvironment(project: Project, dialect: Dialect): { nodeEnv
       return [];
     }
   });
-  return { nodeEnv: dialect === 'vitest' || dialect === 'jest' ? 'test' : null, preload };
+  const dom = domEnvironment(project.root, project.runner().testEnvironment);
+  return { nodeEnv: dialect === 'vitest' || dialect === 'jest' ? 'test' : null, preload, ...(dom ? { dom } : {}) };
+}
+
+/**
+ * The DOM library behind a runner's test environment, as the project resolves it: vitest's `jsdom` and `happy-dom`
+ * are the packages themselves; jest's `jsdom` is jest-environment-jsdom, which brings its own jsdom, and
+ * `@happy-dom/jest-environment` brings happy-dom. Undefined for Node's environment, or when the library is not
+ * installed (then the runner could not run the tests either).
+ */
+export function domEnvironment(root: string, environment: string | undefined): DomEnvironment | undefined {
+  if (!environment) return undefined;
+  const kind = /(^|[/-])jsdom$/.test(environment) ? 'jsdom' : /happy-dom/.test(environment) ? 'happy-dom' : undefined;
+  if (!kind) return undefined;
+  const from = (paths: string[]) => {
+    try {
+      return require.resolve(kind, { paths });
+    } catch {
+      return undefined;
+    }
+  };
+  const wrapper = kind === 'jsdom' ? 'jest-environment-jsdom' : '@happy-dom/jest-environment';
+  let wrapperDir: string | undefined;
+  try {
+    wrapperDir = path.dirname(require.resolve(`${wrapper}/package.json`, { paths: [root] }));
+  } catch {
+    wrapperDir = undefined;
+  }
+  const module = from([root]) ?? (wrapperDir ? from([wrapperDir]) : undefined);
+  return module ? { kind, module } : undefined;
 }
