@@ -87,7 +87,7 @@ export class Stack {
   golden('ts-class.test.ts.txt', result.text);
 });
 
-test('abstract class: its members run on the concrete subclass the module exports; one without a subclass is not-executable, named', async () => {
+test('abstract and generic classes: members of an abstract one run on the concrete subclass the module exports (one without is not-executable, named); a generic one is typed as its constructor infers', async () => {
   const { result } = await generate(
     `//- /package.json
 {}
@@ -111,9 +111,18 @@ export abstract class Registry<T> {
   abstract accepts(item: T): boolean;
   add(item: T): boolean { if (!this.accepts(item)) return false; this.items.push(item); return true; }
 }
+
+export class Box<T extends object> {
+  private items: T[] = [];
+  constructor(private readonly limit: number) {}
+  put(item: T): number { if (this.items.length >= this.limit) throw new RangeError('full'); return this.items.push(item); }
+}
 `,
     'src/shape.ts',
   );
+  // \`let box: Box\` would not type-check (TS2314): the section would have been dropped whole.
+  assert.match(result.text, /box: InstanceType<typeof Box>/);
+  assert.ok(result.units.find((u) => u.name === 'Box.put')!.cases > 0, 'Box.put has cases');
   // Never \`new Shape(\` (TS2511): the subclass is built and the inherited member called on it.
   assert.not.match(result.text, /new Shape\(/);
   assert.match(result.text, /square = new Square\(/);

@@ -637,6 +637,7 @@ class ModuleWalker {
     const base = this.baseOf(node);
     if (base) classUnit.base = base;
     if (hasModifier(node, ts.SyntaxKind.AbstractKeyword)) classUnit.abstract = true;
+    if (node.typeParameters?.length) classUnit.generic = true;
     const units: Unit[] = [classUnit];
     const className = qualified === 'default' ? 'default' : decl.name;
     if (ctor) {

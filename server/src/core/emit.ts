@@ -113,6 +113,11 @@ export interface UnitSection {
   callback?: boolean;
   /** Calls made on the fixture instance after it is built (a prepared instance, core/plan.ts preparingCalls). */
   setup?: { method: string; args: string }[];
+  /**
+   * The class built for instance members takes type parameters (`Box<T>`): its instances are typed
+   * `InstanceType<typeof Box>` (the type arguments its constructor infers), since a bare `Box` does not type-check.
+   */
+  generic?: boolean;
 }
 
 export interface ImportNeed {
@@ -212,6 +217,11 @@ const GENERIC_WORDS = new Set(['Base', 'Abstract', 'Impl', 'Default', 'Class', '
  * (`ShoppingCart` → `cart`, `RegistryBase` → `registry`, `JSONFilePreset` → `preset`, `$URL` → `url`), else the whole
  * name in camel case when that word is taken, reserved or the binding itself.
  */
+/** The TypeScript type of the instance a section's members run on. */
+function instanceType(s: UnitSection): string {
+  return s.generic ? `InstanceType<typeof ${s.binding}>` : s.binding;
+}
+
 export function instanceName(binding: string, taken: Set<string>): string {
   const words = binding.replace(/^[$_]+/, '').match(/[A-Z]+(?![a-z])[0-9]*|[A-Z]?[a-z]+[0-9]*|[0-9]+/g) ?? [];
   const word = [...words].reverse().find((w) => !GENERIC_WORDS.has(w)) ?? words[words.length - 1];
@@ -292,7 +302,7 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
   const setupLines = (s.setup ?? []).map((c) => `  ${inst}.${c.method}(${c.args.slice(1, -1)});`);
   const suiteTitle = grouped ? `${unit.name.slice(0, unit.name.lastIndexOf('.'))} getters` : s.setup ? `${unit.name} after ${s.setup.map((c) => `${c.method}(${c.args.slice(1, -1)})`).join(', ')}` : unit.name;
   const contextFields = [...(s.fixture ? ['dir: string', 'cwd: string'] : []), ...(s.restoreGlobals ? ['globals: PropertyDescriptorMap'] : [])];
-  const fields = [...(instance ? [`${fixture}: ${binding}`] : []), ...contextFields];
+  const fields = [...(instance ? [`${fixture}: ${instanceType(s)}`] : []), ...contextFields];
   if (uvu && fields.length > 0 && t) {
     const type = `{ ${fields.join('; ')} }`;
     lines.push(`const ${suiteVar} = ${N.suite}<${type}>(${quote(suiteTitle)}, {} as ${type});`);
@@ -302,7 +312,7 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
   const body: string[] = [];
   if (!uvu) {
     lines.push(`describe(${quote(suiteTitle)}, () => {`);
-    if (instance) body.push(`let ${fixture}${t ? `: ${binding}` : ''};`);
+    if (instance) body.push(`let ${fixture}${t ? `: ${instanceType(s)}` : ''};`);
     if (contextFields.length > 0) body.push(t ? `const context = {} as { ${contextFields.join('; ')} };` : 'const context = {};');
   }
   if (s.fixture) {
@@ -354,8 +364,8 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
     return `${target}(...${args})`;
   };
   const returnsVerb = s.callback ? 'calls back with' : 'returns';
-  const paramsType = unit.kind === 'method' ? `Parameters<${binding}[${quote(member!)}]>` : unit.kind === 'class' || unit.kind === 'constructor' ? `ConstructorParameters<typeof ${binding}>` : `Parameters<typeof ${target}>`;
-  const returnType = unit.kind === 'method' ? `ReturnType<${binding}[${quote(member!)}]>` : `ReturnType<typeof ${target}>`;
+  const paramsType = unit.kind === 'method' ? `Parameters<${instanceType(s)}[${quote(member!)}]>` : unit.kind === 'class' || unit.kind === 'constructor' ? `ConstructorParameters<typeof ${binding}>` : `Parameters<typeof ${target}>`;
+  const returnType = unit.kind === 'method' ? `ReturnType<${instanceType(s)}[${quote(member!)}]>` : `ReturnType<typeof ${target}>`;
   // uvu hands each test its context; elsewhere the instance is the describe block's variable.
   const testArgs = instance && uvu ? `({ ${fixture} })` : '()';
   const names = new Set<string>();
@@ -398,7 +408,7 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
     const rows = group.flatMap((g) => g.s.cases.filter((c): c is ReturnCase => c.kind === 'returns').map((c) => `[${quote(unique(`${g.s.unit.name} is ${c.resultText}`, { case: g.s.cases.indexOf(c) }, g.index))}, ${quote(g.s.unit.memberName!)}, ${c.expected}]`));
     if (rows.length > 0) {
       const tableName = uvu ? suiteVar.replace(/Tests(_*)$/, '$1') : `${identifierFrom(unit.name.slice(0, unit.name.lastIndexOf('.')))}Getters`;
-      table(tableName, `[name: string, key: keyof ${binding}, expected: unknown]`, rows);
+      table(tableName, `[name: string, key: keyof ${instanceType(s)}, expected: unknown]`, rows);
       body.push(...tableTests(tableName, ['name', 'key', 'expected'], `${testArgs} => {\n    ${A.equal(`${fixture}[key]`, 'expected')};\n  }`));
     }
   }

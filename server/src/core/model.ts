@@ -62,6 +62,8 @@ export interface Unit {
   base?: { id: string } | { specifier: string; exportName: string };
   /** For classes: declared `abstract`. It is never constructed itself; its members run on a concrete subclass. */
   abstract?: boolean;
+  /** For classes: declares type parameters (`class Box<T>`), so its type is written with arguments or inferred. */
+  generic?: boolean;
   /** For class members: the member's property name (what a test accesses). */
   memberName?: string;
   nameSpan: Span;

@@ -6,6 +6,12 @@ const MAX_DEPTH = 4;
 
 export function shapeOfType(checker: ts.TypeChecker, type: ts.Type, depth = 0): TypeShape {
   if (depth > MAX_DEPTH) return { kind: 'unknown' };
+  // A type parameter takes what its constraint allows (`T extends object` → an object; a bare `T` → anything): the
+  // test's table is typed by what the constructor infers, the constraint.
+  if (type.flags & ts.TypeFlags.TypeParameter) {
+    const constraint = checker.getBaseConstraintOfType(type);
+    return constraint && constraint !== type && !(constraint.flags & ts.TypeFlags.Unknown) ? shapeOfType(checker, constraint, depth + 1) : { kind: 'unknown' };
+  }
   const f = type.flags;
   if (f & ts.TypeFlags.Any) return { kind: 'any' };
   if (f & ts.TypeFlags.Unknown) return { kind: 'unknown' };
@@ -45,6 +51,8 @@ export function shapeOfType(checker: ts.TypeChecker, type: ts.Type, depth = 0): 
   const arg = (i: number): TypeShape => (args[i] ? shapeOfType(checker, args[i], depth + 1) : { kind: 'unknown' });
   // JSDoc's `{Object}` / `{Function}`: any object, any function — not the members of the global interfaces.
   if (name === 'Object' && !(type.flags & ts.TypeFlags.Union)) return { kind: 'object', properties: [] };
+  // `object`: any non-primitive.
+  if (f & ts.TypeFlags.NonPrimitive) return { kind: 'object', properties: [] };
   if (name === 'Function') return { kind: 'function' };
   if (name === 'Date') return { kind: 'date' };
   if (name === 'RegExp') return { kind: 'regexp' };

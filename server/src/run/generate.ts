@@ -336,8 +336,10 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     if (cases.length === 0 && properties.length === 0 && !prepared) continue;
     const ctorArgs = unit.kind === 'method' || unit.kind === 'getter' ? plan.ctorArgs : undefined;
     const touchesGlobals = allResults.some((r) => r?.globals);
+    const built = t.receiver ?? (unit.parent ? byId.get(unit.parent) : undefined);
     const common = {
       unit, binding: t.binding, ctorArgs,
+      ...(ctorArgs !== undefined && built?.generic ? { generic: true } : {}),
       ...(plan.fixture ? { fixture: plan.fixture } : {}),
       ...(plan.callback ? { callback: true } : {}),
     };
