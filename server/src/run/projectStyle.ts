@@ -3,13 +3,12 @@
 // configuration gets ESLint's fixes for the inserted text and a report of the errors that remain. The text the file
 // already holds is never touched. Both tools load the project's configuration, which is code: they run in a sandbox
 // child (formatChild.ts), bounded in time and memory, and a tool that fails leaves the text as it was, with a warning.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Problem } from '../core/model';
 import type { Insertion } from '../core/existingTestFile';
 import type { FormatResult } from './formatChild';
-import { makeTempDir, removeTempDir, sandboxArgs, sandboxEnv, trackChild, type Limits } from './sandbox';
+import { makeTempDir, removeTempDir, runTrackedChild, sandboxArgs, sandboxEnv, type Limits } from './sandbox';
 
 const CHILD = path.join(__dirname, 'formatChild.js');
 const PRETTIER_CONFIGS = ['.prettierrc', '.prettierrc.json', '.prettierrc.json5', '.prettierrc.yaml', '.prettierrc.yml', '.prettierrc.toml', '.prettierrc.js', '.prettierrc.cjs', '.prettierrc.mjs', '.prettierrc.ts', '.prettierrc.cts', '.prettierrc.mts', 'prettier.config.js', 'prettier.config.cjs', 'prettier.config.mjs', 'prettier.config.ts', 'prettier.config.cts', 'prettier.config.mts'];
@@ -64,28 +63,7 @@ export async function inProjectStyle(root: string, testFile: string, existing: s
     // Type-aware lint rules build a TypeScript program of the project: more room than one call of user code gets.
     const sandbox = { ...limits, memoryMb: Math.max(limits.memoryMb, 2048) };
     const timeoutMs = Math.max(60_000, limits.timeoutMs * 10);
-    const exit = await new Promise<{ code: number | null; stderr: string; timedOut: boolean }>((resolve) => {
-      const child = spawn(process.execPath, [...sandboxArgs(tmpDir, sandbox), CHILD, jobFile, resultFile], {
-        cwd: root,
-        env: sandboxEnv({ TMPDIR: tmpDir }, limits),
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      trackChild(child);
-      let stderr = '';
-      child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-2000)));
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        child.kill('SIGKILL');
-      }, timeoutMs);
-      const onAbort = () => child.kill('SIGKILL');
-      signal?.addEventListener('abort', onAbort);
-      child.on('exit', (code) => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        resolve({ code, stderr, timedOut });
-      });
-    });
+    const exit = await runTrackedChild([...sandboxArgs(tmpDir, sandbox), CHILD, jobFile, resultFile], { cwd: root, env: sandboxEnv({ TMPDIR: tmpDir }, limits), timeoutMs, stderrTail: 2000, signal });
     const relative = path.relative(root, testFile);
     const names = [tools.prettier && 'prettier', tools.eslint && 'ESLint'].filter(Boolean).join(' and ');
     let result: FormatResult;

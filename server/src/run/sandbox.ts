@@ -108,6 +108,34 @@ export function trackChild(child: ChildProcess, o: { group?: boolean } = {}): vo
   });
 }
 
+/**
+ * Runs `node <args>` as a tracked child (stdin and stdout closed) and waits for it: killed when `timeoutMs` passes or
+ * `signal` aborts; the last `stderrTail` characters of its stderr kept for the error it may have to explain.
+ */
+export function runTrackedChild(
+  args: string[],
+  o: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number; stderrTail: number; signal?: AbortSignal },
+): Promise<{ code: number | null; signal: string | null; stderr: string; timedOut: boolean }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: o.cwd, env: o.env, stdio: ['ignore', 'ignore', 'pipe'] });
+    trackChild(child);
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-o.stderrTail)));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, o.timeoutMs);
+    const onAbort = () => child.kill('SIGKILL');
+    o.signal?.addEventListener('abort', onAbort);
+    child.on('exit', (code, sig) => {
+      clearTimeout(timer);
+      o.signal?.removeEventListener('abort', onAbort);
+      resolve({ code, signal: sig, stderr, timedOut });
+    });
+  });
+}
+
 /** The temp folders testgap makes: `testgap-<kind>-<pid of the process that owns it>-<random>`. */
 const OWNED_TEMP_DIR = /^testgap-(sandbox|coverage|verify|transpiled)-(\d+)-/;
 

@@ -1,11 +1,10 @@
 // Runs generated test text and says which tests failed: uvu, node:test and mocha files in the sandbox, vitest and
 // jest files in the project's own runner (a runner host).
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sandboxRefusal, type ErrorInfo } from '../core/outcome';
 import { runInHost, type HostOptions } from './runnerHost';
-import { makeTempDir, removeTempDir, sandboxArgs, sandboxEnv, trackChild, type Limits } from './sandbox';
+import { makeTempDir, removeTempDir, runTrackedChild, sandboxArgs, sandboxEnv, type Limits } from './sandbox';
 
 const RUNNER = path.join(__dirname, 'testRunner.js');
 /** Where `uvu` and `fast-check` come from when the project has not installed them (yet). */
@@ -30,30 +29,15 @@ export async function runTestText(text: string, ext: string, projectRoot: string
     // For debugging the generator: keep a copy of what was verified.
     if (process.env.TESTGAP_KEEP_VERIFY) fs.writeFileSync(process.env.TESTGAP_KEEP_VERIFY, text);
     const nodePath = [path.join(projectRoot, 'node_modules'), OWN_NODE_MODULES].join(path.delimiter);
-    const { code, signal: sig, stderr, timedOut } = await new Promise<{ code: number | null; signal: string | null; stderr: string; timedOut: boolean }>((resolve) => {
-      const child = spawn(process.execPath, [...sandboxArgs(tmpDir, limits), RUNNER, file, projectRoot], {
-        cwd: tmpDir,
-        // os.tmpdir() (temp-folder fixtures) must point where the sandbox may write.
-        // uvu, node:test and mocha leave NODE_ENV as the shell has it: unset, as in the candidate runs.
-        env: withoutNodeEnv(sandboxEnv({ NODE_PATH: nodePath, TESTGAP_FAILURES: failures, TMPDIR: tmpDir, ...(mocha ? { TESTGAP_MOCHA: mocha } : {}) }, limits)),
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      trackChild(child);
-      let stderr = '';
-      child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
-      let timedOut = false;
+    const { code, signal: sig, stderr, timedOut } = await runTrackedChild([...sandboxArgs(tmpDir, limits), RUNNER, file, projectRoot], {
+      cwd: tmpDir,
+      // os.tmpdir() (temp-folder fixtures) must point where the sandbox may write.
+      // uvu, node:test and mocha leave NODE_ENV as the shell has it: unset, as in the candidate runs.
+      env: withoutNodeEnv(sandboxEnv({ NODE_PATH: nodePath, TESTGAP_FAILURES: failures, TMPDIR: tmpDir, ...(mocha ? { TESTGAP_MOCHA: mocha } : {}) }, limits)),
       // A whole file gets generous time: many cases, each bounded by the per-call limit when it was planned.
-      const timer = setTimeout(() => {
-        timedOut = true;
-        child.kill('SIGKILL');
-      }, Math.max(15_000, limits.timeoutMs * 3));
-      const onAbort = () => child.kill('SIGKILL');
-      signal?.addEventListener('abort', onAbort);
-      child.on('exit', (c, s) => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        resolve({ code: c, signal: s, stderr, timedOut });
-      });
+      timeoutMs: Math.max(15_000, limits.timeoutMs * 3),
+      stderrTail: 4000,
+      signal,
     });
     const { failed, refused } = parseFailures(fs.readFileSync(failures, 'utf8').split('\n').filter(Boolean));
     if (timedOut) return { failed, refused, broken: 'the test file did not finish in time' };
