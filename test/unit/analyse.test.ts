@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { analyseFile, parseFile } from '../../server/src/core/analyse';
 import type { Unit } from '../../server/src/core/model';
+import { planUnit } from '../../server/src/core/plan';
 import { sourceFilter } from '../../server/src/run/measure';
 import { fixtureProject } from '../helpers/project';
 
@@ -358,6 +359,23 @@ export function shout(s) { return s.toUpperCase() + '!'; }
   assert.ok(a.value.every((u) => u.typeFrom === 'checker'));
   const b = project.typedUnits(fixture.path('src/b.js'));
   assert.equal(render(b.value, fixture.files.get(fixture.path('src/b.js'))!), ['function shout [shout] (s: string) -> string @shout']);
+});
+
+test('shapes: a type parameter takes its constraint, `object` any object, a constructor type a class; classes say abstract and generic', () => {
+  const { project, fixture } = fixtureProject(`//- /package.json
+{}
+//- /src/a.ts
+export function keyed<K extends string>(key: K): K { return key; }
+export function held<T extends object>(value: T): T { return value; }
+export function make<T>(ctor: new () => T): T { return new ctor(); }
+export abstract class Base<T> { abstract get(): T; }
+`);
+  const units = new Map(project.typedUnits(fixture.path('src/a.ts')).value.map((u) => [u.name, u]));
+  assert.equal(units.get('keyed')!.params[0]!.shape, { kind: 'string' });
+  assert.equal(units.get('held')!.params[0]!.shape, { kind: 'object', properties: [] });
+  assert.equal(units.get('make')!.params[0]!.shape, { kind: 'constructor' });
+  assert.equal(planUnit(units.get('make')!).candidates.map((c) => c.args), ['[class {}]'], 'a class, never {} or an arrow function');
+  assert.equal([units.get('Base')!.abstract, units.get('Base')!.generic], [true, true]);
 });
 
 test('constants: keys of the object a parameter indexes, also through a helper whose parameter is untyped', () => {

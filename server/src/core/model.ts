@@ -10,6 +10,8 @@ export type UnitKind = 'function' | 'class' | 'method' | 'static-method' | 'gett
  */
 export type TypeShape =
   | { kind: 'number' | 'string' | 'boolean' | 'bigint' | 'null' | 'undefined' | 'void' | 'any' | 'unknown' | 'never' | 'date' | 'regexp' | 'function' | 'symbol' }
+  /** Something called with `new` (`new () => T`, `typeof Base`): a class, never `{}` or an arrow function. */
+  | { kind: 'constructor' }
   | { kind: 'literal'; value: string | number | boolean }
   | { kind: 'union'; members: TypeShape[] }
   | { kind: 'array'; element: TypeShape }

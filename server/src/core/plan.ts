@@ -195,6 +195,8 @@ export function valuesForShape(shape: TypeShape | undefined, name: string, depth
       return { typical: ['/a+/'], boundary: ['/^$/g'], invalid: [] };
     case 'function':
       return { typical: ['(x) => x'], boundary: ['() => undefined'], invalid: [] };
+    case 'constructor':
+      return { typical: ['class {}'], boundary: [], invalid: [] };
     case 'union': {
       const parts = shape.members.map((m) => valuesForShape(m, name, depth + 1));
       return {

@@ -13,7 +13,8 @@ export interface PropertyCase {
   uses: Unit[];
 }
 
-const PRIMITIVE_TYPEOF: Partial<Record<TypeShape['kind'], string>> = { number: 'number', string: 'string', boolean: 'boolean', bigint: 'bigint' };
+// A Map, not an object literal: `constructor` is a shape's kind too, and every object has one.
+const PRIMITIVE_TYPEOF = new Map<TypeShape['kind'], string>([['number', 'number'], ['string', 'string'], ['boolean', 'boolean'], ['bigint', 'bigint']]);
 const VARIANTS: ArbitraryVariant[] = ['wide', 'integer', 'natural'];
 
 export interface PropertyOptions {
@@ -70,7 +71,7 @@ export function propertiesFor(unit: Unit, siblings: Unit[], o: PropertyOptions):
     const over = required.length === 1 ? describeArbitrary(shapes[0], variant) : 'any arguments';
     const call = `${f}(${names.join(', ')})`;
     const property = (check: string) => `${o.fc}.assert(${o.fc}.property(${arbs.map((a) => a!.replace(/\bfc\./g, `${o.fc}.`)).join(', ')}, (${names.join(', ')}) => ${check}), ${options});`;
-    const typeName = ret ? PRIMITIVE_TYPEOF[ret.kind] : undefined;
+    const typeName = ret ? PRIMITIVE_TYPEOF.get(ret.kind) : undefined;
     if (typeName) {
       out.push({ family: 'type', name: `${unit.name}: returns a ${typeName} for ${over} (property)`, body: property(`typeof ${call} === '${typeName}'`), uses: [] });
     }
@@ -82,7 +83,7 @@ export function propertiesFor(unit: Unit, siblings: Unit[], o: PropertyOptions):
         uses: [],
       });
     }
-    if (required.length === 2 && shapes[0].kind === shapes[1].kind && ['number', 'string'].includes(shapes[0].kind) && ret && PRIMITIVE_TYPEOF[ret.kind]) {
+    if (required.length === 2 && shapes[0].kind === shapes[1].kind && ['number', 'string'].includes(shapes[0].kind) && ret && PRIMITIVE_TYPEOF.get(ret.kind)) {
       out.push({
         family: 'commutative',
         name: `${unit.name}: the order of its two arguments does not matter, for ${over} (property)`,

@@ -59,6 +59,7 @@ export function shapeOfType(checker: ts.TypeChecker, type: ts.Type, depth = 0): 
   if (name === 'Map' || name === 'ReadonlyMap') return { kind: 'map', key: arg(0), value: arg(1) };
   if (name === 'Set' || name === 'ReadonlySet') return { kind: 'set', element: arg(0) };
   if (name === 'Promise') return { kind: 'promise', value: arg(0) };
+  if (type.getConstructSignatures().length > 0) return { kind: 'constructor' };
   if (type.getCallSignatures().length > 0) return { kind: 'function' };
   if (symbol && symbol.flags & ts.SymbolFlags.Class) return { kind: 'instance', className: symbol.getName() };
   if (f & ts.TypeFlags.Object) {
