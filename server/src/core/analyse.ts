@@ -636,8 +636,17 @@ class ModuleWalker {
     const classUnit = this.makeUnit(qualified, displayName, 'class', ctor, decl.docHost, decl.nameNode, exportNames);
     const base = this.baseOf(node);
     if (base) classUnit.base = base;
-    if (hasModifier(node, ts.SyntaxKind.AbstractKeyword)) classUnit.abstract = true;
     if (node.typeParameters?.length) classUnit.generic = true;
+    if (hasModifier(node, ts.SyntaxKind.AbstractKeyword)) {
+      classUnit.abstract = true;
+      classUnit.abstractMembers = this.abstractMembers(node);
+      if (node.typeParameters?.length) {
+        // A constraint or default that names another type parameter cannot stand outside the class: `unknown` then.
+        const names = node.typeParameters.map((t) => t.name.text);
+        const standalone = (t: ts.TypeNode | undefined) => (t && !names.some((n) => new RegExp(`\\b${n}\\b`).test(t.getText(this.sf))) ? t.getText(this.sf) : undefined);
+        classUnit.typeArguments = node.typeParameters.map((t) => standalone(t.constraint) ?? standalone(t.default) ?? 'unknown');
+      }
+    }
     const units: Unit[] = [classUnit];
     const className = qualified === 'default' ? 'default' : decl.name;
     if (ctor) {
@@ -666,6 +675,29 @@ class ModuleWalker {
       }
     }
     return units;
+  }
+
+  /** The abstract members of a class, with what each returns or holds as the checker sees it. */
+  private abstractMembers(node: ClassLike): NonNullable<Unit['abstractMembers']> {
+    const checker = this.options.checker;
+    const out: NonNullable<Unit['abstractMembers']> = [];
+    for (const m of node.members) {
+      if (!hasModifier(m, ts.SyntaxKind.AbstractKeyword) || !m.name || !(ts.isIdentifier(m.name) || ts.isStringLiteralLike(m.name))) continue;
+      const kind = ts.isMethodDeclaration(m) ? 'method' : ts.isGetAccessorDeclaration(m) ? 'getter' : ts.isPropertyDeclaration(m) ? 'property' : undefined;
+      if (!kind || out.some((o) => o.name === (m.name as ts.Identifier).text)) continue;
+      let shape: TypeShape | undefined;
+      if (checker) {
+        if (kind === 'property') {
+          const symbol = checker.getSymbolAtLocation(m.name);
+          if (symbol) shape = shapeOfType(checker, checker.getTypeOfSymbolAtLocation(symbol, m));
+        } else {
+          const signature = checker.getSignatureFromDeclaration(m as ts.SignatureDeclaration);
+          if (signature) shape = shapeOfType(checker, checker.getReturnTypeOfSignature(signature));
+        }
+      }
+      out.push({ name: m.name.text, kind, ...(shape ? { shape } : {}) });
+    }
+    return out;
   }
 
   /** The class `node` extends: an exported class of this module, or an imported one. */

@@ -118,6 +118,11 @@ export interface UnitSection {
    * `InstanceType<typeof Box>` (the type arguments its constructor infers), since a bare `Box` does not type-check.
    */
   generic?: boolean;
+  /**
+   * The class is abstract and the module exports no concrete subclass: the test declares a minimal one (`className`)
+   * whose abstract members return these values (JS source), and builds that.
+   */
+  stub?: { className: string; typeArguments?: string[]; members: { name: string; kind: 'method' | 'getter' | 'property'; value: string; asConst?: boolean }[] };
 }
 
 export interface ImportNeed {
@@ -219,7 +224,25 @@ const GENERIC_WORDS = new Set(['Base', 'Abstract', 'Impl', 'Default', 'Class', '
  */
 /** The TypeScript type of the instance a section's members run on. */
 function instanceType(s: UnitSection): string {
-  return s.generic ? `InstanceType<typeof ${s.binding}>` : s.binding;
+  return s.stub ? s.stub.className : s.generic ? `InstanceType<typeof ${s.binding}>` : s.binding;
+}
+
+/**
+ * The declaration of a section's minimal subclass of an abstract class: each abstract member returns (or holds) a
+ * fixed value; `override` where the project's TypeScript has it (4.3, and noImplicitOverride wants it).
+ */
+function stubClass(s: UnitSection, style: EmitStyle): string[] {
+  const stub = s.stub!;
+  const t = !!style.ts;
+  const override = t && (!style.typescript || style.typescript[0] > 4 || (style.typescript[0] === 4 && style.typescript[1] >= 3)) ? 'override ' : '';
+  const base = t && stub.typeArguments?.length ? `${s.binding}<${stub.typeArguments.join(', ')}>` : s.binding;
+  const value = (m: (typeof stub.members)[number]) => (t && m.asConst ? `${m.value} as const` : m.value);
+  const body = stub.members.flatMap((m) =>
+    m.kind === 'property'
+      ? [`  ${override}${m.name} = ${value(m)};`]
+      : [`  ${override}${m.kind === 'getter' ? 'get ' : ''}${m.name}() {`, `    return ${value(m)};`, '  }'],
+  );
+  return [`// ${s.binding} is abstract: a minimal subclass whose abstract members return fixed values.`, `class ${stub.className} extends ${base} {`, ...body, '}'];
 }
 
 export function instanceName(binding: string, taken: Set<string>): string {
@@ -303,6 +326,13 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
   const suiteTitle = grouped ? `${unit.name.slice(0, unit.name.lastIndexOf('.'))} getters` : s.setup ? `${unit.name} after ${s.setup.map((c) => `${c.method}(${c.args.slice(1, -1)})`).join(', ')}` : unit.name;
   const contextFields = [...(s.fixture ? ['dir: string', 'cwd: string'] : []), ...(s.restoreGlobals ? ['globals: PropertyDescriptorMap'] : [])];
   const fields = [...(instance ? [`${fixture}: ${instanceType(s)}`] : []), ...contextFields];
+  // uvu's suites live at the top level, where one declaration of a minimal subclass serves every section of the file.
+  const stubLines = s.stub && instance && !(uvu && usedNames.has(`class ${s.stub.className}`)) ? stubClass(s, input.style) : [];
+  if (uvu && stubLines.length > 0) {
+    usedNames.add(`class ${s.stub!.className}`);
+    lines.push(...stubLines, '');
+  }
+  const built = s.stub ? s.stub.className : binding;
   if (uvu && fields.length > 0 && t) {
     const type = `{ ${fields.join('; ')} }`;
     lines.push(`const ${suiteVar} = ${N.suite}<${type}>(${quote(suiteTitle)}, {} as ${type});`);
@@ -312,6 +342,7 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
   const body: string[] = [];
   if (!uvu) {
     lines.push(`describe(${quote(suiteTitle)}, () => {`);
+    if (stubLines.length > 0) body.push(...stubLines, '');
     if (instance) body.push(`let ${fixture}${t ? `: ${instanceType(s)}` : ''};`);
     if (contextFields.length > 0) body.push(t ? `const context = {} as { ${contextFields.join('; ')} };` : 'const context = {};');
   }
@@ -324,7 +355,7 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
       '  process.chdir(context.dir);',
       ...[...new Set(FIXTURE_FILES.map((f) => f.name.split('/').slice(0, -1).join('/')).filter(Boolean))].map((d) => `  ${N.fs}.mkdirSync(${quote(d)}, { recursive: true });`),
       ...FIXTURE_FILES.map((f) => `  ${N.fs}.writeFileSync(${quote(f.name)}, ${quote(f.text)});`),
-      ...(instance ? [`  ${inst} = new ${binding}(${s.ctorArgs!.slice(1, -1)});`, ...setupLines] : []),
+      ...(instance ? [`  ${inst} = new ${built}(${s.ctorArgs!.slice(1, -1)});`, ...setupLines] : []),
       '});',
       hook('after'),
       '  process.chdir(context.cwd);',
@@ -332,7 +363,7 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
       '});',
     );
   } else if (instance) {
-    body.push(hook('before'), `  ${inst} = new ${binding}(${s.ctorArgs!.slice(1, -1)});`, ...setupLines, '});');
+    body.push(hook('before'), `  ${inst} = new ${built}(${s.ctorArgs!.slice(1, -1)});`, ...setupLines, '});');
   }
   if (s.restoreGlobals) {
     const any = t ? ' as Record<string | symbol, unknown>' : '';

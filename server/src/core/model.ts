@@ -66,6 +66,13 @@ export interface Unit {
   abstract?: boolean;
   /** For classes: declares type parameters (`class Box<T>`), so its type is written with arguments or inferred. */
   generic?: boolean;
+  /**
+   * For abstract classes: what a subclass must supply (methods, getters, properties), with the type each returns or
+   * holds, so that a test can build a minimal concrete one.
+   */
+  abstractMembers?: { name: string; kind: 'method' | 'getter' | 'property'; shape?: TypeShape }[];
+  /** For generic abstract classes: the type arguments a minimal subclass extends it with (constraint, default, or `unknown`). */
+  typeArguments?: string[];
   /** For class members: the member's property name (what a test accesses). */
   memberName?: string;
   nameSpan: Span;

@@ -288,6 +288,19 @@ function mined(param: Param, unit: Unit): string[] {
   return out;
 }
 
+/**
+ * What a minimal subclass of an abstract class returns from each abstract member: the first typical value of its
+ * type (`true` for a boolean, `'a'` for a string, `undefined` for void), a literal kept as that literal's type.
+ */
+export function stubMembers(cls: Unit): { name: string; kind: 'method' | 'getter' | 'property'; value: string; asConst?: boolean }[] {
+  return (cls.abstractMembers ?? []).map((m) => {
+    const shape = m.shape;
+    const value = !shape || shape.kind === 'void' || shape.kind === 'undefined' ? 'undefined' : (valuesForShape(shape, m.name, 1).typical[0] ?? 'undefined');
+    const literal = shape?.kind === 'literal' || (shape?.kind === 'union' && shape.members.some((x) => x.kind === 'literal'));
+    return { name: m.name, kind: m.kind, value, ...(literal && /^['"\d-]/.test(value) ? { asConst: true } : {}) };
+  });
+}
+
 /** The first typical value of each parameter: what the base call and the constructor use. */
 export function baseArgs(params: Param[], unit?: Unit): string[] {
   return params.filter((p) => !p.rest).map((p) => (contextValues(p, unit) ?? valuesForShape(p.shape, p.name)).typical[0]);

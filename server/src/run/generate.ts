@@ -1,7 +1,7 @@
 // The generation pipeline for one source file: plan → run (sandbox) → select → emit → verify (sandbox, N runs) →
 // the insertions that add the surviving tests to the test file. Nothing that failed or flipped is ever returned.
 import path from 'node:path';
-import { FIXTURE_FILES, planUnit, preparingCalls } from '../core/plan';
+import { FIXTURE_FILES, planUnit, preparingCalls, stubMembers } from '../core/plan';
 import type { Problem, Unit } from '../core/model';
 import type { Project } from '../core/project';
 import { propertiesFor, type PropertyCase } from '../core/properties';
@@ -175,11 +175,17 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
       if (unit.kind === 'class') continue;
       const sub = concreteSubclass(abstract, typed.value);
       const st = sub && targetFor(sub, byId, style, file, existingUnits);
-      if (!st) {
+      if (st) {
+        targets.push({ ...st, unit, receiver: sub });
+        continue;
+      }
+      // No concrete subclass to build: the test declares a minimal one, if the abstract members are known.
+      const t = abstract.abstractMembers ? targetFor(unit, byId, style, file, existingUnits) : undefined;
+      if (!t) {
         reports.push({ unitId: unit.id, name: unit.name, cases: 0, properties: 0, dropped: {}, suspectedBugs: [], nondeterministic: false, blocks: { reached: 0, kept: 0 }, notExecutable: `${abstract.name} is abstract and the module exports no concrete subclass to build it with` });
         continue;
       }
-      targets.push({ ...st, unit, receiver: sub });
+      targets.push({ ...t, stubbed: abstract });
       continue;
     }
     const t = targetFor(unit, byId, style, file, existingUnits);
@@ -204,6 +210,10 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     const { unit } = t;
     // The class an instance member runs on: its own, or the concrete subclass an abstract class is built through.
     const classOf = t.receiver?.id ?? unit.parent;
+    // A minimal subclass of an abstract class, as the test will declare it (named apart from the file's bindings).
+    let stubName = `Test${t.binding.replace(/^[a-z]/, (c) => c.toUpperCase())}`;
+    while (existingUnits.has(stubName)) stubName += '_';
+    const stub = t.stubbed ? { className: stubName, ...(t.stubbed.typeArguments ? { typeArguments: t.stubbed.typeArguments } : {}), members: stubMembers(t.stubbed) } : undefined;
     const ctor = classOf ? constructorOf(classOf, typed.value, byId) : undefined;
     // A class whose methods use the file system is built in the temp folder with paths, as its members will be.
     const classId = unit.kind === 'class' ? unit.id : unit.kind === 'constructor' ? unit.parent : undefined;
@@ -241,6 +251,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
           exportName: t.exportName,
           member,
           ctorArgs: plan.ctorArgs,
+          ...(stub ? { stub: stub.members } : {}),
           ...(setup ? { setup } : {}),
           candidates,
           instrument: true,
@@ -340,6 +351,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     const common = {
       unit, binding: t.binding, ctorArgs,
       ...(ctorArgs !== undefined && built?.generic ? { generic: true } : {}),
+      ...(ctorArgs !== undefined && stub ? { stub } : {}),
       ...(plan.fixture ? { fixture: plan.fixture } : {}),
       ...(plan.callback ? { callback: true } : {}),
     };

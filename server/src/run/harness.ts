@@ -47,6 +47,24 @@ function evaluate(src: string): unknown[] {
   return new Function(`return (${src});`)() as unknown[];
 }
 
+/** A subclass of the abstract class `base` whose abstract members return fixed values (core/plan.ts stubMembers). */
+function concreteStub(base: new (...a: unknown[]) => object, members: NonNullable<Job['stub']>): new (...a: unknown[]) => object {
+  const valueOf = (m: { value: string }) => new Function(`return (${m.value});`)() as unknown;
+  const fields = members.filter((m) => m.kind === 'property');
+  const Stub = class extends base {
+    constructor(...a: unknown[]) {
+      super(...a);
+      // Properties are the subclass's fields: set on each instance once the base constructor has run.
+      for (const f of fields) Object.defineProperty(this, f.name, { configurable: true, enumerable: true, writable: true, value: valueOf(f) });
+    }
+  };
+  for (const m of members) {
+    if (m.kind === 'method') Object.defineProperty(Stub.prototype, m.name, { configurable: true, writable: true, value: () => valueOf(m) });
+    else if (m.kind === 'getter') Object.defineProperty(Stub.prototype, m.name, { configurable: true, get: () => valueOf(m) });
+  }
+  return Stub;
+}
+
 function target(mod: Record<string, unknown>, exportName: string): unknown {
   if (exportName === 'export=') return mod;
   if (exportName === 'default') return mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod;
@@ -230,7 +248,8 @@ async function callAndObserve(job: Job, mod: Record<string, unknown>, argsIn: un
       // of the member was observed.
       let instance: Record<string, unknown>;
       try {
-        instance = new (t as unknown as new (...a: unknown[]) => Record<string, unknown>)(...evaluate(job.ctorArgs ?? '[]'));
+        const cls = (job.stub ? concreteStub(t as unknown as new (...a: unknown[]) => object, job.stub) : t) as unknown as new (...a: unknown[]) => Record<string, unknown>;
+        instance = new cls(...evaluate(job.ctorArgs ?? '[]'));
         // A prepared instance (core/plan.ts preparingCalls): part of the fixture too.
         for (const s of job.setup ?? []) (instance[s.method] as (...a: unknown[]) => unknown)(...evaluate(s.args));
       } catch (e) {

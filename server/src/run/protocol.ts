@@ -13,6 +13,11 @@ export interface Job {
   member?: { name: string; kind: 'method' | 'static-method' | 'getter' | 'constructor' | 'class' };
   /** JS source of the constructor arguments array, for instance members. */
   ctorArgs?: string;
+  /**
+   * The export is an abstract class: the instance is built from a minimal subclass whose members return these values
+   * (JS source, evaluated afresh on every read), as the generated test's own subclass does.
+   */
+  stub?: { name: string; kind: 'method' | 'getter' | 'property'; value: string }[];
   /** Calls made on the instance after it is built, before each call of the member (a prepared fixture). */
   setup?: { method: string; args: string }[];
   /** JS source of each candidate's arguments array. */

@@ -72,6 +72,8 @@ export interface Target {
   alreadyImported?: boolean;
   /** A member of an abstract class: the concrete subclass (`exported`) its instance is built from. */
   receiver?: Unit;
+  /** A member of an abstract class the module has no concrete subclass of: built from a minimal subclass the test declares. */
+  stubbed?: Unit;
 }
 
 /**
