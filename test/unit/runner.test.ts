@@ -310,6 +310,9 @@ export default { test: { coverage: { include: ['src/**/*.ts'], exclude: ['src/ge
   assert.equal(v.sources, { include: ['src/**/*.ts'], exclude: ['src/generated/**'], excludeRegex: [] });
   const isV = sourceFileMatcher(v.sources!);
   assert.equal(['src/a.ts', 'src/generated/b.ts', 'scripts/c.ts', 'src/d.js'].filter(isV), ['src/a.ts']);
+  // A pattern ending in `/` takes the files below it (zustand's `include: ['src/**/']`).
+  const folder = detect(`//- /package.json\n{ "devDependencies": { "vitest": "^4.1.0" } }\n//- /vitest.config.ts\nexport default { test: { coverage: { include: ['src/**/'] } } };\n`);
+  assert.equal(['src/a.ts', 'src/m/b.ts', 'examples/src/c.ts', 'tests/d.ts'].filter(sourceFileMatcher(folder.sources!)), ['src/a.ts', 'src/m/b.ts']);
   const j = detect(`//- /package.json
 { "jest": { "rootDir": "pkg", "collectCoverageFrom": ["src/**/*.{js,ts}", "!src/**/*.d.ts", "!**/vendor/**"], "coveragePathIgnorePatterns": ["<rootDir>/src/legacy/"] } }
 `);

@@ -286,7 +286,8 @@ function vitestFiles(d: RunnerDetection, read: (rel: string) => string | undefin
             d.unread.push(`${configFile}: test.coverage.${key} is not a list of literal strings; testgap does not narrow the sources by it`);
             return [];
           }
-          return v.map((x) => (x === CONFIG_DEFAULTS_EXCLUDE ? VITEST_EXCLUDE : [x])).flat().map(stripDot);
+          // A pattern that ends in `/` (`src/**/`) takes the files below it, as vitest's glob does.
+          return v.map((x) => (x === CONFIG_DEFAULTS_EXCLUDE ? VITEST_EXCLUDE : [x])).flat().map(stripDot).map((g) => (g.endsWith('/') ? `${g}**` : g));
         };
         const include = listed('include');
         const exclude = listed('exclude');
