@@ -378,6 +378,22 @@ export abstract class Base<T> { abstract get(): T; }
   assert.equal([units.get('Base')!.abstract, units.get('Base')!.generic], [true, true]);
 });
 
+test('React hooks: use… functions of a module that imports React, and no others', () => {
+  const { project, fixture } = fixtureProject(`//- /package.json
+{}
+//- /src/hooks.ts
+import { useState } from 'react';
+export function useCounter(start = 0) { const [n, setN] = useState(start); return { n, inc: () => setN(n + 1) }; }
+export const useToggle = (on = false) => useState(on);
+export function user(name: string) { return name; }
+//- /src/plain.ts
+export function useCache(key: string) { return key; }
+`);
+  const hooks = project.typedUnits(fixture.path('src/hooks.ts')).value.map((u) => [u.name, !!u.reactHook]);
+  assert.equal(hooks, [['useCounter', true], ['useToggle', true], ['user', false]]);
+  assert.equal(project.typedUnits(fixture.path('src/plain.ts')).value.map((u) => !!u.reactHook), [false], 'no React: a plain function');
+});
+
 test('constants: keys of the object a parameter indexes, also through a helper whose parameter is untyped', () => {
   const { project, fixture } = fixtureProject(`//- /package.json
 {}

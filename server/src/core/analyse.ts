@@ -757,6 +757,11 @@ class ModuleWalker {
     return this.importedModules().some((m) => /^(node:)?(fs|fs\/promises)$|^(fs-extra|graceful-fs|mkdirp|rimraf)$/.test(m));
   }
 
+  /** Whether the module imports React or Preact (its hooks run only while a component renders). */
+  private importsReact(): boolean {
+    return this.importedModules().some((m) => /^(react|preact|preact\/hooks|preact\/compat)$/.test(m));
+  }
+
   /** Whether the module imports or requires an HTML parser: its string parameters named for a document take HTML. */
   private importsHtmlParser(): boolean {
     return this.importedModules().some((m) => /^(cheerio|jsdom|parse5|htmlparser2|node-html-parser|linkedom|domino)(\/|$)/.test(m));
@@ -857,6 +862,7 @@ class ModuleWalker {
       jsDoc,
       ...(checker && fn && 'body' in fn && fn.body ? { constants: { ...mineConstants([fn.body, ...this.calleeBodies(fn.body)], fn.parameters, checker), ...(this.importsFileSystem() ? { moduleFileSystem: true } : {}), ...(this.importsHtmlParser() ? { moduleHtml: true } : {}) } } : {}),
       typeFrom: checker ? 'checker' : 'syntax',
+      ...(kind === 'function' && [name, qualified, fn && 'name' in fn && fn.name && ts.isIdentifier(fn.name) ? fn.name.text : ''].some((n) => /^use[A-Z0-9]/.test(n)) && this.importsReact() ? { reactHook: true } : {}),
     };
   }
 }

@@ -100,6 +100,8 @@ export interface Unit {
     moduleHtml?: boolean;
   };
   typeFrom: 'syntax' | 'checker';
+  /** A React (or Preact) hook: `use…` in a module that imports React. It runs only while a component renders. */
+  reactHook?: boolean;
 }
 
 export interface Problem {

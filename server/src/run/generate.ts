@@ -188,6 +188,11 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
       targets.push({ ...t, stubbed: abstract });
       continue;
     }
+    // Called outside a render, a hook throws React's own error, which is no behaviour of the hook to assert.
+    if (unit.reactHook) {
+      reports.push({ unitId: unit.id, name: unit.name, cases: 0, properties: 0, dropped: {}, suspectedBugs: [], nondeterministic: false, blocks: { reached: 0, kept: 0 }, notExecutable: `${unit.name} is a React hook: it runs only while a component renders (renderHook from @testing-library/react), and testgap does not write such tests yet` });
+      continue;
+    }
     const t = targetFor(unit, byId, style, file, existingUnits);
     if (t) targets.push(t);
   }
