@@ -65,6 +65,7 @@ export async function runGenerate(o: GenerateOptions): Promise<number> {
   const json: GenerateJson = { version: 1, root: o.root, files: [], summary: { units: 0, cases: 0, properties: 0, reexports: 0, suspectedBugs: 0, notExecutable: 0, durationMs: 0 } };
   const missing = new Set<string>();
   let refused = 0;
+  const said = new Set<string>();
   const rel = (f: string) => path.relative(o.cwd, f) || f;
   const unfit = o.files.find((f) => !project.contains(f) || project.isTestFile(f));
   if (unfit) {
@@ -128,7 +129,13 @@ export async function runGenerate(o: GenerateOptions): Promise<number> {
         else o.out(`  ${u.name}: ${count(u.cases, 'case')}, ${count(u.properties, 'property', 'properties')}${u.nondeterministic ? ' (results differ between calls: no value assertions)' : ''}${droppedText(u)}`);
         for (const b of u.suspectedBugs) o.out(`  ${u.name}: suspected bug: for ${b.args} the documentation says ${b.documented}, the code returned ${b.observed}`);
       }
-      for (const p of result.problems) o.err(`testgap: ${p.severity}: ${p.message}\n`);
+      // A problem of the whole project (the runner cannot be driven) comes back for every file: said once.
+      for (const p of result.problems) {
+        const line = `testgap: ${p.severity}: ${p.message}\n`;
+        if (said.has(line)) continue;
+        said.add(line);
+        o.err(line);
+      }
       // Tests that could not be written (verification itself broke) are a failure, not a quiet success.
       if (result.problems.some((p) => p.severity === 'error')) refused++;
     }
