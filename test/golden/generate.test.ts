@@ -117,9 +117,15 @@ export class Box<T extends object> {
   constructor(private readonly limit: number) {}
   put(item: T): number { if (this.items.length >= this.limit) throw new RangeError('full'); return this.items.push(item); }
 }
+
+export default class ShapeCatalog {
+  count(): number { return 3; }
+}
 `,
     'src/shape.ts',
   );
+  // The default-exported class keeps its class's name, imported in the one statement of its module.
+  assert.match(result.text, /^import ShapeCatalog, \{ Square, Shape, Registry, Box \} from '\.\.\/src\/shape';$/m);
   // \`let box: Box\` would not type-check (TS2314): the section would have been dropped whole.
   assert.match(result.text, /box: InstanceType<typeof Box>/);
   assert.ok(result.units.find((u) => u.name === 'Box.put')!.cases > 0, 'Box.put has cases');

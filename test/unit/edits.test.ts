@@ -42,6 +42,8 @@ test('imports: one name a line stays one name a line, CRLF kept; a type-only imp
   assert.is(typeOnly, "import type { Mock } from 'vitest';\nimport { it } from 'vitest';\n\n// body\n");
   const ns = merge("import * as v from 'vitest';\n", ["import { it } from 'vitest';"], 'a.test.ts');
   assert.is(ns, "import * as v from 'vitest';\nimport { it } from 'vitest';\n\n// body\n");
+  // A line with a default binding too is not taken apart.
+  assert.is(merge("import { a } from './m';\n", ["import M, { b } from './m';"], 'a.test.ts'), "import { a } from './m';\nimport M, { b } from './m';\n\n// body\n");
   // The insertion inside the statement says so (the formatter leaves it alone).
   assert.equal(mergeIntoExisting("import { it } from 'vitest';\n", 'a.test.ts', { importLines: ["import { describe } from 'vitest';"], body: '', names: [] })[0], { offset: 11, text: ', describe', within: true });
 });

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { applyInsertions } from '../../server/src/core/existingTestFile';
-import { inProjectStyle, projectTools } from '../../server/src/run/projectStyle';
+import { assertions, type EmitStyle } from '../../server/src/core/emit';
+import { inProjectStyle, prettierSyntaxCeiling, projectTools } from '../../server/src/run/projectStyle';
 import { linkTestTools, tempProject } from '../helpers/tempProject';
 
 const LIMITS = { timeoutMs: 5_000, memoryMb: 512 };
@@ -74,6 +75,26 @@ throw new Error('this config is broken');
     none.remove();
     broken.remove();
   }
+});
+
+test("an old prettier caps the syntax written: 1.18 parses TypeScript 3.6's, 2.1 4.2's, 2.3 and later all of it", () => {
+  const ceiling = (version: string) => {
+    const p = tempProject(`//- /package.json\n{ "devDependencies": { "prettier": "${version}" } }\n//- /node_modules/prettier/package.json\n{ "name": "prettier", "version": "${version}" }\n`);
+    try {
+      return prettierSyntaxCeiling(p.root, path.join(p.root, 'src/__tests__/a.test.ts'));
+    } finally {
+      p.remove();
+    }
+  };
+  assert.equal(ceiling('1.18.2'), [3, 6]);
+  assert.equal(ceiling('1.19.1'), [3, 9]);
+  assert.equal(ceiling('2.2.1'), [4, 2]);
+  assert.is(ceiling('2.8.8'), undefined);
+  assert.is(ceiling('3.6.2'), undefined);
+  // Under TypeScript 3.6's syntax a thrown error is read without optional chaining.
+  const jest = assertions({ ts: true, esm: true, quote: "'", dialect: 'jest', typescript: [3, 6] } as EmitStyle, 'assert');
+  assert.is(jest.throws('() => f()', "'TypeError'", "'bad'", ''), "const error = thrownBy(() => f()) as Error | undefined;\nexpect([error && error.constructor.name, error && error.message]).toStrictEqual(['TypeError', 'bad'])");
+  assert.match(assertions({ ts: true, esm: true, quote: "'", dialect: 'jest' } as EmitStyle, 'assert').throws('() => f()', "'E'", "'m'", ''), /error\?\.constructor\.name, error\?\.message/);
 });
 
 test.run();

@@ -51,6 +51,8 @@ export interface Assertions {
 
 /** How the dialect of `style` asserts, with `assertName` the local name of its assert module (uvu, node:assert). */
 export function assertions(style: EmitStyle, assertName: string): Assertions {
+  // `a?.b`, or `a && a.b` for TypeScript before 3.7 (and the tools of its time).
+  const optional = (on: string, path: string) => (style.typescript && (style.typescript[0] < 3 || (style.typescript[0] === 3 && style.typescript[1] < 7)) ? `${on} && ${on}.${path}` : `${on}?.${path}`);
   switch (style.dialect ?? 'uvu') {
     case 'vitest':
     case 'jest':
@@ -63,8 +65,8 @@ export function assertions(style: EmitStyle, assertName: string): Assertions {
         // `Buffer.alloc(-1)`) is not an instance of the file's Error (jest issue #2549); the class's name and the
         // message say as much, in either realm.
         throws: (fn, cls, msg, indent) =>
-          [`const error = thrownBy(${fn})${style.ts ? ' as Error | undefined' : ''}`, `expect([error?.constructor.name, error?.message]).toStrictEqual([${cls}, ${msg}])`].join(`;\n${indent}`),
-        errorMatches: (e, cls, msg) => (style.ts ? `(${e} as Error | undefined)?.constructor.name === ${cls} && (${e} as Error).message === ${msg}` : `${e}?.constructor.name === ${cls} && ${e}.message === ${msg}`),
+          [`const error = thrownBy(${fn})${style.ts ? ' as Error | undefined' : ''}`, `expect([${optional('error', 'constructor.name')}, ${optional('error', 'message')}]).toStrictEqual([${cls}, ${msg}])`].join(`;\n${indent}`),
+        errorMatches: (e, cls, msg) => `${optional(style.ts ? `(${e} as Error | undefined)` : e, 'constructor.name')} === ${cls} && ${style.ts ? `(${e} as Error)` : e}.message === ${msg}`,
       };
     case 'node:test':
     case 'mocha':
@@ -647,7 +649,13 @@ export function emitSections(input: EmitInput, existing: Map<string, string> = n
   for (const [specifier, needs] of bySpecifier) {
     const named = needs.filter((i) => i.kind === 'named').map((i) => as(i.exportName, i.local, esm));
     const spec = quote(specifier);
-    for (const i of needs.filter((x) => x.kind !== 'named')) {
+    // ES modules: a default import and the named ones of one module are one statement (`import A, { b } from`).
+    const joined = esm && named.length > 0 ? needs.find((x) => x.kind === 'default' || x.kind === 'whole') : undefined;
+    if (joined) {
+      lines.push(`import ${joined.local}, { ${named.join(', ')} } from ${spec};`);
+      named.length = 0;
+    }
+    for (const i of needs.filter((x) => x.kind !== 'named' && x !== joined)) {
       if (esm && i.kind === 'namespace') lines.push(`import * as ${i.local} from ${spec};`);
       else if (esm) lines.push(`import ${i.local} from ${spec};`);
       else if (i.kind === 'default') lines.push(`const { default: ${i.local} } = require(${spec});`);

@@ -136,7 +136,8 @@ function joinNamedImport(existing: string, sf: ts.SourceFile, line: string, file
   const st = ts.createSourceFile(fileName, line, ts.ScriptTarget.Latest, true).statements[0];
   if (!st) return undefined;
   const wanted = namedList(st);
-  if (!wanted || wanted.elements.length === 0) return undefined;
+  // `import A, { b } from`: the default binding has no place in the file's named list; the line goes in whole.
+  if (!wanted || wanted.elements.length === 0 || (ts.isImportDeclaration(st) && st.importClause?.name)) return undefined;
   const names = wanted.elements.map((e) => e.getText(st.getSourceFile()));
   for (const own of sf.statements) {
     const list = namedList(own);

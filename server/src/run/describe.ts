@@ -63,6 +63,10 @@ function describeUnsafe(v: unknown, depth: number, seen: Set<object>): Described
     }
     if (o instanceof Error) return { t: 'error', name: o.name, message: String(o.message) };
     const proto = Object.getPrototypeOf(o);
+    // An iterator (a Map's entries(), a generator): its own keys are none and its class reads as `Object`, so a
+    // test of its class and keys would hold for any iterator at all. No literal form, then: no such test.
+    const it = o as { next?: unknown; [Symbol.iterator]?: unknown };
+    if (proto !== Object.prototype && typeof it.next === 'function' && typeof it[Symbol.iterator] === 'function') return { t: 'truncated' };
     const keys = Object.keys(o);
     if (keys.length > MAX_ITEMS) return { t: 'truncated' };
     const entries = keys.map((k) => [k, sub((o as Record<string, unknown>)[k])] as [string, Described]);

@@ -142,9 +142,11 @@ async function main(): Promise<void> {
         format(text: string, o: object): string | Promise<string>;
         resolveConfig(file: string, o?: object): Promise<object | null>;
         getFileInfo?(file: string, o?: object): Promise<{ ignored: boolean; inferredParser: string | null }>;
+        version?: string;
       };
-      const ignorePath = ['.prettierignore', '.gitignore'].map((f) => path.join(job.root, f)).filter((f) => fs.existsSync(f));
-      const info = await prettier.getFileInfo?.(job.file, { ignorePath });
+      // What prettier itself ignores: prettier 3 reads .gitignore too and takes a list; 1 and 2 take one file.
+      const ignorePath = (Number(prettier.version?.split('.')[0]) >= 3 ? ['.prettierignore', '.gitignore'] : ['.prettierignore']).map((f) => path.join(job.root, f)).filter((f) => fs.existsSync(f));
+      const info = await prettier.getFileInfo?.(job.file, Number(prettier.version?.split('.')[0]) >= 3 ? { ignorePath } : ignorePath[0] ? { ignorePath: ignorePath[0] } : {});
       if (!info?.ignored) {
         const config = (await prettier.resolveConfig(job.file, { editorconfig: true })) ?? {};
         let changed = false;

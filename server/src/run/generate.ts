@@ -17,7 +17,7 @@ import { verifiedReexports } from './reexportSuite';
 import { limitsFor, MAX_HANGS_PER_JOB, runCandidates, type CandidateResult } from './sandbox';
 import { missingGlobal } from '../core/outcome';
 import { dialectOf, esmLibraries, runnerEnvironment, missingDependencies, moduleSpecifier, runnerLibraries, targetFor, testStyle, usesJestGlobalsImport, verifierFor, type Target } from './testFileShape';
-import { inProjectStyle } from './projectStyle';
+import { inProjectStyle, prettierSyntaxCeiling } from './projectStyle';
 import { attribute, buildConfigsTaking, declarationsUnreadable, typeErrors, typescriptVersion, type TypeError as TsError } from './typeCheck';
 import { runTestText, runTestTextInRunner } from './verify';
 
@@ -126,7 +126,8 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     dialect,
     ...(dialect === 'jest' && usesJestGlobalsImport(project, existing, typedTest) ? { jestImports: true } : {}),
     // The syntax of the file follows the project's TypeScript (no labeled tuples before 4.0).
-    ...(typedTest ? { typescript: typescriptVersion(project.root) } : {}),
+    // …and that its prettier parses (prettier 1.x fails on labeled tuples, `prettier --check` with it).
+    ...(typedTest ? { typescript: olderOf(typescriptVersion(project.root), prettierSyntaxCeiling(project.root, testFile)) } : {}),
   };
   // Properties import fast-check: a TypeScript file can have them only if the project's TypeScript reads its types.
   const noProperties = typedTest && req.variant !== 'table' ? declarationsUnreadable(project.root, testFile, 'fast-check') : undefined;
@@ -559,6 +560,11 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
 }
 
 /** Adds a reason to a unit's `not-executable` report (reasons are distinct, in the order met). */
+/** The older of two [major, minor] versions. */
+function olderOf(a: [number, number], b: [number, number] | undefined): [number, number] {
+  return b && (b[0] < a[0] || (b[0] === a[0] && b[1] < a[1])) ? b : a;
+}
+
 /** An exported class of the module that is not abstract and extends `abstract`, directly or through other classes. */
 function concreteSubclass(abstract: Unit, units: Unit[]): Unit | undefined {
   const extendsIt = (u: Unit, depth = 0): boolean => {

@@ -40,6 +40,26 @@ export function projectTools(root: string, testFile: string): { prettier: boolea
   return { prettier, eslint };
 }
 
+/**
+ * The newest TypeScript syntax the project's prettier parses, where that is older than its TypeScript's: prettier
+ * before 2.1 fails on labeled tuple elements (TypeScript 4.0), before 2.3 on `override` (4.3), so `prettier --check`
+ * would break on the generated file. Undefined when the project formats with no prettier, or a recent one.
+ */
+export function prettierSyntaxCeiling(root: string, testFile: string): [number, number] | undefined {
+  if (!projectTools(root, testFile).prettier) return undefined;
+  let version: string;
+  try {
+    const manifest = require.resolve('prettier/package.json', { paths: [path.dirname(testFile), root] });
+    version = (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version?: string }).version ?? '';
+  } catch {
+    return undefined;
+  }
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  if (major >= 3 || (major === 2 && minor >= 3)) return undefined;
+  // 2.1 parses TypeScript 4.0's syntax, 2.0 3.8's, 1.19 3.7's (optional chaining), 1.18 and before 3.6's.
+  return major === 2 ? (minor >= 1 ? [4, 2] : [3, 9]) : major === 1 && minor >= 19 ? [3, 9] : [3, 6];
+}
+
 function readPackage(root: string): Record<string, unknown> {
   try {
     return JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));

@@ -86,7 +86,9 @@ export function targetFor(unit: Unit, byId: Map<string, Unit>, style: EmitStyle,
   if (!exported || exported.exportNames.length === 0) return undefined;
   const exportName = exported.exportNames.find((n) => n !== 'default' && n !== 'export=') ?? exported.exportNames[0];
   const named = exportName !== 'default' && exportName !== 'export=';
-  let binding = named && IDENT.test(exportName) ? exportName : identifierFrom(exported.name === 'default export' || exported.name === 'module.exports' ? path.basename(file).replace(/\..*$/, '') : exported.name, 'subject');
+  const local = identifierFrom(exported.name === 'default export' || exported.name === 'module.exports' ? path.basename(file).replace(/\..*$/, '') : exported.name, 'subject');
+  // A default-exported class keeps a class's name (`import RegistryBase from`), not a value's (`registryBase`).
+  let binding = named && IDENT.test(exportName) ? exportName : exported.kind === 'class' ? (IDENT.test(exported.name) ? exported.name : local[0]!.toUpperCase() + local.slice(1)) : local;
   const reused = [...existing].find(([, id]) => id === exported.id)?.[0];
   if (reused) return { unit, exported, exportName, binding: reused, importKind: 'named', alreadyImported: true };
   if (NOT_A_BINDING.has(binding)) binding += '_';
