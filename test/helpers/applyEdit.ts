@@ -31,3 +31,10 @@ export function applyEditToDisk(edit: WorkspaceEdit): string[] {
   for (const [uri, edits] of Object.entries(edit.changes ?? {})) apply(uri, edits);
   return touched;
 }
+
+/** Whether `after` holds every character of `before`, in order: the change only inserted text, never removed any. */
+export function onlyInserted(before: string, after: string): boolean {
+  let at = 0;
+  for (const ch of after) if (at < before.length && ch === before[at]) at++;
+  return at === before.length;
+}
