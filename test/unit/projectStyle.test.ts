@@ -5,7 +5,8 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { applyInsertions } from '../../server/src/core/existingTestFile';
-import { assertions, type EmitStyle } from '../../server/src/core/emit';
+import { assertions } from '../../server/src/core/assertions';
+import type { EmitStyle } from '../../server/src/core/emit';
 import { inProjectStyle, prettierSyntaxCeiling, projectTools } from '../../server/src/run/projectStyle';
 import { linkTestTools, tempProject } from '../helpers/tempProject';
 
