@@ -141,6 +141,22 @@ export default class ShapeCatalog {
   golden('abstract-class.test.ts.txt', result.text);
 });
 
+test('a type guard gets a case where it says true, from a value of the type it guards, and one where it says false', async () => {
+  const { result } = await generate(
+    `//- /package.json
+{}
+//- /src/guards.ts
+export interface Point { x: number; y: number; label?: string }
+export function isPoint(value: unknown): value is Point {
+  return typeof value === 'object' && value !== null && typeof (value as Point).x === 'number' && typeof (value as Point).y === 'number';
+}
+`,
+    'src/guards.ts',
+  );
+  assert.match(result.text, /'isPoint\([^']*\) returns true', \[\{ x: /);
+  assert.match(result.text, /'isPoint\([^']*\) returns false'/);
+});
+
 test('TS class with a bound method: the instance is checked property by property, the function left out', async () => {
   const { result } = await generate(
     `//- /package.json

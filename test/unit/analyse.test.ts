@@ -378,6 +378,22 @@ export abstract class Base<T> { abstract get(): T; }
   assert.equal([units.get('Base')!.abstract, units.get('Base')!.generic], [true, true]);
 });
 
+test('type guards: the guarded parameter and type are read, and the plan tries a value of that type (issue 17)', () => {
+  const { project, fixture } = fixtureProject(`//- /package.json
+{}
+//- /src/guards.ts
+export interface Point { x: number; y: number; label?: string }
+export function isPoint(value: unknown): value is Point {
+  return typeof value === 'object' && value !== null && typeof (value as Point).x === 'number' && typeof (value as Point).y === 'number';
+}
+`);
+  const unit = project.typedUnits(fixture.path('src/guards.ts')).value.find((u) => u.name === 'isPoint')!;
+  assert.is(unit.guard?.index, 0);
+  assert.is(unit.guard?.shape.kind, 'object');
+  // Without it the inputs are values of `unknown` (1, 'a', [1, 2], { a: 1 }, null…), every one of them `false`.
+  assert.ok(planUnit(unit).candidates.some((c) => /^\[\{ x: [^,]+, y: [^,]+(, label: [^}]+)? \}\]$/.test(c.args)), 'a Point among the inputs');
+});
+
 test('React hooks: use… functions of a module that imports React, and no others', () => {
   const { project, fixture } = fixtureProject(`//- /package.json
 {}

@@ -835,6 +835,8 @@ class ModuleWalker {
         });
       });
     }
+    const predicate = signature && checker ? checker.getTypePredicateOfSignature(signature) : undefined;
+    const guard = predicate?.kind === ts.TypePredicateKind.Identifier && predicate.type && checker ? { index: predicate.parameterIndex, shape: shapeOfType(checker, predicate.type) } : undefined;
     let returnType: string | undefined;
     let returnShape: TypeShape | undefined;
     if (fn && kind !== 'class' && kind !== 'constructor') {
@@ -862,6 +864,7 @@ class ModuleWalker {
       jsDoc,
       ...(checker && fn && 'body' in fn && fn.body ? { constants: { ...mineConstants([fn.body, ...this.calleeBodies(fn.body)], fn.parameters, checker), ...(this.importsFileSystem() ? { moduleFileSystem: true } : {}), ...(this.importsHtmlParser() ? { moduleHtml: true } : {}) } } : {}),
       typeFrom: checker ? 'checker' : 'syntax',
+      ...(guard ? { guard } : {}),
       ...(kind === 'function' && [name, qualified, fn && 'name' in fn && fn.name && ts.isIdentifier(fn.name) ? fn.name.text : ''].some((n) => /^use[A-Z0-9]/.test(n)) && this.importsReact() ? { reactHook: true } : {}),
     };
   }

@@ -100,6 +100,11 @@ export interface Unit {
     moduleHtml?: boolean;
   };
   typeFrom: 'syntax' | 'checker';
+  /**
+   * A type guard (`value is Token`): which parameter it narrows and to what. Its inputs include one of that type, so
+   * that the guard is seen saying `true`, not only `false`.
+   */
+  guard?: { index: number; shape: TypeShape };
   /** A React (or Preact) hook: `use…` in a module that imports React. It runs only while a component renders. */
   reactHook?: boolean;
 }

@@ -367,6 +367,14 @@ export function planUnit(unit: Unit, ctor?: Unit): UnitPlan {
   };
   if (unit.kind !== 'getter') {
     add(base, 'typical');
+    // A type guard is tried on a value of the type it guards (built from the type's declaration), so that a test
+    // sees it say `true`: values of the parameter's own type are mostly the ones it rejects.
+    const guarded = unit.guard && params[unit.guard.index] ? unit.guard : undefined;
+    if (guarded) {
+      for (const v of valuesForShape(guarded.shape, params[guarded.index]!.name, 1).typical) {
+        add(base.map((b, i) => (i === guarded.index ? v : b)), 'typical');
+      }
+    }
     const firstOptional = params.findIndex((p) => p.optional || p.rest);
     if (firstOptional >= 0) add(base.slice(0, firstOptional), 'omitted');
     // A JS function often treats its later parameters as optional without saying so (`known = known || []`,
