@@ -24,6 +24,12 @@ export interface Assertions {
 export function assertions(style: EmitStyle, assertName: string): Assertions {
   // `a?.b`, or `a && a.b` for TypeScript before 3.7 (and the tools of its time).
   const optional = (on: string, path: string) => (style.typescript && (style.typescript[0] < 3 || (style.typescript[0] === 3 && style.typescript[1] < 7)) ? `${on} && ${on}.${path}` : `${on}?.${path}`);
+  // uvu, node:test and mocha run a test in Node's own realm: `instanceof Error` holds for what any code throws.
+  const errorMatches = (e: string, cls: string, msg: string) => `${e} instanceof Error && ${e}.constructor.name === ${cls} && ${e}.message === ${msg}`;
+  const sameRealmErrors: Pick<Assertions, 'throws' | 'errorMatches'> = {
+    throws: (fn, cls, msg) => `${assertName}.throws(${fn}, (error${style.ts ? ': unknown' : ''}) => ${errorMatches('error', cls, msg)})`,
+    errorMatches,
+  };
   switch (style.dialect ?? 'uvu') {
     case 'vitest':
     case 'jest':
@@ -45,16 +51,14 @@ export function assertions(style: EmitStyle, assertName: string): Assertions {
         equal: (a, e, m) => `${assertName}.deepStrictEqual(${a}, ${e}${m ? `, ${m}` : ''})`,
         is: (a, e) => `${assertName}.strictEqual(${a}, ${e})`,
         ok: (x, m) => `${assertName}.ok(${x}, ${m})`,
-        throws: (fn, cls, msg) => `${assertName}.throws(${fn}, (error${style.ts ? ': unknown' : ''}) => error instanceof Error && error.constructor.name === ${cls} && error.message === ${msg})`,
-        errorMatches: (e, cls, msg) => `${e} instanceof Error && ${e}.constructor.name === ${cls} && ${e}.message === ${msg}`,
+        ...sameRealmErrors,
       };
     default:
       return {
         equal: (a, e, m) => `${assertName}.equal(${a}, ${e}${m ? `, ${m}` : ''})`,
         is: (a, e) => `${assertName}.is(${a}, ${e})`,
         ok: (x, m) => `${assertName}.ok(${x}, ${m})`,
-        throws: (fn, cls, msg) => `${assertName}.throws(${fn}, (error${style.ts ? ': unknown' : ''}) => error instanceof Error && error.constructor.name === ${cls} && error.message === ${msg})`,
-        errorMatches: (e, cls, msg) => `${e} instanceof Error && ${e}.constructor.name === ${cls} && ${e}.message === ${msg}`,
+        ...sameRealmErrors,
       };
   }
 }
