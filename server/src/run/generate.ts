@@ -126,8 +126,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     ...testStyle(testFile, project.root, existing),
     dialect,
     ...(dialect === 'jest' && usesJestGlobalsImport(project, existing, typedTest) ? { jestImports: true } : {}),
-    // The syntax of the file follows the project's TypeScript (no labeled tuples before 4.0).
-    // …and that its prettier parses (prettier 1.x fails on labeled tuples, `prettier --check` with it).
+    // Syntax the project's TypeScript reads (no labeled tuples before 4.0), and its prettier parses (1.x fails on them).
     ...(typedTest ? { typescript: olderOf(typescriptVersion(project.root), prettierSyntaxCeiling(project.root, testFile)) } : {}),
   };
   // Properties import fast-check: a TypeScript file can have them only if the project's TypeScript reads its types.
@@ -175,7 +174,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     const abstract = unit.kind === 'class' ? unit : unit.parent !== undefined && unit.kind !== 'static-method' ? byId.get(unit.parent) : undefined;
     if (abstract?.abstract) {
       if (unit.kind === 'class') continue;
-      const sub = concreteSubclass(abstract, typed.value);
+      const sub = concreteSubclass(abstract, typed.value, byId);
       const st = sub && targetFor(sub, byId, style, file, existingUnits);
       if (st) {
         targets.push({ ...st, unit, receiver: sub });
@@ -184,7 +183,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
       // No concrete subclass to build: the test declares a minimal one, if the abstract members are known.
       const t = abstract.abstractMembers ? targetFor(unit, byId, style, file, existingUnits) : undefined;
       if (!t) {
-        reports.push({ unitId: unit.id, name: unit.name, cases: 0, properties: 0, dropped: {}, suspectedBugs: [], nondeterministic: false, blocks: { reached: 0, kept: 0 }, notExecutable: `${abstract.name} is abstract and the module exports no concrete subclass to build it with` });
+        reports.push({ ...newReport(unit), notExecutable: `${abstract.name} is abstract and the module exports no concrete subclass to build it with` });
         continue;
       }
       targets.push({ ...t, stubbed: abstract });
@@ -192,7 +191,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     }
     // Called outside a render, a hook throws React's own error, which is no behaviour of the hook to assert.
     if (unit.reactHook) {
-      reports.push({ unitId: unit.id, name: unit.name, cases: 0, properties: 0, dropped: {}, suspectedBugs: [], nondeterministic: false, blocks: { reached: 0, kept: 0 }, notExecutable: `${unit.name} is a React hook: it runs only while a component renders (renderHook from @testing-library/react), and testgap does not write such tests yet` });
+      reports.push({ ...newReport(unit), notExecutable: `${unit.name} is a React hook: it runs only while a component renders (renderHook from @testing-library/react), and testgap does not write such tests yet` });
       continue;
     }
     const t = targetFor(unit, byId, style, file, existingUnits);
@@ -218,9 +217,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     // The class an instance member runs on: its own, or the concrete subclass an abstract class is built through.
     const classOf = t.receiver?.id ?? unit.parent;
     // A minimal subclass of an abstract class, as the test will declare it (named apart from the file's bindings).
-    let stubName = `Test${t.binding.replace(/^[a-z]/, (c) => c.toUpperCase())}`;
-    while (existingUnits.has(stubName)) stubName += '_';
-    const stub = t.stubbed ? { className: stubName, ...(t.stubbed.typeArguments ? { typeArguments: t.stubbed.typeArguments } : {}), members: stubMembers(t.stubbed) } : undefined;
+    const stub = t.stubbed ? { className: unusedName(`Test${t.binding.replace(/^[a-z]/, (c) => c.toUpperCase())}`, existingUnits), ...(t.stubbed.typeArguments ? { typeArguments: t.stubbed.typeArguments } : {}), members: stubMembers(t.stubbed) } : undefined;
     const ctor = classOf ? constructorOf(classOf, typed.value, byId) : undefined;
     // A class whose methods use the file system is built in the temp folder with paths, as its members will be.
     const classId = unit.kind === 'class' ? unit.id : unit.kind === 'constructor' ? unit.parent : undefined;
@@ -232,7 +229,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
     if (!settings.execute) {
       // Static mode: no run, so no observed value can be asserted. What types alone promise is written as a property
       // (the result has the declared type, for arbitrary arguments of the declared types), marked as not run.
-      const report: UnitReport = { unitId: unit.id, name: unit.name, cases: 0, properties: 0, dropped: {}, suspectedBugs: [], nondeterministic: false, blocks: { reached: 0, kept: 0 }, notRun: true };
+      const report: UnitReport = { ...newReport(unit), notRun: true };
       reports.push(report);
       // Members would need an instance, and no constructor arguments were ever seen to work.
       if (req.variant === 'table' || unit.kind !== 'function' || noProperties) continue;
@@ -272,7 +269,7 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
         req.signal,
       );
     const run = await runJob(plan.candidates.map((c) => c.args));
-    const report: UnitReport = { unitId: unit.id, name: unit.name, cases: 0, properties: 0, dropped: {}, suspectedBugs: [], nondeterministic: false, blocks: { reached: 0, kept: 0 } };
+    const report = newReport(unit);
     reports.push(report);
     if (run.loadError) {
       report.notExecutable = missingGlobal(run.loadError) ?? `${run.loadError.className || run.loadError.name}: ${run.loadError.message}`;
@@ -560,16 +557,26 @@ export async function generateTests(req: GenerateRequest): Promise<GenerateResul
   };
 }
 
-/** Adds a reason to a unit's `not-executable` report (reasons are distinct, in the order met). */
+/** A unit's report before anything of it ran. */
+function newReport(unit: Unit): UnitReport {
+  return { unitId: unit.id, name: unit.name, cases: 0, properties: 0, dropped: {}, suspectedBugs: [], nondeterministic: false, blocks: { reached: 0, kept: 0 } };
+}
+
+/** `name`, or it with underscores appended until no binding of the file has it. */
+function unusedName(name: string, taken: Map<string, string>): string {
+  while (taken.has(name)) name += '_';
+  return name;
+}
+
 /** The older of two [major, minor] versions. */
 function olderOf(a: [number, number], b: [number, number] | undefined): [number, number] {
   return b && (b[0] < a[0] || (b[0] === a[0] && b[1] < a[1])) ? b : a;
 }
 
 /** An exported class of the module that is not abstract and extends `abstract`, directly or through other classes. */
-function concreteSubclass(abstract: Unit, units: Unit[]): Unit | undefined {
+function concreteSubclass(abstract: Unit, units: Unit[], byId: Map<string, Unit>): Unit | undefined {
   const extendsIt = (u: Unit, depth = 0): boolean => {
-    const base = u.base && 'id' in u.base ? units.find((b) => b.id === (u.base as { id: string }).id) : undefined;
+    const base = u.base && 'id' in u.base ? byId.get(u.base.id) : undefined;
     return !!base && depth < 16 && (base.id === abstract.id || extendsIt(base, depth + 1));
   };
   return units.find((u) => u.kind === 'class' && !u.abstract && u.exportNames.length > 0 && extendsIt(u));
@@ -580,12 +587,13 @@ function constructorOf(classId: string, units: Unit[], byId: Map<string, Unit>):
   for (let id: string | undefined = classId, depth = 0; id && depth < 16; depth++) {
     const own = units.find((u) => u.parent === id && u.kind === 'constructor');
     if (own) return own;
-    const base: Unit["base"] = byId.get(id)?.base;
+    const base: Unit['base'] = byId.get(id)?.base;
     id = base && 'id' in base ? base.id : undefined;
   }
   return undefined;
 }
 
+/** Adds a reason to a unit's `not-executable` report (reasons are distinct, in the order met). */
 function noteNotExecutable(report: UnitReport, why: string): void {
   const known = report.notExecutable?.split('; ') ?? [];
   if (!known.includes(why)) report.notExecutable = [...known, why].join('; ');
