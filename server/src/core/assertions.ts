@@ -3,6 +3,11 @@
 // project's TypeScript and tools read.
 import type { EmitStyle } from './emit';
 
+/** Whether the file may use syntax of TypeScript `major`.`minor` (always, where the project's version is current). */
+export function tsAtLeast(style: EmitStyle, major: number, minor: number): boolean {
+  return !style.typescript || style.typescript[0] > major || (style.typescript[0] === major && style.typescript[1] >= minor);
+}
+
 /** Assertions as the dialect writes them: each returns one statement (no trailing semicolon). */
 export interface Assertions {
   /** Deep, strict equality (uvu's `equal`, node's `deepStrictEqual`, `toStrictEqual`); `message` an expression. */
@@ -23,7 +28,7 @@ export interface Assertions {
 /** How the dialect of `style` asserts, with `assertName` the local name of its assert module (uvu, node:assert). */
 export function assertions(style: EmitStyle, assertName: string): Assertions {
   // `a?.b`, or `a && a.b` for TypeScript before 3.7 (and the tools of its time).
-  const optional = (on: string, path: string) => (style.typescript && (style.typescript[0] < 3 || (style.typescript[0] === 3 && style.typescript[1] < 7)) ? `${on} && ${on}.${path}` : `${on}?.${path}`);
+  const optional = (on: string, path: string) => (tsAtLeast(style, 3, 7) ? `${on}?.${path}` : `${on} && ${on}.${path}`);
   // uvu, node:test and mocha run a test in Node's own realm: `instanceof Error` holds for what any code throws.
   const errorMatches = (e: string, cls: string, msg: string) => `${e} instanceof Error && ${e}.constructor.name === ${cls} && ${e}.message === ${msg}`;
   const sameRealmErrors: Pick<Assertions, 'throws' | 'errorMatches'> = {

@@ -11,7 +11,7 @@ import { FIXTURE_FILES } from './plan';
 import { checksByModule } from './reexports';
 import type { PropertyCase } from './properties';
 import type { Case, ReturnCase, ThrowCase } from './select';
-import { assertions } from './assertions';
+import { assertions, tsAtLeast } from './assertions';
 import { quote } from './values';
 
 /** The test APIs testgap writes: each runner's own. */
@@ -169,6 +169,16 @@ const GENERIC_WORDS = new Set(['Base', 'Abstract', 'Impl', 'Default', 'Class', '
  * (`ShoppingCart` → `cart`, `RegistryBase` → `registry`, `JSONFilePreset` → `preset`, `$URL` → `url`), else the whole
  * name in camel case when that word is taken, reserved or the binding itself.
  */
+export function instanceName(binding: string, taken: Set<string>): string {
+  const words = binding.replace(/^[$_]+/, '').match(/[A-Z]+(?![a-z])[0-9]*|[A-Z]?[a-z]+[0-9]*|[0-9]+/g) ?? [];
+  const word = [...words].reverse().find((w) => !GENERIC_WORDS.has(w)) ?? words[words.length - 1];
+  const usable = (n: string) => /^[A-Za-z_$][\w$]*$/.test(n) && n !== binding && !taken.has(n) && !RESERVED_WORDS.includes(n);
+  for (const name of [word && lowerFirst(word), identifierFrom(binding.replace(/^[$_]+(?=[A-Za-z])/, ''))]) if (name && usable(name)) return name;
+  let name = `${identifierFrom(binding.replace(/^[$_]+(?=[A-Za-z])/, ''), 'subject')}Instance`;
+  while (!usable(name)) name += '_';
+  return name;
+}
+
 /** The TypeScript type of the instance a section's members run on. */
 function instanceType(s: UnitSection): string {
   return s.stub ? s.stub.className : s.generic ? `InstanceType<typeof ${s.binding}>` : s.binding;
@@ -181,7 +191,7 @@ function instanceType(s: UnitSection): string {
 function stubClass(s: UnitSection, style: EmitStyle): string[] {
   const stub = s.stub!;
   const t = !!style.ts;
-  const override = t && (!style.typescript || style.typescript[0] > 4 || (style.typescript[0] === 4 && style.typescript[1] >= 3)) ? 'override ' : '';
+  const override = t && tsAtLeast(style, 4, 3) ? 'override ' : '';
   const base = t && stub.typeArguments?.length ? `${s.binding}<${stub.typeArguments.join(', ')}>` : s.binding;
   const value = (m: (typeof stub.members)[number]) => (t && m.asConst ? `${m.value} as const` : m.value);
   const body = stub.members.flatMap((m) =>
@@ -190,16 +200,6 @@ function stubClass(s: UnitSection, style: EmitStyle): string[] {
       : [`  ${override}${m.kind === 'getter' ? 'get ' : ''}${m.name}() {`, `    return ${value(m)};`, '  }'],
   );
   return [`// ${s.binding} is abstract: a minimal subclass whose abstract members return fixed values.`, `class ${stub.className} extends ${base} {`, ...body, '}'];
-}
-
-export function instanceName(binding: string, taken: Set<string>): string {
-  const words = binding.replace(/^[$_]+/, '').match(/[A-Z]+(?![a-z])[0-9]*|[A-Z]?[a-z]+[0-9]*|[0-9]+/g) ?? [];
-  const word = [...words].reverse().find((w) => !GENERIC_WORDS.has(w)) ?? words[words.length - 1];
-  const usable = (n: string) => /^[A-Za-z_$][\w$]*$/.test(n) && n !== binding && !taken.has(n) && !RESERVED_WORDS.includes(n);
-  for (const name of [word && lowerFirst(word), identifierFrom(binding.replace(/^[$_]+(?=[A-Za-z])/, ''))]) if (name && usable(name)) return name;
-  let name = `${identifierFrom(binding.replace(/^[$_]+(?=[A-Za-z])/, ''), 'subject')}Instance`;
-  while (!usable(name)) name += '_';
-  return name;
 }
 
 /** The verify helper for a dialect: outside uvu its tests take no parameter (jest and mocha read one as `done`). */
@@ -374,10 +374,9 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
     const test = verify ? `(${args}) => __testgapCheck(name, ${dedented})()` : dedented.replace(/^(async )?\(\) =>/, `$1(${args}) =>`);
     return [`it.each(${tableName})('%s', ${test});`];
   };
-  const tsAtLeast = (major: number, minor: number) => !input.style.typescript || input.style.typescript[0] > major || (input.style.typescript[0] === major && input.style.typescript[1] >= minor);
   const table = (name: string, type: string, rows: string[]) => {
     // Before TypeScript 4.0 a tuple's elements have no labels: `[string, Parameters<typeof f>, …]`.
-    const tuple = tsAtLeast(4, 0) ? type : type.replace(/(\[|, )\w+: /g, '$1');
+    const tuple = tsAtLeast(input.style, 4, 0) ? type : type.replace(/(\[|, )\w+: /g, '$1');
     body.push('', `const ${name}${t ? `: ${tuple}[]` : ''} = [`, ...rows.map((r) => `  ${r},`), '];');
   };
 
@@ -412,7 +411,7 @@ function section(s: UnitSection, index: number, input: EmitInput, usedNames: Set
   } else {
     if (plainReturns.length > 0) {
       const tableName = `${tablePrefix}Returns`;
-      const expectedType = plainReturns.some((c) => c.async) ? (tsAtLeast(4, 5) ? `Awaited<${returnType}>` : 'unknown') : returnType;
+      const expectedType = plainReturns.some((c) => c.async) ? (tsAtLeast(input.style, 4, 5) ? `Awaited<${returnType}>` : 'unknown') : returnType;
       table(
         tableName,
         `[name: string, args: ${paramsType}, expected: ${expectedType}]`,
