@@ -42,8 +42,8 @@ export function projectTools(root: string, testFile: string): { prettier: boolea
 
 /**
  * The newest TypeScript syntax the project's prettier parses, where that is older than its TypeScript's: prettier
- * before 2.1 fails on labeled tuple elements (TypeScript 4.0), before 2.3 on `override` (4.3), so `prettier --check`
- * would break on the generated file. Undefined when the project formats with no prettier, or a recent one.
+ * before 1.19 fails on optional chaining (TypeScript 3.7), before 2.1 on labeled tuple elements (4.0), before 2.3 on
+ * `override` (4.3), so `prettier --check` would break on the generated file. Undefined when the project formats with no prettier, or a recent one.
  */
 export function prettierSyntaxCeiling(root: string, testFile: string): [number, number] | undefined {
   if (!projectTools(root, testFile).prettier) return undefined;
